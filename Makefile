@@ -1,0 +1,53 @@
+# jwt-wasm: every entry point. `make test` and `make demo` set up a fresh machine by themselves.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+NODE_BIN := tests/node_modules/.bin
+WASM := target/wasm32-unknown-unknown/release/jwt_wasm.wasm
+
+.PHONY: setup pkg test test-rust test-wasm test-js test-interop size bench fuzz demo clean lint
+
+setup:
+	@bash .ci/setup
+
+# The npm package in pkg/: the no_std wasm (sha2 compact backend, trapping panics), wasm-bindgen's
+# `--target web` glue, wasm-opt -Oz, the JS layer and the manifest.
+pkg: setup
+	cargo build --release --locked --target wasm32-unknown-unknown --no-default-features
+	rm -rf pkg && mkdir -p pkg/wasm
+	wasm-bindgen --target web --no-typescript --out-dir pkg/wasm --out-name jwt_wasm $(WASM)
+	$(NODE_BIN)/wasm-opt -Oz --strip-producers pkg/wasm/jwt_wasm_bg.wasm -o pkg/wasm/jwt_wasm_bg.wasm
+	cp src/js/*.js src/js/*.d.ts pkg/
+	cp pkg.json pkg/package.json
+	cp README.md pkg/README.md
+
+lint: setup
+	cargo fmt --check
+	cargo clippy --locked --all-targets -- -D warnings
+	cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --lib -- -D warnings
+	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
+	$(NODE_BIN)/tsc -p tests/js/tsconfig.json
+
+test-rust: setup
+	cargo test --locked
+
+# Browser (Chromium, page and dedicated worker) tests of the boundary, the workflow users run.
+test-wasm: setup
+	wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --mode no-install -- --locked
+
+test-js: pkg
+	bash tests/js/run.sh
+
+size: pkg
+	node tests/size.mjs
+
+bench: pkg
+	bash tests/js/run.sh --bench
+
+fuzz: setup
+	JWT_WASM_FUZZ_ITERATIONS=2000000 cargo test --locked --release --test fuzz -- --nocapture
+
+test: lint test-rust test-wasm test-js size
+	@echo "make test: every layer passed"
+
+clean:
+	rm -rf pkg target tests/node_modules tests/.venv

@@ -1,0 +1,16 @@
+// @ts-check
+/** Node (and Deno, Bun): the wasm is read from the file beside this module and instantiated synchronously. */
+import { readFileSync } from 'node:fs'
+import { load } from './wasm.js'
+
+let bytes
+try {
+  bytes = readFileSync(new URL('./wasm/jwt_wasm_bg.wasm', import.meta.url))
+} catch (e) {
+  bytes = undefined
+}
+if (bytes) load(bytes)
+
+export * from './index.js'
+/** Resolves when the engine is ready (already, in Node). */
+export const ready = Promise.resolve()

@@ -1,0 +1,15 @@
+// @ts-check
+/**
+ * workerd (Cloudflare Workers) and other runtimes that forbid compiling wasm at run time: the
+ * module is a static import, compiled by the platform at deploy time, instantiated synchronously.
+ * Nothing random happens at module scope.
+ */
+// @ts-ignore: a `.wasm` import is a WebAssembly.Module in workerd (CompiledWasm).
+import module from './wasm/jwt_wasm_bg.wasm'
+import { load } from './wasm.js'
+
+load(module)
+
+export * from './index.js'
+/** Resolves when the engine is ready (already, in workerd). */
+export const ready = Promise.resolve()

@@ -1,0 +1,328 @@
+// @ts-check
+/**
+ * jwt-wasm: one strict JWT core (HS256, HS384, HS512) in WebAssembly, with the same semantics
+ * in browsers, Node and Workers. Import from `jwt-wasm`; the package's exports map picks the
+ * entry point that loads the wasm the way the runtime allows.
+ */
+import { engine, put, out } from './wasm.js'
+import { fromCore, InvalidOptionsError, JWSInvalid, JWTTooLarge } from './errors.js'
+
+export * from './errors.js'
+
+const ALGS = ['HS256', 'HS384', 'HS512']
+const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024
+/** Option kinds of `Core.option` (src/wasm.rs). */
+const OPT = { issuer: 0, audience: 1, subject: 2, typ: 3, requiredClaims: 4 }
+const VERIFIER_OPTIONS = new Set(['keys', 'algorithms', 'issuer', 'audience', 'subject', 'clockTolerance', 'maxTokenAge', 'requiredClaims', 'typ', 'maxTokenBytes'])
+const KEY_FIELDS = new Set(['kid', 'alg', 'secret'])
+const WARNINGS = ['no_exp', 'long_lifetime', 'alg_none', 'personal_data']
+
+/** @param {string} message */
+const bad = (message) => new InvalidOptionsError(message)
+
+/**
+ * @param {unknown} o
+ * @param {string} what
+ * @param {Set<string>} [allowed]
+ * @returns {Record<string, any>}
+ */
+function object(o, what, allowed) {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw bad(`${what} must be an object`)
+  if (allowed) for (const k of Object.keys(o)) if (!allowed.has(k)) throw bad(`${what} has an unknown option "${k}"`)
+  return /** @type {Record<string, any>} */ (o)
+}
+
+/**
+ * @param {unknown} v
+ * @param {string} what
+ * @returns {string[]}
+ */
+function strings(v, what) {
+  const list = typeof v === 'string' ? [v] : v
+  if (!Array.isArray(list) || !list.every((s) => typeof s === 'string' && s !== '')) {
+    throw bad(`${what} must be a non-empty string or an array of non-empty strings`)
+  }
+  return list
+}
+
+/**
+ * @param {unknown} v
+ * @param {string} what
+ * @param {number} fallback
+ */
+function seconds(v, what, fallback) {
+  if (v === undefined) return fallback
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(`${what} must be a finite number of seconds, at least 0`)
+  return v
+}
+
+/**
+ * The time of a call, in seconds: `currentDate` (a valid Date) or now.
+ * @param {{ currentDate?: Date } | undefined} options
+ */
+function nowSeconds(options) {
+  const d = options?.currentDate
+  if (d === undefined) return Date.now() / 1000
+  if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw bad('currentDate must be a valid Date')
+  return d.getTime() / 1000
+}
+
+/**
+ * A key entry: `{ kid?, alg, secret }`.
+ * @param {unknown} k
+ * @param {string} what
+ */
+function keyEntry(k, what) {
+  const key = object(k, what, KEY_FIELDS)
+  if (!ALGS.includes(key.alg)) throw bad(`${what}.alg must be one of ${ALGS.join(', ')}`)
+  if (key.kid !== undefined && (typeof key.kid !== 'string' || key.kid === '')) throw bad(`${what}.kid must be a non-empty string`)
+  const secret = typeof key.secret === 'string' ? new TextEncoder().encode(key.secret) : key.secret
+  if (!(secret instanceof Uint8Array)) throw bad(`${what}.secret must be a Uint8Array or a string`)
+  return { kid: /** @type {string | undefined} */ (key.kid), alg: ALGS.indexOf(key.alg), secret }
+}
+
+/**
+ * Runs a core call that returns a status; throws the matching error on failure.
+ * @param {import('./wasm/jwt_wasm.js').Core} core
+ * @param {number} status
+ */
+function check(core, status) {
+  if (status !== 0) throw fromCore(status, out(core))
+}
+
+/**
+ * Splits a core output `header NUL payload [NUL extra]` and parses the JSON parts.
+ * @param {import('./wasm/jwt_wasm.js').Core} core
+ */
+function parts(core) {
+  return out(core).split('\0').map((s) => JSON.parse(s))
+}
+
+/**
+ * Verifies HS256/HS384/HS512 tokens against a key ring and a policy, synchronously.
+ *
+ * Checks run in a fixed order (size, three segments, strict base64url, header, algorithm
+ * allowlist and key, constant-time HMAC, typed claims, policy), so time is judged only after
+ * the signature verified. Every failure throws a `JwtError` subclass with a stable `code`.
+ * Call `free()` when done, or let the garbage collector release the wasm memory.
+ */
+export class Verifier {
+  /** @type {import('./wasm/jwt_wasm.js').Core | undefined} */
+  #core
+  #maxTokenBytes
+
+  /**
+   * @param {import('./index').VerifierOptions} options
+   */
+  constructor(options) {
+    const o = object(options, 'options', VERIFIER_OPTIONS)
+    if (!Array.isArray(o.algorithms) || o.algorithms.length === 0 || !o.algorithms.every((a) => ALGS.includes(a))) {
+      throw bad(`options.algorithms is required: a non-empty array of ${ALGS.join(', ')}`)
+    }
+    if (!Array.isArray(o.keys) || o.keys.length === 0) throw bad('options.keys must be a non-empty array')
+    const keys = o.keys.map((k, i) => keyEntry(k, `options.keys[${i}]`))
+    keys.forEach((k, i) => {
+      if (!o.algorithms.includes(ALGS[k.alg])) throw bad(`options.keys[${i}].alg is not in options.algorithms`)
+    })
+    const lists = /** @type {[number, string[]][]} */ ([])
+    for (const name of /** @type {const} */ (['issuer', 'audience', 'subject', 'typ'])) {
+      if (o[name] === undefined) continue
+      const list = strings(o[name], `options.${name}`)
+      if ((name === 'subject' || name === 'typ') && list.length !== 1) throw bad(`options.${name} must be a string`)
+      lists.push([OPT[name], list])
+    }
+    const required = o.requiredClaims === undefined ? ['exp'] : o.requiredClaims
+    if (!Array.isArray(required) || !required.every((s) => typeof s === 'string' && s !== '')) {
+      throw bad('options.requiredClaims must be an array of claim names')
+    }
+    lists.push([OPT.requiredClaims, required])
+    const maxTokenBytes = o.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES
+    if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 1 || maxTokenBytes > 0x7fffffff) {
+      throw bad('options.maxTokenBytes must be a positive integer')
+    }
+    const clockTolerance = seconds(o.clockTolerance, 'options.clockTolerance', 0)
+    const maxTokenAge = seconds(o.maxTokenAge, 'options.maxTokenAge', -1)
+
+    const { Core } = engine()
+    const mask = o.algorithms.reduce((m, a) => m | (1 << ALGS.indexOf(a)), 0)
+    const core = new Core(mask, clockTolerance, maxTokenAge, maxTokenBytes)
+    try {
+      for (const [kind, list] of lists) for (const s of list) check(core, core.option(kind, put(core, [s])[0]))
+      for (const k of keys) {
+        const [kidLen, secretLen] = put(core, [k.kid ?? '', k.secret])
+        check(core, core.add_key(k.alg, k.kid === undefined ? -1 : kidLen, secretLen))
+      }
+      check(core, core.finish())
+    } catch (e) {
+      core.free()
+      throw e
+    }
+    this.#core = core
+    this.#maxTokenBytes = maxTokenBytes
+  }
+
+  /**
+   * Verifies `token` and returns its header and payload. Throws a `JwtError` subclass.
+   * @param {string} token
+   * @param {{ currentDate?: Date }} [options]
+   * @returns {{ header: any, payload: any }}
+   */
+  verify(token, options) {
+    const core = this.#core
+    if (!core) throw bad('this Verifier was freed')
+    if (typeof token !== 'string') throw new JWSInvalid('token must be a string')
+    const now = nowSeconds(options)
+    if (token.length > this.#maxTokenBytes) throw new JWTTooLarge()
+    check(core, core.verify(put(core, [token])[0], now))
+    const [header, payload] = parts(core)
+    return { header, payload }
+  }
+
+  /** Releases the wasm memory now (the garbage collector does it otherwise). */
+  free() {
+    this.#core?.free()
+    this.#core = undefined
+  }
+}
+
+const SIGNER_OPTIONS = new Set(['key', 'typ', 'ttl', 'jti'])
+
+/**
+ * Mints compact tokens with one key. For issuers (the edge) and tests: an HMAC secret does not
+ * belong in a browser.
+ */
+export class Signer {
+  /** @type {import('./wasm/jwt_wasm.js').Core | undefined} */
+  #core
+  #typ
+  #ttl
+  #jti
+
+  /** @param {import('./index').SignerOptions} options */
+  constructor(options) {
+    const o = object(options, 'options', SIGNER_OPTIONS)
+    const key = keyEntry(o.key, 'options.key')
+    if (o.typ !== undefined && (typeof o.typ !== 'string' || o.typ === '')) throw bad('options.typ must be a non-empty string')
+    this.#typ = o.typ
+    this.#ttl = o.ttl === undefined ? undefined : seconds(o.ttl, 'options.ttl', 0)
+    this.#jti = o.jti ?? false
+    if (typeof this.#jti !== 'boolean') throw bad('options.jti must be a boolean')
+    const { Core } = engine()
+    const core = new Core(0, 0, -1, DEFAULT_MAX_TOKEN_BYTES)
+    const [kidLen, secretLen] = put(core, [key.kid ?? '', key.secret])
+    try {
+      check(core, core.set_signer(key.alg, key.kid === undefined ? -1 : kidLen, secretLen))
+    } catch (e) {
+      core.free()
+      throw e
+    }
+    this.#core = core
+  }
+
+  /**
+   * Signs `claims`. With a `ttl` (seconds, here or on the Signer) it sets `iat` to now and `exp`
+   * to `iat + ttl`; with `jti: true` it adds a random 128-bit `jti`.
+   * @param {Record<string, unknown>} claims
+   * @param {{ currentDate?: Date, ttl?: number, jti?: boolean }} [options]
+   * @returns {string}
+   */
+  sign(claims, options) {
+    const core = this.#core
+    if (!core) throw bad('this Signer was freed')
+    const payload = { ...object(claims, 'claims') }
+    const ttl = options?.ttl === undefined ? this.#ttl : seconds(options.ttl, 'options.ttl', 0)
+    if (ttl !== undefined) {
+      if ('iat' in payload || 'exp' in payload) throw bad('claims already carry iat or exp; do not also pass a ttl')
+      payload.iat = Math.floor(nowSeconds(options))
+      payload.exp = payload.iat + ttl
+    }
+    if (options?.jti ?? this.#jti) {
+      if ('jti' in payload) throw bad('claims already carry a jti')
+      const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16))
+      payload.jti = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+    }
+    let json
+    try {
+      json = JSON.stringify(payload)
+    } catch (e) {
+      throw bad('claims must be JSON-serialisable')
+    }
+    const typ = this.#typ
+    const lens = put(core, typ === undefined ? [json] : [json, typ])
+    const status = core.sign(lens[0], lens[1] ?? -1)
+    if (status !== 0) {
+      const e = fromCore(status, out(core))
+      throw bad(`claims are invalid: ${e.message}`)
+    }
+    return out(core)
+  }
+
+  /** Releases the wasm memory now. */
+  free() {
+    this.#core?.free()
+    this.#core = undefined
+  }
+}
+
+/** @type {import('./wasm/jwt_wasm.js').Core | undefined} */
+let reader
+
+/** @param {string} token @param {number} maxTokenBytes */
+function read(token, maxTokenBytes) {
+  if (typeof token !== 'string') throw new JWSInvalid('token must be a string')
+  if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 1) throw bad('maxTokenBytes must be a positive integer')
+  if (token.length > maxTokenBytes) throw new JWTTooLarge()
+  const { Core } = engine()
+  if (!reader) reader = new Core(0, 0, -1, 0x7fffffff)
+  return { core: reader, len: put(reader, [token])[0] }
+}
+
+/**
+ * Decodes a token WITHOUT VERIFYING ANYTHING: no signature, no expiry, no issuer, no audience.
+ * It only checks the shape (three segments, strict base64url, strict JSON objects). Never use
+ * what it returns to authorise anything; use `Verifier` for that.
+ * @param {string} token
+ * @param {{ maxTokenBytes?: number }} [options]
+ * @returns {{ header: any, payload: any }}
+ */
+export function decodeUnverified(token, options) {
+  const { core, len } = read(token, options?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES)
+  check(core, core.decode(len))
+  const [header, payload] = parts(core)
+  return { header, payload }
+}
+
+/**
+ * Describes a token WITHOUT VERIFYING IT, for scheduling refreshes and showing its anatomy:
+ * seconds to expiry, expired or not yet valid, lifetime, and warnings (`no_exp`,
+ * `long_lifetime` above `maxLifetime` seconds (default 2 h), `alg_none`, `personal_data`).
+ * Registered claims are typed as strictly as in verification.
+ * @param {string} token
+ * @param {{ currentDate?: Date, maxLifetime?: number, maxTokenBytes?: number }} [options]
+ * @returns {import('./index').Inspection}
+ */
+export function inspect(token, options) {
+  const now = nowSeconds(options)
+  const maxLifetime = seconds(options?.maxLifetime, 'maxLifetime', 7200)
+  const { core, len } = read(token, options?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES)
+  check(core, core.inspect(len, now, maxLifetime))
+  const [header, payload, personalData] = parts(core)
+  const num = (/** @type {number} */ i) => {
+    const v = core.num(i)
+    return Number.isNaN(v) ? undefined : v
+  }
+  const bits = core.num(3)
+  return {
+    header,
+    payload,
+    exp: num(0),
+    nbf: num(1),
+    iat: num(2),
+    expiresIn: num(4),
+    expired: core.num(5) === 1,
+    notYetValid: core.num(6) === 1,
+    lifetime: num(7),
+    warnings: WARNINGS.filter((_, i) => bits & (1 << i)),
+    personalData,
+  }
+}

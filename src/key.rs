@@ -1,0 +1,152 @@
+//! HMAC keys, each bound to exactly one algorithm (RFC 8725 §3.1), pre-keyed once.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use core::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::{Sha256, Sha384, Sha512};
+
+use crate::alg::Algorithm;
+use crate::error::{ErrorKind, Result};
+
+#[derive(Clone)]
+enum State {
+    S256(Hmac<Sha256>),
+    S384(Hmac<Sha384>),
+    S512(Hmac<Sha512>),
+}
+
+/// An HMAC secret bound to one algorithm, with an optional key id.
+///
+/// The HMAC state is keyed once when the key is built; each verification clones it.
+/// `Debug` never prints the secret.
+#[derive(Clone)]
+pub struct HmacKey {
+    kid: Option<String>,
+    alg: Algorithm,
+    state: State,
+}
+
+impl HmacKey {
+    /// Builds a key. Refuses an empty secret and one shorter than the hash output
+    /// (32, 48 or 64 bytes for HS256, HS384, HS512: RFC 7518 §3.2) with `ERR_KEY_INVALID`.
+    pub fn new(kid: Option<&str>, alg: Algorithm, secret: &[u8]) -> Result<Self> {
+        if secret.is_empty() || secret.len() < alg.digest_len() {
+            return Err(ErrorKind::KeyInvalid.into());
+        }
+        let bad = |_| ErrorKind::KeyInvalid;
+        let state = match alg {
+            Algorithm::HS256 => State::S256(Hmac::new_from_slice(secret).map_err(bad)?),
+            Algorithm::HS384 => State::S384(Hmac::new_from_slice(secret).map_err(bad)?),
+            Algorithm::HS512 => State::S512(Hmac::new_from_slice(secret).map_err(bad)?),
+        };
+        Ok(Self { kid: kid.map(str::to_owned), alg, state })
+    }
+
+    /// The key id, if any.
+    #[must_use]
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// The one algorithm this key is used with.
+    #[must_use]
+    pub fn alg(&self) -> Algorithm {
+        self.alg
+    }
+
+    /// Checks `tag` over `parts` in constant time. The tag length must equal the digest length.
+    #[must_use]
+    pub fn verify(&self, parts: &[&[u8]], tag: &[u8]) -> bool {
+        if tag.len() != self.alg.digest_len() {
+            return false;
+        }
+        fn check<M: Mac + Clone>(m: &M, parts: &[&[u8]], tag: &[u8]) -> bool {
+            let mut m = m.clone();
+            for p in parts {
+                m.update(p);
+            }
+            m.verify_slice(tag).is_ok()
+        }
+        match &self.state {
+            State::S256(m) => check(m, parts, tag),
+            State::S384(m) => check(m, parts, tag),
+            State::S512(m) => check(m, parts, tag),
+        }
+    }
+
+    /// Computes the tag over `parts`.
+    #[must_use]
+    pub fn sign(&self, parts: &[&[u8]]) -> Vec<u8> {
+        fn tag<M: Mac + Clone>(m: &M, parts: &[&[u8]]) -> Vec<u8> {
+            let mut m = m.clone();
+            for p in parts {
+                m.update(p);
+            }
+            m.finalize().into_bytes().to_vec()
+        }
+        match &self.state {
+            State::S256(m) => tag(m, parts),
+            State::S384(m) => tag(m, parts),
+            State::S512(m) => tag(m, parts),
+        }
+    }
+}
+
+impl fmt::Debug for HmacKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HmacKey(")?;
+        f.write_str(self.alg.name())?;
+        f.write_str(", secret redacted)")
+    }
+}
+
+/// A set of keys. Each entry is `{ kid?, alg, secret }`; see [`KeyRing::select`] for the rules.
+#[derive(Debug, Clone, Default)]
+pub struct KeyRing {
+    keys: Vec<HmacKey>,
+}
+
+impl KeyRing {
+    /// Builds a ring. Two keys with the same `alg` and the same `kid` (or both without one) are
+    /// ambiguous and refused with `ERR_KEY_INVALID`.
+    pub fn new(keys: Vec<HmacKey>) -> Result<Self> {
+        for (i, a) in keys.iter().enumerate() {
+            if keys.iter().skip(i + 1).any(|b| a.alg == b.alg && a.kid == b.kid) {
+                return Err(ErrorKind::KeyInvalid.into());
+            }
+        }
+        Ok(Self { keys })
+    }
+
+    /// The keys.
+    #[must_use]
+    pub fn keys(&self) -> &[HmacKey] {
+        &self.keys
+    }
+
+    /// Chooses the key for a header's `alg` and `kid`, among the keys of that algorithm:
+    /// a `kid` picks the key with exactly that kid, else the single key without a kid;
+    /// no `kid` needs exactly one candidate. The `kid` is only ever compared, never interpreted.
+    #[must_use]
+    pub fn select(&self, alg: Algorithm, kid: Option<&str>) -> Option<&HmacKey> {
+        let mut candidates = self.keys.iter().filter(|k| k.alg == alg);
+        match kid {
+            Some(kid) => {
+                if let Some(k) = self.keys.iter().find(|k| k.alg == alg && k.kid.as_deref() == Some(kid)) {
+                    return Some(k);
+                }
+                let mut unnamed = self.keys.iter().filter(|k| k.alg == alg && k.kid.is_none());
+                match (unnamed.next(), unnamed.next()) {
+                    (Some(k), None) => Some(k),
+                    _ => None,
+                }
+            }
+            None => match (candidates.next(), candidates.next()) {
+                (Some(k), None) => Some(k),
+                _ => None,
+            },
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! # jwt-wasm
+//!
+//! One strict JWT core (HS256, HS384, HS512) for the browser, Node and Cloudflare Workers:
+//! this crate is compiled to WebAssembly and wrapped by a small JavaScript layer, and is also
+//! an ordinary Rust library.
+//!
+//! The core has no clock and no I/O: `now` is always a parameter. Checks run in a fixed order
+//! (size → three segments → strict base64url → header → algorithm allowlist and key →
+//! constant-time MAC → typed claims → policy), so time is judged only after the signature
+//! verified and "expired" never describes a forgery. No input can make it panic.
+//!
+//! ```
+//! use jwt_wasm::{Algorithm, HmacKey, KeyRing, Signer, Validation, Verifier};
+//!
+//! let secret = b"a shared secret of at least thirty-two bytes!";
+//! let key = HmacKey::new(Some("2026-11"), Algorithm::HS256, secret)?;
+//! let token = Signer::new(key.clone()).sign(r#"{"sub":"u1","exp":2000000000}"#, None)?;
+//!
+//! let mut policy = Validation::new([Algorithm::HS256].into_iter().collect())?;
+//! policy.subject = Some("u1".into());
+//! let verifier = Verifier::new(KeyRing::new(vec![key])?, policy)?;
+//! let verified = verifier.verify(&token, 1_900_000_000.0)?;
+//! assert!(verified.payload_json.contains("\"u1\""));
+//!
+//! let err = verifier.verify(&token, 2_000_000_000.0).unwrap_err();
+//! assert_eq!(err.code(), "ERR_JWT_EXPIRED");
+//! # Ok::<(), jwt_wasm::Error>(())
+//! ```
+#![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::cast_possible_truncation
+    )
+)]
+
+extern crate alloc;
+
+/// What `std`'s prelude would give, for the `no_std` wasm build.
+mod prelude {
+    pub use alloc::borrow::{Cow, ToOwned};
+    pub use alloc::boxed::Box;
+    pub use alloc::string::String;
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+
+mod alg;
+mod b64;
+mod claims;
+mod error;
+mod header;
+mod inspect;
+pub mod json;
+mod key;
+mod token;
+mod validation;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use alg::{Algorithm, AlgorithmSet};
+pub use claims::{Audience, Claims};
+pub use error::{all_codes, ClaimReason, Error, ErrorKind, Result};
+pub use header::Header;
+pub use key::{HmacKey, KeyRing};
+pub use token::{Buffers, Signer, Verified, Verifier};
+pub use validation::{media_type_eq, Validation, DEFAULT_MAX_TOKEN_BYTES, MAX_HEADER_BYTES};
+
+/// Functions that read tokens **without verifying them**. Nothing they return can be trusted:
+/// the `alg`, the `kid` and every claim are attacker-controlled until a [`Verifier`] has
+/// checked the signature.
+pub mod dangerous {
+    pub use crate::inspect::{inspect, warn, Inspection, DEFAULT_MAX_LIFETIME};
+    pub use crate::token::{decode_unverified, Unverified};
+}

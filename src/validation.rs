@@ -1,0 +1,297 @@
+//! The policy: what a verified token must also satisfy. `now` is always passed in.
+
+use crate::alg::AlgorithmSet;
+use crate::claims::Claims;
+use crate::error::{ClaimReason, Error, ErrorKind, Result};
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+/// The default cap on the token length in bytes (16 KiB).
+pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// The cap on the encoded header segment, in bytes.
+pub const MAX_HEADER_BYTES: usize = 8 * 1024;
+
+/// What a token must satisfy besides its signature. Every field states its default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Validation {
+    /// Allowed algorithms. Required and non-empty; every key's algorithm must be in it.
+    /// No default.
+    pub algorithms: AlgorithmSet,
+    /// Accepted `iss` values (exact match). Empty means `iss` is not checked. Defaults to empty.
+    pub issuer: Vec<String>,
+    /// Accepted audiences: the token's `aud` (a string or an array) must contain one of them.
+    /// When empty, a token that carries `aud` is rejected (RFC 7519 §4.1.3). Defaults to empty.
+    pub audience: Vec<String>,
+    /// The required `sub` (exact match). Defaults to `None` (not checked).
+    pub subject: Option<String>,
+    /// Seconds of clock skew tolerated in every time check. Defaults to `0`.
+    pub clock_tolerance: f64,
+    /// Maximum age in seconds measured from `iat` (which then becomes required).
+    /// Defaults to `None`.
+    pub max_token_age: Option<f64>,
+    /// Claims that must be present. Defaults to `["exp"]`. Emptying it accepts tokens that
+    /// never expire: only do so when something else bounds their life.
+    pub required_claims: Vec<String>,
+    /// The required header `typ`, compared after media-type normalisation (`JWT` ≡
+    /// `application/jwt`, case-insensitive). Defaults to `None` (`typ` ignored).
+    pub typ: Option<String>,
+    /// The maximum token length in bytes. Defaults to 16 KiB.
+    pub max_token_bytes: usize,
+}
+
+impl Validation {
+    /// A policy with the given algorithms and every other field at its default.
+    pub fn new(algorithms: AlgorithmSet) -> Result<Self> {
+        if algorithms.is_empty() {
+            return Err(ErrorKind::InvalidOptions.into());
+        }
+        Ok(Self {
+            algorithms,
+            issuer: Vec::new(),
+            audience: Vec::new(),
+            subject: None,
+            clock_tolerance: 0.0,
+            max_token_age: None,
+            required_claims: vec!["exp".to_owned()],
+            typ: None,
+            max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
+        })
+    }
+
+    /// Checks the options themselves (finite, non-negative numbers; a non-empty allowlist).
+    pub fn check(&self) -> Result<()> {
+        let bad_secs = |x: f64| !x.is_finite() || x < 0.0;
+        if self.algorithms.is_empty()
+            || bad_secs(self.clock_tolerance)
+            || self.max_token_age.is_some_and(bad_secs)
+            || self.max_token_bytes == 0
+        {
+            return Err(ErrorKind::InvalidOptions.into());
+        }
+        Ok(())
+    }
+
+    /// Applies the policy to a verified token's claims, in this order: required claims
+    /// (`missing`), `iss`, `sub`, `aud`, `typ` (`check_failed`), then time: future `iat`,
+    /// `nbf`, `exp` (`ERR_JWT_EXPIRED`), maximum age (`ERR_JWT_EXPIRED`, claim `iat`).
+    /// So `ERR_JWT_EXPIRED` means "valid but for time", the case where a refresh makes sense.
+    pub fn validate(&self, claims: &Claims<'_>, typ: Option<&str>, now: f64) -> Result<()> {
+        if !now.is_finite() {
+            return Err(ErrorKind::InvalidOptions.into());
+        }
+        let tol = self.clock_tolerance;
+        let fail = |claim: &str| Error::claim(claim, ClaimReason::CheckFailed);
+        let missing = |claim: &str| Error::claim(claim, ClaimReason::Missing);
+
+        if let Some(name) = self.required_claims.iter().find(|n| !claims.has(n)) {
+            return Err(missing(name));
+        }
+        if !self.issuer.is_empty() {
+            match &claims.iss {
+                None => return Err(missing("iss")),
+                Some(iss) if !self.issuer.iter().any(|x| x == iss) => return Err(fail("iss")),
+                Some(_) => {}
+            }
+        }
+        if let Some(want) = &self.subject {
+            match &claims.sub {
+                None => return Err(missing("sub")),
+                Some(sub) if sub != want => return Err(fail("sub")),
+                Some(_) => {}
+            }
+        }
+        match (&claims.aud, self.audience.is_empty()) {
+            (None, false) => return Err(missing("aud")),
+            (Some(_), true) => return Err(fail("aud")),
+            (Some(aud), false) if !aud.meets(&self.audience) => return Err(fail("aud")),
+            _ => {}
+        }
+        if let Some(want) = &self.typ {
+            match typ {
+                None => return Err(missing("typ")),
+                Some(t) if !media_type_eq(t, want) => return Err(fail("typ")),
+                Some(_) => {}
+            }
+        }
+        if let Some(iat) = claims.iat {
+            if iat > now + tol {
+                return Err(fail("iat"));
+            }
+        }
+        if let Some(nbf) = claims.nbf {
+            if nbf > now + tol {
+                return Err(fail("nbf"));
+            }
+        }
+        if let Some(exp) = claims.exp {
+            if now >= exp + tol {
+                return Err(ErrorKind::Expired { claim: "exp" }.into());
+            }
+        }
+        if let Some(max_age) = self.max_token_age {
+            let iat = claims.iat.ok_or_else(|| missing("iat"))?;
+            if now - iat > max_age + tol {
+                return Err(ErrorKind::Expired { claim: "iat" }.into());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Media-type comparison for `typ` and `cty` (RFC 7515 §4.1.9): ASCII case-insensitive, with
+/// an optional `application/` prefix, so `JWT`, `jwt` and `application/jwt` are equal.
+#[must_use]
+pub fn media_type_eq(a: &str, b: &str) -> bool {
+    fn strip(s: &str) -> &str {
+        match s.get(..12) {
+            Some(p) if p.eq_ignore_ascii_case("application/") => s.get(12..).unwrap_or(""),
+            _ => s,
+        }
+    }
+    strip(a).eq_ignore_ascii_case(strip(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alg::Algorithm;
+
+    fn v() -> Validation {
+        Validation::new([Algorithm::HS256].into_iter().collect()).unwrap()
+    }
+
+    fn check(v: &Validation, payload: &str, typ: Option<&str>, now: f64) -> String {
+        let c = Claims::parse(payload).unwrap();
+        match v.validate(&c, typ, now) {
+            Ok(()) => "OK".into(),
+            Err(e) => format!(
+                "{} {} {}",
+                e.code(),
+                e.claim_name().unwrap_or("-"),
+                e.reason().map_or("-", ClaimReason::as_str)
+            ),
+        }
+    }
+
+    #[test]
+    fn exp_boundary_is_exclusive_and_tolerance_applies() {
+        let mut p = v();
+        assert_eq!(check(&p, r#"{"exp":100}"#, None, 99.999), "OK");
+        assert_eq!(check(&p, r#"{"exp":100}"#, None, 100.0), "ERR_JWT_EXPIRED exp check_failed");
+        p.clock_tolerance = 5.0;
+        assert_eq!(check(&p, r#"{"exp":100}"#, None, 104.5), "OK");
+        assert_eq!(check(&p, r#"{"exp":100}"#, None, 105.0), "ERR_JWT_EXPIRED exp check_failed");
+    }
+
+    #[test]
+    fn nbf_and_future_iat() {
+        let p = v();
+        assert_eq!(
+            check(&p, r#"{"exp":1000,"nbf":50.5}"#, None, 50.0),
+            "ERR_JWT_CLAIM_VALIDATION_FAILED nbf check_failed"
+        );
+        assert_eq!(check(&p, r#"{"exp":1000,"nbf":50.5}"#, None, 50.5), "OK");
+        assert_eq!(
+            check(&p, r#"{"exp":1000,"iat":51}"#, None, 50.0),
+            "ERR_JWT_CLAIM_VALIDATION_FAILED iat check_failed"
+        );
+    }
+
+    #[test]
+    fn max_token_age_requires_iat() {
+        let mut p = v();
+        p.max_token_age = Some(60.0);
+        assert_eq!(check(&p, r#"{"exp":1000}"#, None, 10.0), "ERR_JWT_CLAIM_VALIDATION_FAILED iat missing");
+        assert_eq!(check(&p, r#"{"exp":1000,"iat":0}"#, None, 60.0), "OK");
+        assert_eq!(check(&p, r#"{"exp":1000,"iat":0}"#, None, 60.5), "ERR_JWT_EXPIRED iat check_failed");
+    }
+
+    #[test]
+    fn required_claims_default_to_exp() {
+        let mut p = v();
+        assert_eq!(check(&p, r#"{}"#, None, 0.0), "ERR_JWT_CLAIM_VALIDATION_FAILED exp missing");
+        p.required_claims = vec!["exp".into(), "scope".into()];
+        assert_eq!(check(&p, r#"{"exp":9}"#, None, 0.0), "ERR_JWT_CLAIM_VALIDATION_FAILED scope missing");
+        p.required_claims.clear();
+        assert_eq!(check(&p, r#"{}"#, None, 0.0), "OK");
+    }
+
+    #[test]
+    fn audience_rules() {
+        let mut p = v();
+        assert_eq!(
+            check(&p, r#"{"exp":9,"aud":"x"}"#, None, 0.0),
+            "ERR_JWT_CLAIM_VALIDATION_FAILED aud check_failed"
+        );
+        p.audience = vec!["api".into(), "web".into()];
+        assert_eq!(check(&p, r#"{"exp":9}"#, None, 0.0), "ERR_JWT_CLAIM_VALIDATION_FAILED aud missing");
+        assert_eq!(check(&p, r#"{"exp":9,"aud":"web"}"#, None, 0.0), "OK");
+        assert_eq!(check(&p, r#"{"exp":9,"aud":["x","api"]}"#, None, 0.0), "OK");
+        assert_eq!(
+            check(&p, r#"{"exp":9,"aud":["x"]}"#, None, 0.0),
+            "ERR_JWT_CLAIM_VALIDATION_FAILED aud check_failed"
+        );
+        assert_eq!(
+            check(&p, r#"{"exp":9,"aud":[]}"#, None, 0.0),
+            "ERR_JWT_CLAIM_VALIDATION_FAILED aud check_failed"
+        );
+    }
+
+    #[test]
+    fn issuer_subject_typ() {
+        let mut p = v();
+        p.issuer = vec!["a".into(), "b".into()];
+        p.subject = Some("u1".into());
+        p.typ = Some("at+jwt".into());
+        assert_eq!(
+            check(&p, r#"{"exp":9,"sub":"u1"}"#, Some("at+jwt"), 0.0),
+            "ERR_JWT_CLAIM_VALIDATION_FAILED iss missing"
+        );
+        assert_eq!(
+            check(&p, r#"{"exp":9,"iss":"ab","sub":"u1"}"#, Some("at+jwt"), 0.0),
+            "ERR_JWT_CLAIM_VALIDATION_FAILED iss check_failed"
+        );
+        assert_eq!(
+            check(&p, r#"{"exp":9,"iss":"b","sub":"u2"}"#, Some("at+jwt"), 0.0),
+            "ERR_JWT_CLAIM_VALIDATION_FAILED sub check_failed"
+        );
+        assert_eq!(
+            check(&p, r#"{"exp":9,"iss":"b","sub":"u1"}"#, None, 0.0),
+            "ERR_JWT_CLAIM_VALIDATION_FAILED typ missing"
+        );
+        assert_eq!(
+            check(&p, r#"{"exp":9,"iss":"b","sub":"u1"}"#, Some("JWT"), 0.0),
+            "ERR_JWT_CLAIM_VALIDATION_FAILED typ check_failed"
+        );
+        assert_eq!(check(&p, r#"{"exp":9,"iss":"b","sub":"u1"}"#, Some("application/AT+JWT"), 0.0), "OK");
+    }
+
+    #[test]
+    fn identity_checks_come_before_time() {
+        let mut p = v();
+        p.issuer = vec!["a".into()];
+        assert_eq!(
+            check(&p, r#"{"exp":1,"iss":"z"}"#, None, 5.0),
+            "ERR_JWT_CLAIM_VALIDATION_FAILED iss check_failed"
+        );
+    }
+
+    #[test]
+    fn options_are_checked() {
+        let mut p = v();
+        p.clock_tolerance = f64::NAN;
+        assert!(p.check().is_err());
+        p.clock_tolerance = -1.0;
+        assert!(p.check().is_err());
+        assert!(Validation::new(AlgorithmSet::empty()).is_err());
+    }
+
+    #[test]
+    fn media_types() {
+        assert!(media_type_eq("JWT", "application/jwt"));
+        assert!(media_type_eq("Application/JWT", "jwt"));
+        assert!(!media_type_eq("JWT", "at+jwt"));
+        assert!(!media_type_eq("appl", "jwt"));
+    }
+}
