@@ -4,7 +4,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 NODE_BIN := tests/node_modules/.bin
 WASM := target/wasm32-unknown-unknown/release/jwt_wasm.wasm
 
-.PHONY: setup pkg test test-rust test-wasm test-js test-interop size bench fuzz demo clean lint
+.PHONY: setup pkg test test-rust test-wasm test-js typecheck size bench fuzz demo clean lint
 
 setup:
 	@bash .ci/setup
@@ -14,8 +14,8 @@ setup:
 pkg: setup
 	cargo build --release --locked --target wasm32-unknown-unknown --no-default-features
 	rm -rf pkg && mkdir -p pkg/wasm
-	wasm-bindgen --target web --no-typescript --out-dir pkg/wasm --out-name jwt_wasm $(WASM)
-	$(NODE_BIN)/wasm-opt -Oz --strip-producers pkg/wasm/jwt_wasm_bg.wasm -o pkg/wasm/jwt_wasm_bg.wasm
+	wasm-bindgen --target web --out-dir pkg/wasm --out-name jwt_wasm $(WASM)
+	$(NODE_BIN)/wasm-opt -Oz --converge --strip-producers --strip-target-features --zero-filled-memory pkg/wasm/jwt_wasm_bg.wasm -o pkg/wasm/jwt_wasm_bg.wasm
 	cp src/js/*.js src/js/*.d.ts pkg/
 	cp pkg.json pkg/package.json
 	cp README.md pkg/README.md
@@ -25,7 +25,10 @@ lint: setup
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --lib -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
-	$(NODE_BIN)/tsc -p tests/js/tsconfig.json
+
+# The hand-written .d.ts against a consumer file, and the JSDoc types of the JS layer.
+typecheck: pkg
+	$(NODE_BIN)/tsc -p tests/types/tsconfig.json
 
 test-rust: setup
 	cargo test --locked
@@ -46,7 +49,7 @@ bench: pkg
 fuzz: setup
 	JWT_WASM_FUZZ_ITERATIONS=2000000 cargo test --locked --release --test fuzz -- --nocapture
 
-test: lint test-rust test-wasm test-js size
+test: lint test-rust test-wasm typecheck test-js size
 	@echo "make test: every layer passed"
 
 clean:

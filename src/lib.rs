@@ -70,6 +70,9 @@ pub use header::Header;
 pub use key::{HmacKey, KeyRing};
 pub use token::{Buffers, Signer, Verified, Verifier};
 pub use validation::{media_type_eq, Validation, DEFAULT_MAX_TOKEN_BYTES, MAX_HEADER_BYTES};
+/// The internal wasm boundary used by the JavaScript layer and the browser tests; not a public API.
+#[cfg(target_arch = "wasm32")]
+pub use wasm::Core;
 
 /// Functions that read tokens **without verifying them**. Nothing they return can be trusted:
 /// the `alg`, the `kid` and every claim are attacker-controlled until a [`Verifier`] has

@@ -107,6 +107,28 @@ impl Core {
         self.nums.get(i).copied().unwrap_or(f64::NAN)
     }
 
+    /// The one dispatching export for the operations below (fewer exports, less glue): `op` 0
+    /// option(a = kind, c = len), 1 add_key(a = alg, b = kid_len, c = secret_len), 2 finish,
+    /// 3 verify(c = len, t = now), 4 decode(c = len), 5 inspect(c = len, t = now,
+    /// u = max_lifetime), 6 set_signer(as add_key), 7 sign(c = len, b = typ_len).
+    /// Returns 0 or an error number.
+    pub fn call(&mut self, op: u8, a: u8, b: i32, c: usize, t: f64, u: f64) -> u32 {
+        match op {
+            0 => self.option(a, c),
+            1 => self.add_key(a, b, c),
+            2 => self.finish(),
+            3 => self.verify(c, t),
+            4 => self.decode(c),
+            5 => self.inspect(c, t, u),
+            6 => self.set_signer(a, b, c),
+            7 => self.sign(c, b),
+            _ => self.fail(ErrorKind::InvalidOptions.into()),
+        }
+    }
+}
+
+/// The operations behind [`Core::call`], public for the browser tests.
+impl Core {
     /// Adds a policy string (the first `len` input bytes) of the given kind; 0 or an error.
     pub fn option(&mut self, kind: u8, len: usize) -> u32 {
         let Some(value) = self.input_str(0, len) else {

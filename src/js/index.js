@@ -7,14 +7,31 @@
 import { engine, put, out } from './wasm.js'
 import { fromCore, InvalidOptionsError, JWSInvalid, JWTTooLarge } from './errors.js'
 
-export * from './errors.js'
+export {
+  JwtError,
+  JWSInvalid,
+  JWTInvalid,
+  JWTTooLarge,
+  JOSEAlgNotAllowed,
+  JOSENotSupported,
+  JWSSignatureVerificationFailed,
+  JWTExpired,
+  JWTClaimValidationFailed,
+  JWKSNoMatchingKey,
+  KeyInvalid,
+  WasmNotInitialized,
+  InvalidOptionsError,
+} from './errors.js'
 
 const ALGS = ['HS256', 'HS384', 'HS512']
 const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024
+/** Operations of `Core.call` (src/wasm.rs). */
+const [OP_OPTION, OP_ADD_KEY, OP_FINISH, OP_VERIFY, OP_DECODE, OP_INSPECT, OP_SET_SIGNER, OP_SIGN] = [0, 1, 2, 3, 4, 5, 6, 7]
 /** Option kinds of `Core.option` (src/wasm.rs). */
 const OPT = { issuer: 0, audience: 1, subject: 2, typ: 3, requiredClaims: 4 }
 const VERIFIER_OPTIONS = new Set(['keys', 'algorithms', 'issuer', 'audience', 'subject', 'clockTolerance', 'maxTokenAge', 'requiredClaims', 'typ', 'maxTokenBytes'])
 const KEY_FIELDS = new Set(['kid', 'alg', 'secret'])
+/** @type {import('./index.js').InspectionWarning[]} */
 const WARNINGS = ['no_exp', 'long_lifetime', 'alg_none', 'personal_data']
 
 /** @param {string} message */
@@ -112,7 +129,7 @@ export class Verifier {
   #maxTokenBytes
 
   /**
-   * @param {import('./index').VerifierOptions} options
+   * @param {import('./index.js').VerifierOptions} options
    */
   constructor(options) {
     const o = object(options, 'options', VERIFIER_OPTIONS)
@@ -147,12 +164,12 @@ export class Verifier {
     const mask = o.algorithms.reduce((m, a) => m | (1 << ALGS.indexOf(a)), 0)
     const core = new Core(mask, clockTolerance, maxTokenAge, maxTokenBytes)
     try {
-      for (const [kind, list] of lists) for (const s of list) check(core, core.option(kind, put(core, [s])[0]))
+      for (const [kind, list] of lists) for (const s of list) check(core, core.call(OP_OPTION, kind, 0, put(core, [s])[0], 0, 0))
       for (const k of keys) {
         const [kidLen, secretLen] = put(core, [k.kid ?? '', k.secret])
-        check(core, core.add_key(k.alg, k.kid === undefined ? -1 : kidLen, secretLen))
+        check(core, core.call(OP_ADD_KEY, k.alg, k.kid === undefined ? -1 : kidLen, secretLen, 0, 0))
       }
-      check(core, core.finish())
+      check(core, core.call(OP_FINISH, 0, 0, 0, 0, 0))
     } catch (e) {
       core.free()
       throw e
@@ -173,7 +190,7 @@ export class Verifier {
     if (typeof token !== 'string') throw new JWSInvalid('token must be a string')
     const now = nowSeconds(options)
     if (token.length > this.#maxTokenBytes) throw new JWTTooLarge()
-    check(core, core.verify(put(core, [token])[0], now))
+    check(core, core.call(OP_VERIFY, 0, 0, put(core, [token])[0], now, 0))
     const [header, payload] = parts(core)
     return { header, payload }
   }
@@ -198,7 +215,7 @@ export class Signer {
   #ttl
   #jti
 
-  /** @param {import('./index').SignerOptions} options */
+  /** @param {import('./index.js').SignerOptions} options */
   constructor(options) {
     const o = object(options, 'options', SIGNER_OPTIONS)
     const key = keyEntry(o.key, 'options.key')
@@ -211,7 +228,7 @@ export class Signer {
     const core = new Core(0, 0, -1, DEFAULT_MAX_TOKEN_BYTES)
     const [kidLen, secretLen] = put(core, [key.kid ?? '', key.secret])
     try {
-      check(core, core.set_signer(key.alg, key.kid === undefined ? -1 : kidLen, secretLen))
+      check(core, core.call(OP_SET_SIGNER, key.alg, key.kid === undefined ? -1 : kidLen, secretLen, 0, 0))
     } catch (e) {
       core.free()
       throw e
@@ -249,7 +266,7 @@ export class Signer {
     }
     const typ = this.#typ
     const lens = put(core, typ === undefined ? [json] : [json, typ])
-    const status = core.sign(lens[0], lens[1] ?? -1)
+    const status = core.call(OP_SIGN, 0, lens[1] ?? -1, lens[0], 0, 0)
     if (status !== 0) {
       const e = fromCore(status, out(core))
       throw bad(`claims are invalid: ${e.message}`)
@@ -287,7 +304,7 @@ function read(token, maxTokenBytes) {
  */
 export function decodeUnverified(token, options) {
   const { core, len } = read(token, options?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES)
-  check(core, core.decode(len))
+  check(core, core.call(OP_DECODE, 0, 0, len, 0, 0))
   const [header, payload] = parts(core)
   return { header, payload }
 }
@@ -299,13 +316,13 @@ export function decodeUnverified(token, options) {
  * Registered claims are typed as strictly as in verification.
  * @param {string} token
  * @param {{ currentDate?: Date, maxLifetime?: number, maxTokenBytes?: number }} [options]
- * @returns {import('./index').Inspection}
+ * @returns {import('./index.js').Inspection}
  */
 export function inspect(token, options) {
   const now = nowSeconds(options)
   const maxLifetime = seconds(options?.maxLifetime, 'maxLifetime', 7200)
   const { core, len } = read(token, options?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES)
-  check(core, core.inspect(len, now, maxLifetime))
+  check(core, core.call(OP_INSPECT, 0, 0, len, now, maxLifetime))
   const [header, payload, personalData] = parts(core)
   const num = (/** @type {number} */ i) => {
     const v = core.num(i)

@@ -1,0 +1,223 @@
+/**
+ * jwt-wasm: one strict JWT core (HS256, HS384, HS512) in WebAssembly, with the same synchronous
+ * semantics in browsers, Node and Cloudflare Workers.
+ */
+
+/** The algorithms jwt-wasm implements. There is no `none`. */
+export type Algorithm = 'HS256' | 'HS384' | 'HS512'
+
+/** A key of the ring: used with its one algorithm only (RFC 8725 §3.1). */
+export interface KeyEntry {
+  /** Key id, matched exactly against the header `kid` (never interpreted as a path or URL). */
+  kid?: string
+  /** The one algorithm this key is used with. */
+  alg: Algorithm
+  /**
+   * The secret: bytes, or a string taken as its UTF-8 bytes. At least 32, 48 or 64 bytes for
+   * HS256, HS384, HS512 (RFC 7518 §3.2); shorter or empty secrets throw `KeyInvalid`.
+   */
+  secret: Uint8Array | string
+}
+
+/** Registered claims (RFC 7519 §4.1), as jwt-wasm types them. */
+export interface RegisteredClaims {
+  iss?: string
+  sub?: string
+  aud?: string | string[]
+  exp?: number
+  nbf?: number
+  iat?: number
+  jti?: string
+}
+
+/** The claims of a token: registered claims plus the application's own. */
+export type Claims<Custom extends object = Record<string, unknown>> = RegisteredClaims & Custom
+
+/** The JOSE header of a token. */
+export interface Header {
+  alg: string
+  typ?: string
+  kid?: string
+  [member: string]: unknown
+}
+
+/** Options of `new Verifier(...)`. Names follow jose's `jwtVerify` where the meaning matches. */
+export interface VerifierOptions {
+  /** The key ring. Required, non-empty; every key's `alg` must be in `algorithms`. */
+  keys: KeyEntry[]
+  /** Allowed algorithms. Required, non-empty. A header `alg` outside it is refused. */
+  algorithms: Algorithm[]
+  /** Accepted `iss` values (exact match). Default: not checked. */
+  issuer?: string | string[]
+  /**
+   * Accepted audiences; the token's `aud` must contain one. Default: none configured, and then
+   * a token that carries `aud` is refused (RFC 7519 §4.1.3).
+   */
+  audience?: string | string[]
+  /** Required `sub`. Default: not checked. */
+  subject?: string
+  /** Tolerated clock skew in seconds for every time check. Default 0. */
+  clockTolerance?: number
+  /** Maximum age in seconds since `iat` (which becomes required). Default: none. */
+  maxTokenAge?: number
+  /** Claims that must be present. Default `['exp']`. An empty list accepts tokens that never expire. */
+  requiredClaims?: string[]
+  /** Required header `typ`, compared as a media type (`JWT` ≡ `application/jwt`). Default: ignored. */
+  typ?: string
+  /** Maximum token length in bytes. Default 16384. */
+  maxTokenBytes?: number
+}
+
+/** Options of one verification. */
+export interface VerifyOptions {
+  /** The time of the check. Default: now. */
+  currentDate?: Date
+}
+
+/** A verified token. */
+export interface VerifyResult<Custom extends object = Record<string, unknown>> {
+  header: Header
+  payload: Claims<Custom>
+}
+
+/**
+ * Verifies HS256/HS384/HS512 tokens against a key ring and a policy, synchronously. Every
+ * failure throws a `JwtError` subclass with a stable `code`.
+ */
+export declare class Verifier {
+  /** Throws `TypeError` (code `ERR_INVALID_OPTIONS`) for bad options, `KeyInvalid` for bad keys. */
+  constructor(options: VerifierOptions)
+  /** Verifies `token`; returns its header and payload, or throws a `JwtError` subclass. */
+  verify<Custom extends object = Record<string, unknown>>(token: string, options?: VerifyOptions): VerifyResult<Custom>
+  /** Releases the wasm memory now (otherwise the garbage collector does). */
+  free(): void
+}
+
+/** Options of `new Signer(...)`. */
+export interface SignerOptions {
+  /** The signing key; its `kid`, if any, goes into the header. */
+  key: KeyEntry
+  /** The header `typ`. Default `JWT`. */
+  typ?: string
+  /** Default lifetime in seconds: sets `iat` to now and `exp` to `iat + ttl`. Default: none. */
+  ttl?: number
+  /** Add a random 128-bit `jti` to every token. Default false. */
+  jti?: boolean
+}
+
+/** Options of one signing. */
+export interface SignOptions {
+  currentDate?: Date
+  ttl?: number
+  jti?: boolean
+}
+
+/** Mints compact tokens with one key (for issuers and tests; an HMAC secret does not belong in a browser). */
+export declare class Signer {
+  constructor(options: SignerOptions)
+  /** Signs the claims; throws `TypeError` for claims of the wrong type. */
+  sign<Custom extends object = Record<string, unknown>>(claims: Claims<Custom>, options?: SignOptions): string
+  /** Releases the wasm memory now. */
+  free(): void
+}
+
+/**
+ * Decodes a token WITHOUT VERIFYING ANYTHING: no signature, no expiry, no issuer, no audience.
+ * Checks only its shape. Never authorise anything with what it returns.
+ */
+export declare function decodeUnverified<Custom extends object = Record<string, unknown>>(
+  token: string,
+  options?: { maxTokenBytes?: number },
+): { header: Header; payload: Claims<Custom> }
+
+/** A warning of `inspect`. */
+export type InspectionWarning = 'no_exp' | 'long_lifetime' | 'alg_none' | 'personal_data'
+
+/** What `inspect` tells about a token (nothing of it is verified). Times in seconds. */
+export interface Inspection<Custom extends object = Record<string, unknown>> {
+  header: Header
+  payload: Claims<Custom>
+  exp?: number
+  nbf?: number
+  iat?: number
+  /** `exp - now`; negative once expired. */
+  expiresIn?: number
+  expired: boolean
+  notYetValid: boolean
+  /** `exp - iat`. */
+  lifetime?: number
+  warnings: InspectionWarning[]
+  /** Names of the claims that look like personal data. */
+  personalData: string[]
+}
+
+/**
+ * Describes a token WITHOUT VERIFYING IT, for scheduling refreshes and showing its anatomy.
+ * Registered claims are typed as strictly as in verification.
+ */
+export declare function inspect<Custom extends object = Record<string, unknown>>(
+  token: string,
+  options?: { currentDate?: Date; maxLifetime?: number; maxTokenBytes?: number },
+): Inspection<Custom>
+
+/** Resolves when the wasm engine has loaded (or failed to; then the API throws `WasmNotInitialized`). */
+export declare const ready: Promise<void>
+
+/** Every code an error of jwt-wasm can carry. */
+export type ErrorCode =
+  | 'ERR_JWS_INVALID'
+  | 'ERR_JWT_INVALID'
+  | 'ERR_JWT_TOO_LARGE'
+  | 'ERR_JOSE_ALG_NOT_ALLOWED'
+  | 'ERR_JOSE_NOT_SUPPORTED'
+  | 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'
+  | 'ERR_JWT_EXPIRED'
+  | 'ERR_JWT_CLAIM_VALIDATION_FAILED'
+  | 'ERR_JWKS_NO_MATCHING_KEY'
+  | 'ERR_KEY_INVALID'
+  | 'ERR_WASM_NOT_INITIALIZED'
+
+/** Why a claim failed. */
+export type ClaimReason = 'missing' | 'invalid' | 'check_failed'
+
+/** The base class of every token, key and runtime error of jwt-wasm. */
+export declare class JwtError extends Error {
+  static code: string
+  code: string
+  /** The claim, for claim failures and expiry. */
+  claim?: string
+  /** Why the claim failed. */
+  reason?: ClaimReason
+  /** The payload, only on `JWTExpired` and `JWTClaimValidationFailed` (the signature verified). */
+  payload?: Claims
+}
+
+declare class JwtErrorOf<C extends ErrorCode> extends JwtError {
+  static code: ErrorCode
+  code: C
+}
+
+export declare class JWSInvalid extends JwtErrorOf<'ERR_JWS_INVALID'> {}
+export declare class JWTInvalid extends JwtErrorOf<'ERR_JWT_INVALID'> {}
+export declare class JWTTooLarge extends JwtErrorOf<'ERR_JWT_TOO_LARGE'> {}
+export declare class JOSEAlgNotAllowed extends JwtErrorOf<'ERR_JOSE_ALG_NOT_ALLOWED'> {}
+export declare class JOSENotSupported extends JwtErrorOf<'ERR_JOSE_NOT_SUPPORTED'> {}
+export declare class JWSSignatureVerificationFailed extends JwtErrorOf<'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'> {}
+export declare class JWTExpired extends JwtErrorOf<'ERR_JWT_EXPIRED'> {
+  claim: 'exp' | 'iat'
+  reason: 'check_failed'
+  payload: Claims
+}
+export declare class JWTClaimValidationFailed extends JwtErrorOf<'ERR_JWT_CLAIM_VALIDATION_FAILED'> {
+  claim: string
+  reason: ClaimReason
+  payload: Claims
+}
+export declare class JWKSNoMatchingKey extends JwtErrorOf<'ERR_JWKS_NO_MATCHING_KEY'> {}
+export declare class KeyInvalid extends JwtErrorOf<'ERR_KEY_INVALID'> {}
+export declare class WasmNotInitialized extends JwtErrorOf<'ERR_WASM_NOT_INITIALIZED'> {}
+
+/** Invalid options: a `TypeError` with `code` `ERR_INVALID_OPTIONS`. */
+export declare class InvalidOptionsError extends TypeError {
+  code: 'ERR_INVALID_OPTIONS'
+}
