@@ -52,5 +52,9 @@ fuzz: setup
 test: lint test-rust test-wasm typecheck test-js size
 	@echo "make test: every layer passed"
 
+# The demo page, served on 127.0.0.1:8787 (PORT to change).
+demo: pkg
+	node www/serve.mjs
+
 clean:
 	rm -rf pkg target tests/node_modules tests/.venv
