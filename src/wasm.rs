@@ -49,6 +49,8 @@ pub struct Core {
     out: Vec<u8>,
     bufs: Buffers,
     nums: [f64; 8],
+    /// The size cap for `decode` and `inspect` (the verifier's lives in its policy).
+    max_bytes: usize,
 }
 
 #[wasm_bindgen]
@@ -58,6 +60,7 @@ impl Core {
     #[wasm_bindgen(constructor)]
     #[must_use]
     pub fn new(alg_mask: u8, clock_tolerance: f64, max_token_age: f64, max_token_bytes: u32) -> Core {
+        let max_bytes = usize::try_from(max_token_bytes).unwrap_or(usize::MAX);
         let algorithms: AlgorithmSet = Algorithm::ALL
             .iter()
             .enumerate()
@@ -68,7 +71,7 @@ impl Core {
             p.required_claims.clear();
             p.clock_tolerance = clock_tolerance;
             p.max_token_age = (max_token_age >= 0.0 || max_token_age.is_nan()).then_some(max_token_age);
-            p.max_token_bytes = usize::try_from(max_token_bytes).unwrap_or(usize::MAX);
+            p.max_token_bytes = max_bytes;
             p
         });
         Core {
@@ -80,6 +83,7 @@ impl Core {
             out: Vec::new(),
             bufs: Buffers::default(),
             nums: [f64::NAN; 8],
+            max_bytes,
         }
     }
 
@@ -209,7 +213,7 @@ impl Core {
         let Some(token) = self.input_str(0, len) else {
             return self.fail(ErrorKind::JwsInvalid.into());
         };
-        match dangerous::decode_unverified(&token, self.max_bytes()) {
+        match dangerous::decode_unverified(&token, self.max_bytes) {
             Ok(t) => {
                 self.set_out(&[&t.header_json, &t.payload_json]);
                 0
@@ -225,7 +229,7 @@ impl Core {
         let Some(token) = self.input_str(0, len) else {
             return self.fail(ErrorKind::JwsInvalid.into());
         };
-        match dangerous::inspect(&token, now, max_lifetime, self.max_bytes()) {
+        match dangerous::inspect(&token, now, max_lifetime, self.max_bytes) {
             Ok(i) => {
                 let nan = f64::NAN;
                 self.nums = [
@@ -288,10 +292,6 @@ impl Core {
 }
 
 impl Core {
-    fn max_bytes(&self) -> usize {
-        self.policy.as_ref().map_or(crate::validation::DEFAULT_MAX_TOKEN_BYTES, |p| p.max_token_bytes)
-    }
-
     /// `len` input bytes from `start` as a string, if they are UTF-8.
     fn input_str(&self, start: usize, len: usize) -> Option<String> {
         let bytes = self.input.get(start..start.checked_add(len)?)?;

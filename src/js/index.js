@@ -4,7 +4,7 @@
  * in browsers, Node and Workers. Import from `jwt-wasm`; the package's exports map picks the
  * entry point that loads the wasm the way the runtime allows.
  */
-import { engine, put, out } from './wasm.js'
+import { engine, put, out, call } from './wasm.js'
 import { fromCore, InvalidOptionsError, JWSInvalid, JWTTooLarge } from './errors.js'
 
 export {
@@ -164,12 +164,12 @@ export class Verifier {
     const mask = o.algorithms.reduce((m, a) => m | (1 << ALGS.indexOf(a)), 0)
     const core = new Core(mask, clockTolerance, maxTokenAge, maxTokenBytes)
     try {
-      for (const [kind, list] of lists) for (const s of list) check(core, core.call(OP_OPTION, kind, 0, put(core, [s])[0], 0, 0))
+      for (const [kind, list] of lists) for (const s of list) check(core, call(core, OP_OPTION, kind, 0, put(core, [s])[0], 0, 0))
       for (const k of keys) {
         const [kidLen, secretLen] = put(core, [k.kid ?? '', k.secret])
-        check(core, core.call(OP_ADD_KEY, k.alg, k.kid === undefined ? -1 : kidLen, secretLen, 0, 0))
+        check(core, call(core, OP_ADD_KEY, k.alg, k.kid === undefined ? -1 : kidLen, secretLen, 0, 0))
       }
-      check(core, core.call(OP_FINISH, 0, 0, 0, 0, 0))
+      check(core, call(core, OP_FINISH, 0, 0, 0, 0, 0))
     } catch (e) {
       core.free()
       throw e
@@ -190,7 +190,7 @@ export class Verifier {
     if (typeof token !== 'string') throw new JWSInvalid('token must be a string')
     const now = nowSeconds(options)
     if (token.length > this.#maxTokenBytes) throw new JWTTooLarge()
-    check(core, core.call(OP_VERIFY, 0, 0, put(core, [token])[0], now, 0))
+    check(core, call(core, OP_VERIFY, 0, 0, put(core, [token])[0], now, 0))
     const [header, payload] = parts(core)
     return { header, payload }
   }
@@ -228,7 +228,7 @@ export class Signer {
     const core = new Core(0, 0, -1, DEFAULT_MAX_TOKEN_BYTES)
     const [kidLen, secretLen] = put(core, [key.kid ?? '', key.secret])
     try {
-      check(core, core.call(OP_SET_SIGNER, key.alg, key.kid === undefined ? -1 : kidLen, secretLen, 0, 0))
+      check(core, call(core, OP_SET_SIGNER, key.alg, key.kid === undefined ? -1 : kidLen, secretLen, 0, 0))
     } catch (e) {
       core.free()
       throw e
@@ -266,7 +266,7 @@ export class Signer {
     }
     const typ = this.#typ
     const lens = put(core, typ === undefined ? [json] : [json, typ])
-    const status = core.call(OP_SIGN, 0, lens[1] ?? -1, lens[0], 0, 0)
+    const status = call(core, OP_SIGN, 0, lens[1] ?? -1, lens[0], 0, 0)
     if (status !== 0) {
       const e = fromCore(status, out(core))
       throw bad(`claims are invalid: ${e.message}`)
@@ -304,7 +304,7 @@ function read(token, maxTokenBytes) {
  */
 export function decodeUnverified(token, options) {
   const { core, len } = read(token, options?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES)
-  check(core, core.call(OP_DECODE, 0, 0, len, 0, 0))
+  check(core, call(core, OP_DECODE, 0, 0, len, 0, 0))
   const [header, payload] = parts(core)
   return { header, payload }
 }
@@ -322,7 +322,7 @@ export function inspect(token, options) {
   const now = nowSeconds(options)
   const maxLifetime = seconds(options?.maxLifetime, 'maxLifetime', 7200)
   const { core, len } = read(token, options?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES)
-  check(core, core.call(OP_INSPECT, 0, 0, len, now, maxLifetime))
+  check(core, call(core, OP_INSPECT, 0, 0, len, now, maxLifetime))
   const [header, payload, personalData] = parts(core)
   const num = (/** @type {number} */ i) => {
     const v = core.num(i)

@@ -49,6 +49,30 @@ export function engine() {
   return { Core, memory: exports.memory }
 }
 
+/**
+ * Runs one core operation. A trap (which the core is built never to raise) leaves the instance
+ * in an unknown state: the engine is then retired, and this and every later call throw
+ * `WasmNotInitialized` with the trap as `cause`.
+ * @param {Core} core
+ * @param {number} op
+ * @param {number} a
+ * @param {number} b
+ * @param {number} c
+ * @param {number} t
+ * @param {number} u
+ * @returns {number}
+ */
+export function call(core, op, a, b, c, t, u) {
+  try {
+    return core.call(op, a, b, c, t, u)
+  } catch (e) {
+    if (!(e instanceof WebAssembly.RuntimeError)) throw e
+    exports = undefined
+    failure = e
+    throw new WasmNotInitialized('the jwt-wasm engine trapped and was retired', { cause: e })
+  }
+}
+
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
