@@ -1,15 +1,13 @@
 // @ts-check
 /** Node (and Deno, Bun): the wasm is read from the file beside this module and instantiated synchronously. */
 import { readFileSync } from 'node:fs'
-import { load } from './wasm.js'
+import { load, loadFailed } from './wasm.js'
 
-let bytes
 try {
-  bytes = readFileSync(new URL('./wasm/jwt_wasm_bg.wasm', import.meta.url))
+  load(readFileSync(new URL('./wasm/jwt_wasm_bg.wasm', import.meta.url)))
 } catch (e) {
-  bytes = undefined
+  loadFailed(e)
 }
-if (bytes) load(bytes)
 
 export * from './index.js'
 /** Resolves when the engine is ready (already, in Node). */

@@ -33,6 +33,20 @@ const VERIFIER_OPTIONS = new Set(['keys', 'algorithms', 'issuer', 'audience', 's
 const KEY_FIELDS = new Set(['kid', 'alg', 'secret'])
 /** @type {import('./index.js').InspectionWarning[]} */
 const WARNINGS = ['no_exp', 'long_lifetime', 'alg_none', 'personal_data']
+const VERIFY_OPTIONS = new Set(['currentDate'])
+const SIGN_OPTIONS = new Set(['currentDate', 'ttl', 'jti'])
+const DECODE_OPTIONS = new Set(['maxTokenBytes'])
+const INSPECT_OPTIONS = new Set(['currentDate', 'maxLifetime', 'maxTokenBytes'])
+
+/**
+ * Checks a per-call options object (optional), so that a misspelt option is an error, not a
+ * silent default.
+ * @template {object} T
+ * @param {T | undefined} o
+ * @param {Set<string>} allowed
+ * @returns {T | undefined}
+ */
+const callOptions = (o, allowed) => (o === undefined ? o : /** @type {T} */ (object(o, 'options', allowed)))
 
 /** @param {string} message */
 const bad = (message) => new InvalidOptionsError(message)
@@ -188,7 +202,7 @@ export class Verifier {
     const core = this.#core
     if (!core) throw bad('this Verifier was freed')
     if (typeof token !== 'string') throw new JWSInvalid('token must be a string')
-    const now = nowSeconds(options)
+    const now = nowSeconds(callOptions(options, VERIFY_OPTIONS))
     if (token.length > this.#maxTokenBytes) throw new JWTTooLarge()
     check(core, call(core, OP_VERIFY, 0, 0, put(core, [token])[0], now, 0))
     const [header, payload] = parts(core)
@@ -246,6 +260,7 @@ export class Signer {
   sign(claims, options) {
     const core = this.#core
     if (!core) throw bad('this Signer was freed')
+    callOptions(options, SIGN_OPTIONS)
     const payload = { ...object(claims, 'claims') }
     const ttl = options?.ttl === undefined ? this.#ttl : seconds(options.ttl, 'options.ttl', 0)
     if (ttl !== undefined) {
@@ -303,6 +318,7 @@ function read(token, maxTokenBytes) {
  * @returns {{ header: any, payload: any }}
  */
 export function decodeUnverified(token, options) {
+  callOptions(options, DECODE_OPTIONS)
   const { core, len } = read(token, options?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES)
   check(core, call(core, OP_DECODE, 0, 0, len, 0, 0))
   const [header, payload] = parts(core)
@@ -319,7 +335,7 @@ export function decodeUnverified(token, options) {
  * @returns {import('./index.js').Inspection}
  */
 export function inspect(token, options) {
-  const now = nowSeconds(options)
+  const now = nowSeconds(callOptions(options, INSPECT_OPTIONS))
   const maxLifetime = seconds(options?.maxLifetime, 'maxLifetime', 7200)
   const { core, len } = read(token, options?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES)
   check(core, call(core, OP_INSPECT, 0, 0, len, now, maxLifetime))

@@ -25,6 +25,15 @@ export function load(module) {
 }
 
 /**
+ * Records why the module could not even be obtained (for example a missing file), so that
+ * `engine()` reports it as the `cause`.
+ * @param {unknown} e
+ */
+export function loadFailed(e) {
+  failure = e
+}
+
+/**
  * Records the outcome of an asynchronous instantiation (browsers).
  * @param {Promise<any>} pending
  * @returns {Promise<void>}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The JavaScript test layer: packs pkg/ the way it is published, installs the tarball into a
+# throwaway project under tests/.tmp/, and runs `node --test` there, so `import 'jwt-wasm'`
+# resolves through the package's exports map (the `node` condition) exactly as for a user.
+#
+#   bash tests/js/run.sh           the tests (TAP; the summary ends with "# pass N" / "# fail N")
+#   bash tests/js/run.sh --bench   the benchmark (tests/js/bench.mjs) instead
+#
+# `make test-js` and `make bench` build pkg/ first.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+
+mode=test
+case "${1:-}" in
+  '') ;;
+  --bench) mode=bench ;;
+  *) echo "usage: bash tests/js/run.sh [--bench]" >&2; exit 2 ;;
+esac
+
+die() { echo "tests/js/run.sh: $*" >&2; exit 1; }
+[ -f pkg/package.json ] || die "pkg/ is not built: run \`make pkg\` (or \`make test-js\`)"
+for dep in jose jsonwebtoken; do
+  [ -d "tests/node_modules/$dep" ] || die "tests/node_modules/$dep is missing: run \`make setup\`"
+done
+
+mkdir -p tests/.tmp
+tmp=$(mktemp -d "$root/tests/.tmp/js.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# The tarball users install. The package has no dependencies, so installing it needs no network.
+tarball=$(cd "$tmp" && npm pack "$root/pkg" --silent --pack-destination "$tmp" | tail -n 1)
+[ -f "$tmp/$tarball" ] || die "npm pack pkg did not produce a tarball"
+
+project=$tmp/project
+mkdir -p "$project"
+cat >"$project/package.json" <<'JSON'
+{ "name": "jwt-wasm-js-tests-run", "private": true, "type": "module" }
+JSON
+(cd "$project" && npm install --offline --no-audit --no-fund --no-package-lock --loglevel=error "$tmp/$tarball" >/dev/null)
+[ -f "$project/node_modules/jwt-wasm/package.json" ] || die "installing $tarball failed"
+
+# The anchor libraries, from tests/node_modules (their own dependencies resolve from there,
+# since Node follows the symlinks to the real paths).
+for dep in jose jsonwebtoken; do
+  ln -s "$root/tests/node_modules/$dep" "$project/node_modules/$dep"
+done
+
+cp tests/js/*.test.mjs tests/js/bench.mjs "$project/"
+
+export JWT_WASM_REPO=$root
+cd "$project"
+if [ "$mode" = bench ]; then
+  node bench.mjs
+else
+  # One file at a time: the memory and timing-sensitive files do not compete for the 2 cores.
+  node --test --test-reporter=tap --test-concurrency=1 ./*.test.mjs
+fi
