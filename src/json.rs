@@ -453,11 +453,13 @@ impl<'a> Parser<'a> {
                 }
                 Some(0x00..=0x1f) | None => return Err(JsonError),
                 Some(_) => {
-                    // Copy one whole UTF-8 character (the input is a &str, so boundaries hold).
-                    let rest = self.src.get(self.pos..).ok_or(JsonError)?;
-                    let ch = rest.chars().next().ok_or(JsonError)?;
-                    out.push(ch);
-                    self.pos += ch.len_utf8();
+                    // Copy the run up to the next quote, backslash or control byte in one go;
+                    // those are ASCII, so the run ends on a character boundary.
+                    let start = self.pos;
+                    while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
+                        self.pos += 1;
+                    }
+                    out.push_str(self.src.get(start..self.pos).ok_or(JsonError)?);
                 }
             }
         }

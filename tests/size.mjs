@@ -31,6 +31,9 @@ async function bundle(name, source) {
       logLevel: 'silent',
     })
     const js = Buffer.from(out.outputFiles[0].contents)
+    // A bundle that tree-shook the loader away would be small and broken: the entry must keep
+    // the code that fetches and instantiates the wasm ("sideEffects" lists the entries).
+    if (!js.includes('jwt_wasm_bg.wasm')) throw new Error(`${name}: the bundle lost the wasm loader`)
     return { name, js: js.length, jsGz: gz(js) }
   } finally {
     rmSync(dir, { recursive: true, force: true })

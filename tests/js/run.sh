@@ -20,7 +20,7 @@ esac
 
 die() { echo "tests/js/run.sh: $*" >&2; exit 1; }
 [ -f pkg/package.json ] || die "pkg/ is not built: run \`make pkg\` (or \`make test-js\`)"
-for dep in jose jsonwebtoken; do
+for dep in jose jsonwebtoken esbuild miniflare; do
   [ -d "tests/node_modules/$dep" ] || die "tests/node_modules/$dep is missing: run \`make setup\`"
 done
 
@@ -40,9 +40,9 @@ JSON
 (cd "$project" && npm install --offline --no-audit --no-fund --no-package-lock --loglevel=error "$tmp/$tarball" >/dev/null)
 [ -f "$project/node_modules/jwt-wasm/package.json" ] || die "installing $tarball failed"
 
-# The anchor libraries, from tests/node_modules (their own dependencies resolve from there,
+# The anchor libraries and the workerd runner (miniflare, esbuild to bundle like wrangler), from tests/node_modules (their own dependencies resolve from there,
 # since Node follows the symlinks to the real paths).
-for dep in jose jsonwebtoken; do
+for dep in jose jsonwebtoken esbuild miniflare; do
   ln -s "$root/tests/node_modules/$dep" "$project/node_modules/$dep"
 done
 
