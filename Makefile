@@ -25,6 +25,7 @@ lint: setup
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --lib -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
+	python3 tests/vectors/generate.py --check
 
 # The hand-written .d.ts against a consumer file, and the JSDoc types of the JS layer.
 typecheck: pkg

@@ -173,6 +173,9 @@ pub fn decode_unverified(token: &str, max_token_bytes: usize) -> Result<Unverifi
         return Err(ErrorKind::TooLarge.into());
     }
     let seg = split(token)?;
+    if seg.header.len() > MAX_HEADER_BYTES {
+        return Err(ErrorKind::TooLarge.into());
+    }
     let mut bufs = Buffers::default();
     decode_segments(&seg, &mut bufs)?;
     let header_json = String::from_utf8(bufs.header).map_err(|_| ErrorKind::JwsInvalid)?;

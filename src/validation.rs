@@ -87,6 +87,11 @@ impl Validation {
         if let Some(name) = self.required_claims.iter().find(|n| !claims.has(n)) {
             return Err(missing(name));
         }
+        // `maxTokenAge` makes `iat` required: report that with the other required claims, so
+        // that ERR_JWT_EXPIRED keeps meaning "valid but for time".
+        if self.max_token_age.is_some() && claims.iat.is_none() {
+            return Err(missing("iat"));
+        }
         if !self.issuer.is_empty() {
             match &claims.iss {
                 None => return Err(missing("iss")),
@@ -129,8 +134,7 @@ impl Validation {
                 return Err(ErrorKind::Expired { claim: "exp" }.into());
             }
         }
-        if let Some(max_age) = self.max_token_age {
-            let iat = claims.iat.ok_or_else(|| missing("iat"))?;
+        if let (Some(max_age), Some(iat)) = (self.max_token_age, claims.iat) {
             if now - iat > max_age + tol {
                 return Err(ErrorKind::Expired { claim: "iat" }.into());
             }
@@ -205,6 +209,9 @@ mod tests {
         assert_eq!(check(&p, r#"{"exp":1000}"#, None, 10.0), "ERR_JWT_CLAIM_VALIDATION_FAILED iat missing");
         assert_eq!(check(&p, r#"{"exp":1000,"iat":0}"#, None, 60.0), "OK");
         assert_eq!(check(&p, r#"{"exp":1000,"iat":0}"#, None, 60.5), "ERR_JWT_EXPIRED iat check_failed");
+        // An expired token without iat is reported as missing iat, not as expired: it could
+        // never pass, so "expired" (refresh and retry) would be the wrong signal.
+        assert_eq!(check(&p, r#"{"exp":5}"#, None, 10.0), "ERR_JWT_CLAIM_VALIDATION_FAILED iat missing");
     }
 
     #[test]
