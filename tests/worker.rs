@@ -4,73 +4,21 @@
 //! A smaller set than `tests/web.rs`, driving `Core` the same way (operations through `call`,
 //! bytes in and out through JavaScript `Uint8Array` views of `wasm_bindgen::memory()`, outputs
 //! parsed by `JSON.parse`).
-//! The helpers are repeated here on purpose: each `tests/*.rs` is its own test binary with its
-//! own `wasm_bindgen_test_configure!`.
+//! The protocol helpers are shared with `tests/web.rs` through `tests/boundary/mod.rs`.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, missing_docs)]
 
-use js_sys::{Date, Reflect, Uint8Array, WebAssembly, JSON};
+use js_sys::{Date, Reflect, JSON};
 use jwt_wasm::Core;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
-const HS256: u8 = 0;
-const MASK_HS256: u8 = 1 << HS256;
-/// Operations of `Core::call` (`OP_*` in src/js/index.js) and the `requiredClaims` option kind.
-const OP_OPTION: u8 = 0;
-const OP_ADD_KEY: u8 = 1;
-const OP_FINISH: u8 = 2;
-const OP_VERIFY: u8 = 3;
-const OP_SET_SIGNER: u8 = 6;
-const OP_SIGN: u8 = 7;
-const OPT_REQUIRED: u8 = 4;
-const MAX_TOKEN_BYTES: u32 = 16 * 1024;
-const ERR_SIGNATURE: u32 = 6;
-const ERR_EXPIRED: u32 = 7;
-
-/// RFC 7515 Appendix A.1: the HS256 example JWS and its JWK `k`.
-const RFC_TOKEN: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const RFC_K: &str = "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
-const RFC_NOW: f64 = 1_300_819_370.0;
+mod boundary;
+use boundary::*;
 
 const SECRET: &[u8] = b"a worker-test secret of at least 32 bytes";
-
-fn memory() -> WebAssembly::Memory {
-    wasm_bindgen::memory().dyn_into().expect("wasm_bindgen::memory() is a WebAssembly.Memory")
-}
-
-fn js_u32(n: usize) -> u32 {
-    u32::try_from(n).expect("fits a wasm32 address")
-}
-
-/// As `put` in src/js/wasm.js: JavaScript copies each part into the input buffer.
-fn put(core: &mut Core, parts: &[&[u8]]) -> Vec<usize> {
-    let sources: Vec<Uint8Array> = parts.iter().map(|p| Uint8Array::from(*p)).collect();
-    let total: usize = parts.iter().map(|p| p.len()).sum();
-    let ptr = core.input(total);
-    let view =
-        Uint8Array::new_with_byte_offset_and_length(&memory().buffer(), js_u32(ptr.addr()), js_u32(total));
-    let mut at = 0;
-    for s in &sources {
-        view.set(s, at);
-        at += s.length();
-    }
-    parts.iter().map(|p| p.len()).collect()
-}
-
-/// As `out` in src/js/wasm.js; copied JS-side before Rust allocates (which may detach views).
-fn out(core: &Core) -> String {
-    let len = js_u32(core.out_len());
-    let view =
-        Uint8Array::new_with_byte_offset_and_length(&memory().buffer(), js_u32(core.out().addr()), len);
-    String::from_utf8(view.slice(0, len).to_vec()).expect("the output is UTF-8")
-}
-
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &JsValue::from_str(key)).expect("Reflect.get")
-}
 
 fn payload(core: &Core) -> JsValue {
     let text = out(core);
