@@ -4,7 +4,7 @@ use crate::error::Result;
 use crate::json::Value;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::token::{decode_unverified, Unverified};
+use crate::token::{decode_parts, Unverified};
 
 /// The default access-token lifetime ceiling for the `LONG_LIFETIME` warning: 2 hours.
 pub const DEFAULT_MAX_LIFETIME: f64 = 7200.0;
@@ -65,7 +65,7 @@ const PERSONAL_NAMES: [&str; 12] = [
 /// Use it to schedule refreshes and to show a token's anatomy, never to authorise anything.
 /// Registered claims are typed as strictly as in verification.
 pub fn inspect(token: &str, now: f64, max_lifetime: f64, max_token_bytes: usize) -> Result<Inspection> {
-    let token = decode_unverified(token, max_token_bytes)?;
+    let token = decode_parts(token, max_token_bytes)?;
     let (exp, nbf, iat, mut warnings, personal_data) = {
         let header = token.header()?;
         let claims = token.claims()?;
@@ -118,6 +118,9 @@ fn looks_personal(name: &str, value: &Value<'_>) -> bool {
 /// `local@domain.tld` with no spaces.
 fn looks_like_email(s: &str) -> bool {
     let b = s.as_bytes();
+    if b.len() > 254 {
+        return false; // longer than any deliverable address (RFC 5321 §4.5.3.1)
+    }
     let Some(at) = b.iter().position(|&c| c == b'@') else {
         return false;
     };
@@ -137,6 +140,9 @@ fn looks_like_email(s: &str) -> bool {
 /// only digits and `space - . ( )` otherwise.
 fn looks_like_phone(s: &str) -> bool {
     let b = s.as_bytes();
+    if b.len() > 32 {
+        return false;
+    }
     let body = b.strip_prefix(b"+").unwrap_or(b);
     let digits = body.iter().filter(|c| c.is_ascii_digit()).count();
     let separated = body.len() < b.len() || body.iter().any(|c| matches!(c, b' ' | b'-' | b'('));

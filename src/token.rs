@@ -168,6 +168,14 @@ impl Unverified {
 /// Decodes a token **without verifying anything**: no signature, no time, no policy. Checks
 /// only the structure, strict base64url, and that header and payload are strict JSON objects.
 pub fn decode_unverified(token: &str, max_token_bytes: usize) -> Result<Unverified> {
+    let token = decode_parts(token, max_token_bytes)?;
+    header::parse(&token.header_json)?;
+    crate::json::parse_object(&token.payload_json).map_err(|_| ErrorKind::JwtInvalid)?;
+    Ok(token)
+}
+
+/// Size caps, three segments, strict base64url and UTF-8; the JSON is not parsed yet.
+pub(crate) fn decode_parts(token: &str, max_token_bytes: usize) -> Result<Unverified> {
     let token = token.as_bytes();
     if token.len() > max_token_bytes {
         return Err(ErrorKind::TooLarge.into());
@@ -180,8 +188,6 @@ pub fn decode_unverified(token: &str, max_token_bytes: usize) -> Result<Unverifi
     decode_segments(&seg, &mut bufs)?;
     let header_json = String::from_utf8(bufs.header).map_err(|_| ErrorKind::JwsInvalid)?;
     let payload_json = String::from_utf8(bufs.payload).map_err(|_| ErrorKind::JwtInvalid)?;
-    header::parse(&header_json)?;
-    crate::json::parse_object(&payload_json).map_err(|_| ErrorKind::JwtInvalid)?;
     Ok(Unverified { header_json, payload_json })
 }
 
