@@ -20,7 +20,7 @@ esac
 
 die() { echo "tests/js/run.sh: $*" >&2; exit 1; }
 [ -f pkg/package.json ] || die "pkg/ is not built: run \`make pkg\` (or \`make test-js\`)"
-for dep in jose jsonwebtoken esbuild miniflare; do
+for dep in jose jsonwebtoken esbuild miniflare hono; do
   [ -d "tests/node_modules/$dep" ] || die "tests/node_modules/$dep is missing: run \`make setup\`"
 done
 
@@ -42,7 +42,7 @@ JSON
 
 # The anchor libraries and the workerd runner (miniflare, esbuild to bundle like wrangler), from tests/node_modules (their own dependencies resolve from there,
 # since Node follows the symlinks to the real paths).
-for dep in jose jsonwebtoken esbuild miniflare; do
+for dep in jose jsonwebtoken esbuild miniflare hono; do
   ln -s "$root/tests/node_modules/$dep" "$project/node_modules/$dep"
 done
 

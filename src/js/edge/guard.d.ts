@@ -1,0 +1,103 @@
+/**
+ * `guard`: protects a module Worker's `fetch(request, env, ctx)` with a Bearer access token
+ * (RFC 6750), verified by the jwt-wasm core.
+ */
+import type { Claims, Header, KeyEntry, VerifierOptions } from '../index.js'
+
+/**
+ * What the handler receives as its fourth argument: the verified token. Deeply frozen. The guard
+ * calls the handler only for a request that passed every check, so it is always present there.
+ */
+export interface GuardAuth<Custom extends object = Record<string, unknown>> {
+  readonly header: Readonly<Header>
+  readonly payload: Readonly<Claims<Custom>>
+}
+
+/**
+ * The key ring: an array, or a function of the Worker's `env` (sync or async). A function is
+ * called once per guard (so once per isolate, for a guard created at module scope), with the
+ * `env` of the first request, and its Verifier is cached; if it throws, rejects or returns bad
+ * keys, that request is answered 500 and the next request calls it again.
+ */
+export type GuardKeys<Env = unknown> = KeyEntry[] | ((env: Env) => KeyEntry[] | Promise<KeyEntry[]>)
+
+/** The options of `guard` and of the Hono middleware, apart from device binding. */
+export interface GuardBaseOptions<Env = unknown> extends Omit<VerifierOptions, 'keys'> {
+  /** The key ring. During a rotation list the old and the new key (each with its `kid`). */
+  keys: GuardKeys<Env>
+  /**
+   * Scopes this route requires, all of them. Granted scopes are read from the `scope` claim
+   * (space-separated string) and the `scp` claim (array of strings). A token that lacks one
+   * gets 403 `insufficient_scope` with `scope="<these, space-separated>"`. Default: none.
+   */
+  scopes?: string[]
+  /** The `realm` of every challenge. Default: no realm parameter. */
+  realm?: string
+  /**
+   * Also read the token from this cookie. A request that carries a token in both the
+   * `Authorization` header and the cookie (or the cookie twice) gets 400 `invalid_request`.
+   * Default: `Authorization: Bearer` only.
+   */
+  cookie?: string
+  /** The time of the checks, for tests. Default: now. */
+  clock?: () => Date
+  /**
+   * Called with the error behind every 500 answer (engine not loaded, a throwing keys
+   * function, ...). The answer never contains it. Default: `console.error`.
+   */
+  onError?: (error: unknown) => void
+}
+
+/** Options of `guard` and of the Hono middleware. */
+export type GuardOptions<Env = unknown> = GuardBaseOptions<Env> &
+  (
+    | { bind?: undefined; deviceSecret?: undefined }
+    | {
+        /**
+         * Device binding: the token must carry `dvh`, the HMAC-SHA256 (under `deviceSecret`) of
+         * the device id held in the HttpOnly cookie `jwt_device`; a token without it, or used
+         * without the matching cookie, gets 401 `invalid_token`.
+         */
+        bind: 'device'
+        /** The HMAC secret of the device hash: at least 32 bytes. */
+        /** At least 32 bytes; or a function of `env` (resolved on the first request, then kept). */
+        deviceSecret: Uint8Array | string | ((env: any) => Uint8Array | string | Promise<Uint8Array | string>)
+      }
+  )
+
+/** The auth-params of a Bearer challenge (RFC 6750 §3), in the order they should appear. */
+export interface BearerChallengeParams {
+  realm?: string
+  error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | (string & {})
+  error_description?: string
+  error_uri?: string
+  scope?: string
+  [param: string]: string | undefined
+}
+
+/**
+ * Builds a `WWW-Authenticate` value for the Bearer scheme: `Bearer` and the given auth-params in
+ * order, as quoted-strings with `\` and `"` escaped (RFC 7235 §2.1); `undefined` values are left
+ * out. Throws `TypeError` (`ERR_INVALID_OPTIONS`) for control or non-ASCII characters.
+ */
+export declare function bearerChallenge(params?: BearerChallengeParams): string
+
+/**
+ * Wraps a module Worker's `fetch` handler. The returned `fetch(request, env, ctx)` verifies the
+ * access token and answers itself when the request does not pass:
+ *
+ * - no credentials (or another scheme, e.g. `Basic`): 401, `WWW-Authenticate: Bearer realm="..."`;
+ * - malformed `Authorization` header or token cookie, or two tokens: 400 `invalid_request`;
+ * - any verification failure (including device binding): 401 `invalid_token`;
+ * - a missing scope: 403 `insufficient_scope`;
+ * - an unexpected internal failure: 500 `server_error` (reported to `onError`).
+ *
+ * Bodies are `{"error", "error_description"}` JSON with static text. Only a request that passed
+ * reaches `handler(request, env, ctx, auth)`, `auth` being the verified `{ header, payload }`.
+ * Errors thrown by the handler propagate. Options are validated by this call: bad options throw
+ * `TypeError` (`ERR_INVALID_OPTIONS`), bad keys in an array throw `KeyInvalid`.
+ */
+export declare function guard<R, Env = unknown, Ctx = unknown, Custom extends object = Record<string, unknown>>(
+  handler: (request: Request, env: Env, ctx: Ctx, auth: GuardAuth<Custom>) => R | Promise<R>,
+  options: GuardOptions<Env>,
+): (request: Request, env: Env, ctx: Ctx) => Promise<R | Response>

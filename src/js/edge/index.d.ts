@@ -1,0 +1,3 @@
+export * from './guard.js'
+export * from './auth-routes.js'
+export * from './stores.js'

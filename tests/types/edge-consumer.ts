@@ -1,0 +1,86 @@
+// Type-level tests of the hand-written guard.d.ts and hono.d.ts: a Worker's and a Hono app's
+// view. `tsc` must accept this file, and every `@ts-expect-error` line must really be an error.
+import { guard, bearerChallenge, type GuardAuth, type GuardOptions } from 'jwt-wasm/edge'
+import { jwtGuard } from 'jwt-wasm/hono'
+import { Hono } from 'hono'
+
+interface Env {
+  JWT_SECRET: string
+  JWT_SECRET_PREVIOUS: string
+}
+interface Ctx {
+  waitUntil(promise: Promise<unknown>): void
+}
+interface AppClaims {
+  scope: string
+  tenant: number
+}
+
+// The handler gets (request, env, ctx, auth); Env and the claims type flow from its annotations
+// into `keys` and the returned fetch.
+const fetch = guard(
+  (request: Request, env: Env, ctx: Ctx, auth: GuardAuth<AppClaims>) => {
+    const tenant: number = auth.payload.tenant
+    const sub: string | undefined = auth.payload.sub
+    const kid: string | undefined = auth.header.kid
+    ctx.waitUntil(Promise.resolve(request.url))
+    // @ts-expect-error: the verified token is read-only
+    auth.payload.tenant = 2
+    return new Response(`${tenant} ${sub} ${kid} ${env.JWT_SECRET.length}`)
+  },
+  {
+    keys: (env) => [
+      { kid: '2026-10', alg: 'HS256', secret: env.JWT_SECRET_PREVIOUS },
+      { kid: '2026-11', alg: 'HS256', secret: env.JWT_SECRET },
+    ],
+    algorithms: ['HS256'],
+    issuer: 'https://auth.example',
+    audience: 'api',
+    scopes: ['read'],
+    realm: 'api',
+    cookie: 'access_token',
+    clock: () => new Date(0),
+    onError: (e: unknown) => console.error(e),
+  },
+)
+const answer: Promise<Response> = fetch(new Request('https://api.example/'), { JWT_SECRET: 's', JWT_SECRET_PREVIOUS: 'p' }, { waitUntil() {} })
+void answer
+
+// A module Worker's default export.
+export default {
+  fetch: guard((_request, _env, _ctx, { payload }) => Response.json({ sub: payload.sub ?? null }), {
+    keys: async () => [{ alg: 'HS384', secret: new Uint8Array(48) }],
+    algorithms: ['HS384'],
+    bind: 'device',
+    deviceSecret: new Uint8Array(32),
+  }),
+}
+
+const h = () => new Response()
+const keys = [{ kid: 'k', alg: 'HS256' as const, secret: 'x'.repeat(32) }]
+// @ts-expect-error: bind 'device' needs deviceSecret
+guard(h, { keys, algorithms: ['HS256'], bind: 'device' })
+// @ts-expect-error: deviceSecret only goes with bind 'device'
+guard(h, { keys, algorithms: ['HS256'], deviceSecret: 'x'.repeat(32) })
+// @ts-expect-error: an unknown option
+guard(h, { keys, algorithms: ['HS256'], scope: ['read'] })
+// @ts-expect-error: algorithms is required
+guard(h, { keys })
+// @ts-expect-error: keys is a ring or a function of env, not a secret
+guard(h, { keys: 'secret', algorithms: ['HS256'] })
+
+const options: GuardOptions = { keys, algorithms: ['HS256'] }
+const challenge: string = bearerChallenge({ realm: 'api', error: 'invalid_token', error_description: 'The access token expired' })
+void [options, challenge]
+
+// Hono: c.get('jwt') is typed by the middleware's module augmentation.
+const app = new Hono<{ Bindings: Env }>()
+app.use('/api/*', jwtGuard<Env>({ keys: (env) => [{ alg: 'HS256', secret: env.JWT_SECRET }], algorithms: ['HS256'], scopes: ['read'] }))
+app.get('/api/me', (c) => {
+  const jwt = c.get('jwt')
+  const sub: string | undefined = jwt.payload.sub
+  const alg: string = jwt.header.alg
+  return c.json({ sub: sub ?? null, alg })
+})
+// @ts-expect-error: jwtGuard takes the same options (algorithms required)
+jwtGuard({ keys })
