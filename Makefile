@@ -4,7 +4,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 NODE_BIN := tests/node_modules/.bin
 WASM := target/wasm32-unknown-unknown/release/jwt_wasm.wasm
 
-.PHONY: setup pkg test test-rust test-wasm test-js typecheck size bench load fuzz demo clean lint
+.PHONY: demo-check www-deps setup pkg test test-rust test-wasm test-js test-e2e typecheck size bench load fuzz demo clean lint
 
 setup:
 	@bash .ci/setup
@@ -41,6 +41,11 @@ test-wasm: setup
 test-js: pkg
 	bash tests/js/run.sh
 
+# jwt-wasm/session end to end: headless Chromium (playwright-core, Debian's /usr/bin/chromium)
+# against the jwt-wasm/edge auth API on workerd, several tabs of one origin (about 1 minute).
+test-e2e: pkg
+	bash tests/e2e/run.sh
+
 size: pkg
 	node tests/size.mjs
 
@@ -55,12 +60,21 @@ load: pkg
 fuzz: setup
 	JWT_WASM_FUZZ_ITERATIONS=2000000 cargo test --locked --release --test fuzz -- --nocapture
 
-test: lint test-rust test-wasm typecheck test-js size
+test: lint test-rust test-wasm typecheck test-js size demo-check
 	@echo "make test: every layer passed"
 
-# The demo page, served on 127.0.0.1:8787 (PORT to change).
-demo: pkg
-	node www/serve.mjs
+# The demo: the page and the demo Worker (auth API, guarded API, Durable Object store) on
+# workerd at http://localhost:8787 (PORT to change). `demo-check` starts it, exercises it, stops.
+demo: pkg www-deps
+	node www/dev.mjs
+
+demo-check: pkg www-deps
+	node www/dev.mjs --check
+
+www-deps:
+	rm -rf www/node_modules && mkdir -p www/node_modules
+	cp -R pkg www/node_modules/jwt-wasm
+	ln -s ../../tests/node_modules/esbuild ../../tests/node_modules/miniflare www/node_modules/
 
 clean:
 	rm -rf pkg target tests/node_modules tests/.venv

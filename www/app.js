@@ -1,57 +1,27 @@
-// The demo page: mint with a demo key, verify and inspect with the same wasm core, tamper.
-import { Verifier, Signer, inspect, JwtError, ready } from './pkg/entry-browser.js'
+// The demo page: logs in through the demo Worker, keeps the session with jwt-wasm/session,
+// shows the token's anatomy with the same wasm core, and calls a guarded API (also tampered).
+import { inspect, JwtError } from 'jwt-wasm'
+import { createSession } from 'jwt-wasm/session'
 
-const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id))
-const tokenBox = /** @type {HTMLTextAreaElement} */ ($('token'))
-
-// A demo key, generated per page load. A real app never holds an HMAC secret in the browser.
-const secret = crypto.getRandomValues(new Uint8Array(32))
-await ready
-let signer, verifier
-try {
-  signer = new Signer({ key: { kid: 'demo', alg: 'HS256', secret }, jti: true })
-  verifier = new Verifier({ keys: [{ kid: 'demo', alg: 'HS256', secret }], algorithms: ['HS256'], audience: 'demo' })
-  $('status').textContent = 'Ready: the wasm core is loaded.'
-} catch (e) {
-  $('status').textContent = `Could not load the wasm core: ${e.cause ?? e}`
-  throw e
+const $ = (id) => document.getElementById(id)
+const session = createSession({})
+const log = (text) => {
+  const li = document.createElement('li')
+  li.textContent = `${new Date().toLocaleTimeString()} ${text}`
+  $('timeline').prepend(li)
 }
-
-const b64u = (s) => btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-const unb64u = (s) => atob(s.replace(/-/g, '+').replace(/_/g, '/'))
-
-function mint() {
-  const claims = { sub: /** @type {HTMLInputElement} */ ($('sub')).value, aud: 'demo' }
-  if (/** @type {HTMLInputElement} */ ($('email')).checked) claims.email = 'someone@example.com'
-  tokenBox.value = signer.sign(claims, { ttl: Number(/** @type {HTMLInputElement} */ ($('ttl')).value) || 30 })
-  render()
-}
-
-const tamper = {
-  payload: ([h, p, s]) => [h, b64u(unb64u(p).replace(/"sub":"[^"]*"/, '"sub":"admin"')), s],
-  signature: ([h, p, s]) => [h, p, (s[0] === 'A' ? 'B' : 'A') + s.slice(1)],
-  none: ([, p]) => [b64u('{"alg":"none","typ":"JWT"}'), p, ''],
-  padding: ([h, p, s]) => [h, p + '=', s],
-  duplicate: ([h, p, s]) => [h, b64u(unb64u(p).replace(/^\{/, '{"sub":"admin",')), s],
+for (const type of ['change', 'refresh', 'expired', 'logout', 'error', 'warning']) {
+  session.addEventListener(type, (e) => {
+    if (type !== 'change') log(`${type}${e.detail?.reason ? `: ${e.detail.reason}` : ''}`)
+    render()
+  })
 }
 
 function render() {
-  const token = tokenBox.value.trim()
-  const verdict = $('verdict')
-  if (!token) {
-    verdict.textContent = '–'
-    $('anatomy').textContent = '–'
-    return
-  }
-  try {
-    const { payload } = verifier.verify(token)
-    verdict.textContent = `Valid: sub = ${payload.sub}`
-    verdict.className = 'verdict ok'
-  } catch (e) {
-    if (!(e instanceof JwtError)) throw e
-    verdict.textContent = `Rejected: ${e.code}${e.claim ? ` (claim ${e.claim}, ${e.reason})` : ''}`
-    verdict.className = 'verdict bad'
-  }
+  const token = session.token
+  $('login-box').hidden = Boolean(token)
+  $('session-box').hidden = !token
+  if (!token) return
   try {
     const i = inspect(token)
     $('anatomy').textContent = JSON.stringify(
@@ -60,36 +30,57 @@ function render() {
       2,
     )
   } catch (e) {
-    $('anatomy').textContent = e instanceof JwtError ? `Not even decodable: ${e.code}` : String(e)
+    $('anatomy').textContent = e instanceof JwtError ? e.code : String(e)
   }
 }
 
-function tick() {
-  const token = tokenBox.value.trim()
-  let text = '–'
+setInterval(() => {
+  const token = session.token
+  if (!token) return
+  const { expiresIn } = inspect(token)
+  $('countdown').textContent = expiresIn === undefined ? 'never' : `${Math.max(0, expiresIn).toFixed(0)} s`
+}, 500)
+
+$('login').addEventListener('submit', async (e) => {
+  e.preventDefault()
+  const form = new FormData(e.target)
+  $('login-error').textContent = ''
   try {
-    if (token) {
-      const { expiresIn } = inspect(token)
-      text = expiresIn === undefined ? 'never (no exp!)' : expiresIn > 0 ? `${expiresIn.toFixed(0)} s` : 'expired'
-    }
-  } catch {
-    text = '–'
+    await session.login(String(form.get('login')), String(form.get('password')))
+    log('logged in')
+  } catch (err) {
+    $('login-error').textContent = `Login failed: ${err.code ?? err.message}`
   }
-  $('countdown').textContent = text
-}
+  render()
+})
 
-$('mint').addEventListener('click', mint)
-tokenBox.addEventListener('input', render)
+async function call(token) {
+  const res = token ? await fetch('/api/me', { headers: { authorization: `Bearer ${token}` } }) : await session.fetch('/api/me')
+  const body = await res.text()
+  $('api').textContent = `${res.status} ${res.headers.get('www-authenticate') ?? ''} ${body}`
+  $('api').className = `verdict ${res.ok ? 'ok' : 'bad'}`
+}
+$('call').addEventListener('click', () => call())
+$('logout').addEventListener('click', async () => {
+  await session.logout()
+  render()
+})
+
+const b64u = (s) => btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+const unb64u = (s) => atob(s.replace(/-/g, '+').replace(/_/g, '/'))
+const tamper = {
+  payload: ([h, p, s]) => [h, b64u(unb64u(p).replace(/"sub":"[^"]*"/, '"sub":"admin"')), s],
+  signature: ([h, p, s]) => [h, p, (s[0] === 'A' ? 'E' : 'A') + s.slice(1)],
+  none: ([, p]) => [b64u('{"alg":"none","typ":"JWT"}'), p, ''],
+  padding: ([h, p, s]) => [h, p + '=', s],
+  duplicate: ([h, p, s]) => [h, b64u(unb64u(p).replace(/^\{/, '{"sub":"admin",')), s],
+}
 for (const b of document.querySelectorAll('[data-tamper]')) {
-  b.addEventListener('click', () => {
-    const parts = tokenBox.value.trim().split('.')
-    if (parts.length !== 3) return
-    tokenBox.value = tamper[/** @type {HTMLElement} */ (b).dataset.tamper](parts).join('.')
-    render()
+  b.addEventListener('click', async () => {
+    const token = await session.getToken()
+    if (token) await call(tamper[b.dataset.tamper](token.split('.')).join('.'))
   })
 }
-setInterval(() => {
-  tick()
-  render()
-}, 1000)
-mint()
+
+$('status').textContent = (await session.resume()) ? 'Session resumed.' : 'Not logged in.'
+render()

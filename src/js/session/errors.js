@@ -1,0 +1,35 @@
+// @ts-check
+/**
+ * The error class of jwt-wasm/session. Every failure the session reports (a rejected promise or
+ * the `detail.error` of an `error`/`expired` event) is a `SessionError` with a stable `code`.
+ * Messages are static: they never contain a token, a password or a response body.
+ */
+
+/**
+ * @typedef {import('./index.js').SessionErrorCode} SessionErrorCode
+ * @typedef {import('./index.js').SessionErrorReason} SessionErrorReason
+ */
+
+export class SessionError extends Error {
+  /**
+   * @param {string} message
+   * @param {{ code: SessionErrorCode, status?: number, error?: string, reason?: SessionErrorReason, retryAfter?: number, attempts?: number, cause?: unknown }} options
+   */
+  constructor(message, options) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    /** @type {'SessionError'} */
+    this.name = 'SessionError'
+    /** @type {SessionErrorCode} */
+    this.code = options.code
+    /** @type {number | undefined} The HTTP status, when an endpoint answered (0: no answer). */
+    this.status = options.status
+    /** @type {string | undefined} The OAuth `error` field of the answer, e.g. `invalid_grant`. */
+    this.error = options.error
+    /** @type {SessionErrorReason | undefined} */
+    this.reason = options.reason
+    /** @type {number | undefined} Seconds, from a `Retry-After` header. */
+    this.retryAfter = options.retryAfter
+    /** @type {number | undefined} Attempts made, for `ERR_SESSION_REFRESH_FAILED`. */
+    this.attempts = options.attempts
+  }
+}
