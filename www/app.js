@@ -19,6 +19,7 @@ for (const type of ['change', 'refresh', 'expired', 'logout', 'error', 'warning'
 
 function render() {
   const token = session.token
+  $('status').textContent = token ? `Logged in as ${session.claims?.sub}.` : 'Not logged in.'
   $('login-box').hidden = Boolean(token)
   $('session-box').hidden = !token
   if (!token) return
@@ -82,5 +83,5 @@ for (const b of document.querySelectorAll('[data-tamper]')) {
   })
 }
 
-$('status').textContent = (await session.resume()) ? 'Session resumed.' : 'Not logged in.'
+await session.resume()
 render()
