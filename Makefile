@@ -60,7 +60,7 @@ load: pkg
 fuzz: setup
 	JWT_WASM_FUZZ_ITERATIONS=2000000 cargo test --locked --release --test fuzz -- --nocapture
 
-test: lint test-rust test-wasm typecheck test-js size demo-check
+test: lint test-rust test-wasm typecheck test-js test-e2e size demo-check
 	@echo "make test: every layer passed"
 
 # The demo: the page and the demo Worker (auth API, guarded API, Durable Object store) on

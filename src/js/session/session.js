@@ -75,6 +75,12 @@ import { coordinator } from './coordination.js'
  * @typedef {{ v: 1, type: string, from: string, tab: string, [field: string]: unknown }} Message
  */
 
+/**
+ * How long a tab that got the refresh lock waits for the result of a peer that announced a
+ * refresh and has not said it finished (its messages may still be on their way: a lock grant
+ * and a BroadcastChannel message travel separately), before refreshing itself.
+ */
+const PEER_WAIT_MS = 1000
 const OPTIONS = new Set([
   'refresh',
   'refreshUrl',
@@ -392,6 +398,8 @@ class Session extends EventTarget {
   /** This tab owns its id: a fresh id, or the handshake found no live tab with it. */
   #established = false
   #copyWaitUntil = 0
+  /** Peers (instance ids) that announced a refresh and have not announced its end, with when. */
+  #peersRefreshing = new Map()
   /** @type {Set<string>} */
   #warned = new Set()
   /** @type {[string, () => void][]} */
@@ -742,16 +750,30 @@ class Session extends EventTarget {
       this.#checkEpoch(epoch)
       const outcome = await this.#coord.run(async () => {
         this.#checkEpoch(epoch)
+        // The previous holder announced its refresh and has released the lock, but its result
+        // may not have arrived yet: the lock grant and the channel message travel separately.
+        // Its messages arrive in order, so wait (bounded) for its `refreshed`.
+        const deadline = this.#now() + PEER_WAIT_MS
+        while (this.#peersRefreshing.size > 0 && this.#now() < deadline) {
+          await this.#sleep(deadline - this.#now())
+          this.#checkEpoch(epoch)
+        }
+        this.#peersRefreshing.clear()
         // The double check: another tab (or a login) may have brought a token while this one waited.
         if (this.#token !== null && this.#token !== before && !this.#due()) return /** @type {Outcome} */ ({ kind: 'current' })
-        const result = await this.#callRefresh()
-        if (result.kind === 'ok') {
-          this.#checkEpoch(epoch) // logged out while the request was out: drop the answer
-          this.#install(result.token, result.info, result.skew)
-          this.#loggedOut = false
-          this.#post({ type: 'token', token: result.token, skew: result.skew, reason: 'refresh' })
+        this.#post({ type: 'refreshing' })
+        try {
+          const result = await this.#callRefresh()
+          if (result.kind === 'ok') {
+            this.#checkEpoch(epoch) // logged out while the request was out: drop the answer
+            this.#install(result.token, result.info, result.skew)
+            this.#loggedOut = false
+            this.#post({ type: 'token', token: result.token, skew: result.skew, reason: 'refresh' })
+          }
+          return result
+        } finally {
+          this.#post({ type: 'refreshed' })
         }
-        return result
       })
       this.#checkEpoch(epoch)
       if (outcome.kind === 'current') return /** @type {string} */ (this.#token)
@@ -1096,6 +1118,13 @@ class Session extends EventTarget {
           this.#post({ type: 'token', token: this.#token, skew: this.#skew, reason: 'sync' })
           this.#evaluate(false)
         }
+        break
+      case 'refreshing':
+        this.#peersRefreshing.set(m.from, this.#now())
+        break
+      case 'refreshed':
+        this.#peersRefreshing.delete(m.from)
+        this.#wake()
         break
       case 'token':
         this.#adopt(m)
