@@ -32,6 +32,7 @@ const mf = new Miniflare({
   compatibilityDate: '2026-04-01',
   assets: { directory: pub, routerConfig: { has_user_worker: true } },
   durableObjects: { FAMILIES: 'RefreshFamilies' },
+  d1Databases: ['DB'], // in memory: the Worker seeds the demo user
   // Fresh secrets per run: restarting the demo logs everyone out, as rotating secrets would.
   bindings: { ACCESS_SECRET: randomBytes(32).toString('base64url'), REFRESH_SECRET: randomBytes(32).toString('base64url') },
   host: '127.0.0.1',
@@ -65,6 +66,12 @@ if (!check) {
     body: JSON.stringify({ login: 'demo', password: 'nope' }),
   })
   ok(wrong.status === 401, 'a wrong password is refused')
+  const unknown = await fetch(new URL('/auth/login', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url.origin },
+    body: JSON.stringify({ login: 'nobody', password: 'demo-password' }),
+  })
+  ok(unknown.status === 401 && JSON.stringify(await unknown.json()) === JSON.stringify(await wrong.json()), 'an unknown login gets the same answer')
   console.log('demo: 1 passed, 0 failed')
   await mf.dispose()
 }

@@ -5,21 +5,36 @@ export { RefreshFamilies } from 'jwt-wasm/edge'
 
 const enc = new TextEncoder()
 const b64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0))
-// One demo user, "demo" / "demo-password", as a PBKDF2-SHA256 hash (100,000 iterations).
-const USERS = {
-  demo: { sub: 'user-42', salt: b64('and0LXdhc20tZGVtby1zYWx0LTAwMDE='), hash: b64('KJ8iNu44UlATpmmgx2pAfXTxi+8KFRHIs7mSOM4pPno=') },
-}
 // Unknown logins are checked against a dummy of the same cost, so both failures take as long.
 const DUMMY = { salt: new Uint8Array(16), hash: new Uint8Array(32) }
 
-async function verifyUser(login, password) {
-  const user = Object.hasOwn(USERS, login) ? USERS[login] : undefined
-  const rec = user ?? DUMMY
+// The users live in D1 as PBKDF2-SHA256 hashes (100,000 iterations). The demo seeds one user,
+// "demo" / "demo-password", on first use.
+let seeded
+function seed(db) {
+  seeded ??= db
+    .batch([
+      db.prepare('CREATE TABLE IF NOT EXISTS users (login TEXT PRIMARY KEY, sub TEXT NOT NULL, name TEXT NOT NULL, salt TEXT NOT NULL, hash TEXT NOT NULL)'),
+      db
+        .prepare('INSERT OR IGNORE INTO users VALUES (?, ?, ?, ?, ?)')
+        .bind('demo', 'user-42', 'Demo User', 'and0LXdhc20tZGVtby1zYWx0LTAwMDE=', 'KJ8iNu44UlATpmmgx2pAfXTxi+8KFRHIs7mSOM4pPno='),
+    ])
+    .catch((e) => {
+      seeded = undefined
+      throw e
+    })
+  return seeded
+}
+
+async function verifyUser(login, password, env) {
+  await seed(env.DB)
+  const row = await env.DB.prepare('SELECT sub, name, salt, hash FROM users WHERE login = ?').bind(login).first()
+  const rec = row ? { salt: b64(row.salt), hash: b64(row.hash) } : DUMMY
   const key = await crypto.subtle.importKey('raw', enc.encode(password), 'PBKDF2', false, ['deriveBits'])
   const bits = new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: rec.salt, iterations: 100_000 }, key, 256))
   let diff = 0
   for (let i = 0; i < bits.length; i++) diff |= bits[i] ^ rec.hash[i]
-  return user && diff === 0 ? { sub: user.sub, claims: { scope: 'profile:read', name: 'Demo User' } } : null
+  return row && diff === 0 ? { sub: row.sub, claims: { scope: 'profile:read', name: row.name } } : null
 }
 
 const keys = (env) => [{ kid: 'demo-1', alg: 'HS256', secret: env.ACCESS_SECRET }]
