@@ -8,8 +8,7 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, copyFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createHash, createHmac } from 'node:crypto'
-import { build } from 'esbuild'
-import { Miniflare } from 'miniflare'
+import { startWorker } from './workerd-harness.mjs'
 import { Verifier } from 'jwt-wasm'
 
 const ACCESS_SECRET = 'workerd-access-secret-0123456789-abcdef'
@@ -29,24 +28,7 @@ before(async () => {
   assert.ok(repo, 'JWT_WASM_REPO is not set (run through tests/js/run.sh)')
   const dir = mkdtempSync(join(process.cwd(), 'edge-auth-'))
   copyFileSync(join(repo, 'tests/js/edge-auth-fixtures/worker.js'), join(dir, 'worker.js'))
-  const out = join(dir, 'out')
-  await build({
-    entryPoints: [join(dir, 'worker.js')],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
-    loader: { '.wasm': 'copy' },
-    outdir: out,
-    logLevel: 'silent',
-  })
-  assert.match(readFileSync(join(out, 'worker.js'), 'utf8'), /from\s*"\.\/[^"]+\.wasm"/)
-  mf = new Miniflare({
-    modules: true,
-    scriptPath: join(out, 'worker.js'),
-    modulesRoot: out,
-    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-    compatibilityDate: '2026-04-01',
+  const started = await startWorker(join(dir, 'worker.js'), {
     bindings: { ACCESS_SECRET, REFRESH_SECRET },
     durableObjects: {
       FAMILIES: 'RefreshFamilies',
@@ -55,6 +37,8 @@ before(async () => {
     },
     kvNamespaces: ['KV'],
   })
+  mf = started.mf
+  assert.match(readFileSync(join(started.out, 'worker.js'), 'utf8'), /from\s*"\.\/[^"]+\.wasm"/)
 })
 
 after(async () => {

@@ -7,8 +7,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { build } from 'esbuild'
-import { Miniflare } from 'miniflare'
+import { startWorker } from './workerd-harness.mjs'
 import { Signer } from 'jwt-wasm'
 
 const NOW = 1_767_225_600
@@ -60,27 +59,7 @@ export default {
 }
 `,
   )
-  const out = join(dir, 'out')
-  await build({
-    entryPoints: [join(dir, 'worker.js')],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    loader: { '.wasm': 'copy' },
-    external: ['cloudflare:*'],
-    outdir: out,
-    logLevel: 'silent',
-  })
-  mf = new Miniflare({
-    modules: true,
-    scriptPath: join(out, 'worker.js'),
-    modulesRoot: out,
-    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-    compatibilityDate: '2026-04-01',
-    bindings: { OLD, NEW },
-  })
+  ;({ mf } = await startWorker(join(dir, 'worker.js'), { bindings: { OLD, NEW } }))
 })
 
 after(async () => {

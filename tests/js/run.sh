@@ -46,7 +46,7 @@ for dep in jose jsonwebtoken esbuild miniflare hono; do
   ln -s "$root/tests/node_modules/$dep" "$project/node_modules/$dep"
 done
 
-cp tests/js/*.test.mjs tests/js/bench.mjs "$project/"
+cp tests/js/*.mjs "$project/"
 
 export JWT_WASM_REPO=$root
 cd "$project"

@@ -7,8 +7,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { build } from 'esbuild'
-import { Miniflare } from 'miniflare'
+import { startWorker } from './workerd-harness.mjs'
 
 const SECRET = 'workerd-test-secret-0123456789-abcdef'
 const NOW = 1_767_225_600
@@ -42,25 +41,7 @@ export default {
 }
 `,
   )
-  const out = join(dir, 'out')
-  await build({
-    entryPoints: [join(dir, 'worker.js')],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
-    loader: { '.wasm': 'copy' },
-    outdir: out,
-    logLevel: 'silent',
-  })
-  mf = new Miniflare({
-    modules: true,
-    scriptPath: join(out, 'worker.js'),
-    modulesRoot: out,
-    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-    compatibilityDate: '2026-04-01',
-    bindings: { SECRET },
-  })
+  ;({ mf } = await startWorker(join(dir, 'worker.js'), { bindings: { SECRET } }))
 })
 
 after(async () => {
