@@ -5,6 +5,7 @@
 #
 #   bash tests/js/run.sh           the tests (TAP; the summary ends with "# pass N" / "# fail N")
 #   bash tests/js/run.sh --bench   the benchmark (tests/js/bench.mjs) instead
+#   JWT_WASM_TEST_FILES=./api.test.mjs bash tests/js/run.sh    only some files
 #
 # `make test-js` and `make bench` build pkg/ first.
 set -euo pipefail
@@ -54,5 +55,5 @@ if [ "$mode" = bench ]; then
   node bench.mjs
 else
   # One file at a time: the memory and timing-sensitive files do not compete for the 2 cores.
-  node --test --test-reporter=tap --test-concurrency=1 ./*.test.mjs
+  node --test --test-reporter=tap --test-concurrency=1 ${JWT_WASM_TEST_FILES:-./*.test.mjs}
 fi
