@@ -5,7 +5,9 @@
  * entry point that loads the wasm the way the runtime allows.
  */
 import { engine, put, out, call } from './wasm.js'
-import { fromCore, InvalidOptionsError, JWSInvalid, JWTTooLarge } from './errors.js'
+import { fromCore, JWSInvalid, JWTTooLarge } from './errors.js'
+import { bad, callOptions, object, optionalString, seconds, strings } from './internal/options.js'
+import { randomBase64url } from './internal/encoding.js'
 
 export {
   JwtError,
@@ -39,55 +41,6 @@ const DECODE_OPTIONS = new Set(['maxTokenBytes'])
 const INSPECT_OPTIONS = new Set(['currentDate', 'maxLifetime', 'maxTokenBytes'])
 
 /**
- * Checks a per-call options object (optional), so that a misspelt option is an error, not a
- * silent default.
- * @template {object} T
- * @param {T | undefined} o
- * @param {Set<string>} allowed
- * @returns {T | undefined}
- */
-const callOptions = (o, allowed) => (o === undefined ? o : /** @type {T} */ (object(o, 'options', allowed)))
-
-/** @param {string} message */
-const bad = (message) => new InvalidOptionsError(message)
-
-/**
- * @param {unknown} o
- * @param {string} what
- * @param {Set<string>} [allowed]
- * @returns {Record<string, any>}
- */
-function object(o, what, allowed) {
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw bad(`${what} must be an object`)
-  if (allowed) for (const k of Object.keys(o)) if (!allowed.has(k)) throw bad(`${what} has an unknown option "${k}"`)
-  return /** @type {Record<string, any>} */ (o)
-}
-
-/**
- * @param {unknown} v
- * @param {string} what
- * @returns {string[]}
- */
-function strings(v, what) {
-  const list = typeof v === 'string' ? [v] : v
-  if (!Array.isArray(list) || !list.every((s) => typeof s === 'string' && s !== '')) {
-    throw bad(`${what} must be a non-empty string or an array of non-empty strings`)
-  }
-  return list
-}
-
-/**
- * @param {unknown} v
- * @param {string} what
- * @param {number} fallback
- */
-function seconds(v, what, fallback) {
-  if (v === undefined) return fallback
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(`${what} must be a finite number of seconds, at least 0`)
-  return v
-}
-
-/**
  * The time of a call, in seconds: `currentDate` (a valid Date) or now.
  * @param {{ currentDate?: Date } | undefined} options
  */
@@ -106,7 +59,7 @@ function nowSeconds(options) {
 function keyEntry(k, what) {
   const key = object(k, what, KEY_FIELDS)
   if (!ALGS.includes(key.alg)) throw bad(`${what}.alg must be one of ${ALGS.join(', ')}`)
-  if (key.kid !== undefined && (typeof key.kid !== 'string' || key.kid === '')) throw bad(`${what}.kid must be a non-empty string`)
+  optionalString(key.kid, `${what}.kid`)
   const secret = typeof key.secret === 'string' ? new TextEncoder().encode(key.secret) : key.secret
   if (!(secret instanceof Uint8Array)) throw bad(`${what}.secret must be a Uint8Array or a string`)
   return { kid: /** @type {string | undefined} */ (key.kid), alg: ALGS.indexOf(key.alg), secret }
@@ -233,8 +186,7 @@ export class Signer {
   constructor(options) {
     const o = object(options, 'options', SIGNER_OPTIONS)
     const key = keyEntry(o.key, 'options.key')
-    if (o.typ !== undefined && (typeof o.typ !== 'string' || o.typ === '')) throw bad('options.typ must be a non-empty string')
-    this.#typ = o.typ
+    this.#typ = optionalString(o.typ, 'options.typ')
     this.#ttl = o.ttl === undefined ? undefined : seconds(o.ttl, 'options.ttl', 0)
     this.#jti = o.jti ?? false
     if (typeof this.#jti !== 'boolean') throw bad('options.jti must be a boolean')
@@ -270,8 +222,7 @@ export class Signer {
     }
     if (options?.jti ?? this.#jti) {
       if ('jti' in payload) throw bad('claims already carry a jti')
-      const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16))
-      payload.jti = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+      payload.jti = randomBase64url(16)
     }
     let json
     try {

@@ -5,7 +5,7 @@
 #
 #   bash tests/js/run.sh           the tests (TAP; the summary ends with "# pass N" / "# fail N")
 #   bash tests/js/run.sh --bench   the benchmark (tests/js/bench.mjs) instead
-#   JWT_WASM_TEST_FILES=./api.test.mjs bash tests/js/run.sh    only some files
+#   JWT_WASM_TEST_FILES=./core/api.test.mjs bash tests/js/run.sh    only some files (paths below tests/js)
 #
 # `make test-js` and `make bench` build pkg/ first.
 set -euo pipefail
@@ -47,13 +47,17 @@ for dep in jose jsonwebtoken esbuild miniflare hono; do
   ln -s "$root/tests/node_modules/$dep" "$project/node_modules/$dep"
 done
 
-cp tests/js/*.mjs "$project/"
+# The whole tree below tests/js (core/, edge/, session/, workerd/, bench/, shared fakes), so
+# relative imports between test files keep working.
+cp -R tests/js/. "$project/"
 
 export JWT_WASM_REPO=$root
 cd "$project"
 if [ "$mode" = bench ]; then
-  node bench.mjs
+  node $(find . -path ./node_modules -prune -o -name 'bench.mjs' -print | head -n 1)
 else
   # One file at a time: the memory and timing-sensitive files do not compete for the 2 cores.
-  node --test --test-reporter=tap --test-concurrency=1 ${JWT_WASM_TEST_FILES:-./*.test.mjs}
+  files=${JWT_WASM_TEST_FILES:-$(find . -path ./node_modules -prune -o -name '*.test.mjs' -print | sort)}
+  # shellcheck disable=SC2086
+  node --test --test-reporter=tap --test-concurrency=1 $files
 fi
