@@ -36,4 +36,4 @@ export function base64url(bytes) {
  * `n` random bytes as base64url.
  * @param {number} n
  */
-export const randomBase64url = (n) => base64url(crypto.getRandomValues(new Uint8Array(n)))
+export const randomBase64url = (n) => base64url(globalThis.crypto.getRandomValues(new Uint8Array(n)))

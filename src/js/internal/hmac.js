@@ -18,7 +18,7 @@ const keys = new WeakMap()
 function hmacKey(secret) {
   let key = keys.get(secret)
   if (!key) {
-    key = crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+    key = globalThis.crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
     keys.set(secret, key)
     key.catch(() => keys.delete(secret))
   }
@@ -32,7 +32,7 @@ function hmacKey(secret) {
  * @returns {Promise<string>}
  */
 export async function hmacSha256(secret, message) {
-  return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), utf8.encode(message))))
+  return base64url(new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', await hmacKey(secret), utf8.encode(message))))
 }
 
 /**
@@ -41,5 +41,5 @@ export async function hmacSha256(secret, message) {
  * @returns {Promise<string>}
  */
 export async function sha256(text) {
-  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8.encode(text))))
+  return base64url(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', utf8.encode(text))))
 }
