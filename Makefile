@@ -4,7 +4,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 NODE_BIN := tests/node_modules/.bin
 WASM := target/wasm32-unknown-unknown/release/jwt_wasm.wasm
 
-.PHONY: demo-check www-deps setup pkg test test-rust test-wasm test-js test-e2e typecheck size bench load fuzz demo clean lint
+.PHONY: demo-check www-deps setup pkg test test-rust test-wasm test-js test-e2e typecheck size bench load fuzz demo clean lint fmt
 
 setup:
 	@bash .ci/setup
@@ -20,12 +20,19 @@ pkg: setup
 	cp pkg.json pkg/package.json
 	cp README.md pkg/README.md
 
+# Formatting (rustfmt; Biome for the JS of src/js, tests and www, biome.jsonc) and the linters.
 lint: setup
 	cargo fmt --check
+	$(NODE_BIN)/biome check --error-on-warnings --max-diagnostics=100
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --lib -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
 	python3 tests/vectors/generate.py --check
+
+# Writes the formatting that `make lint` checks.
+fmt: setup
+	cargo fmt
+	$(NODE_BIN)/biome format --write
 
 # The hand-written .d.ts against a consumer file, and the JSDoc types of the JS layer.
 typecheck: pkg
