@@ -4,31 +4,43 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 NODE_BIN := tests/node_modules/.bin
 WASM := target/wasm32-unknown-unknown/release/jwt_wasm.wasm
 
-.PHONY: demo-check www-deps setup pkg test test-rust test-wasm test-js test-e2e typecheck size bench load fuzz demo clean lint
+.PHONY: demo-check www-deps setup pkg test test-rust test-wasm test-js test-e2e typecheck size bench load fuzz demo clean lint fmt
 
 setup:
 	@bash .ci/setup
 
 # The npm package in pkg/: the no_std wasm (sha2 compact backend, trapping panics), wasm-bindgen's
-# `--target web` glue, wasm-opt -Oz, the JS layer and the manifest.
+# `--target web` glue, wasm-opt -Oz, the JS layer and the manifest. wasm-bindgen's declaration of
+# the raw instance exports is dropped: not shipped, and not what a `.wasm` import gives here (a
+# WebAssembly.Module, tests/types/ambient/platform.d.ts).
 pkg: setup
 	cargo build --release --locked --target wasm32-unknown-unknown --no-default-features
 	rm -rf pkg && mkdir -p pkg/wasm
 	wasm-bindgen --target web --out-dir pkg/wasm --out-name jwt_wasm $(WASM)
+	rm pkg/wasm/jwt_wasm_bg.wasm.d.ts
 	$(NODE_BIN)/wasm-opt -Oz --converge --strip-producers --strip-target-features --zero-filled-memory pkg/wasm/jwt_wasm_bg.wasm -o pkg/wasm/jwt_wasm_bg.wasm
 	cp -R src/js/. pkg/
 	cp pkg.json pkg/package.json
 	cp README.md pkg/README.md
 
+# Formatting (rustfmt; Biome for the JS of src/js, tests and www, biome.jsonc) and the linters.
 lint: setup
 	cargo fmt --check
+	$(NODE_BIN)/biome check --error-on-warnings --max-diagnostics=100
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --lib -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
 	python3 tests/vectors/generate.py --check
 
-# The hand-written .d.ts against a consumer file, and the JSDoc types of the JS layer.
+# Writes the formatting that `make lint` checks.
+fmt: setup
+	cargo fmt
+	$(NODE_BIN)/biome format --write
+
+# The JSDoc types of every file of src/js (with the generated glue of pkg/wasm), then the
+# hand-written .d.ts from a consumer's side (tests/types/*.ts).
 typecheck: pkg
+	$(NODE_BIN)/tsc -p tests/types/tsconfig.src.json
 	$(NODE_BIN)/tsc -p tests/types/tsconfig.json
 
 test-rust: setup

@@ -4,7 +4,7 @@
  * module is a static import, compiled by the platform at deploy time, instantiated synchronously.
  * Nothing random happens at module scope.
  */
-// @ts-ignore: a `.wasm` import is a WebAssembly.Module in workerd (CompiledWasm).
+// A WebAssembly.Module here (declared for tsc in tests/types/ambient/platform.d.ts).
 import module from './wasm/jwt_wasm_bg.wasm'
 import { load } from './wasm.js'
 
