@@ -82,7 +82,8 @@ export function optionalString(v, what) {
 }
 
 /**
- * A secret: a Uint8Array (copied, so a later change by the caller cannot alter it) or a UTF-8
+ * A secret: a Uint8Array (copied, also from a Node Buffer, whose own slice() is a view, so a later
+ * change by the caller cannot alter it) or a UTF-8
  * string, of at least `min` bytes.
  * @param {unknown} v
  * @param {string} what
@@ -90,7 +91,7 @@ export function optionalString(v, what) {
  * @returns {Uint8Array<ArrayBuffer>}
  */
 export function secretBytes(v, what, min = 32) {
-  const bytes = typeof v === 'string' ? encoder.encode(v) : v instanceof Uint8Array ? v.slice() : undefined
+  const bytes = typeof v === 'string' ? encoder.encode(v) : v instanceof Uint8Array ? Uint8Array.prototype.slice.call(v) : undefined
   if (!bytes) throw bad(`${what} must be a Uint8Array or a string`)
   if (bytes.length < min) throw bad(`${what} must be at least ${min} bytes`)
   return bytes
