@@ -1,7 +1,7 @@
 // authRoutes (jwt-wasm/edge) in Node with the memory store and a pinned clock (the `clock`
 // option; no global is patched): login, authenticated call, refresh and rotation, reuse
 // detection, the grace window, lifetimes, logout, CSRF refusals, exact cookies, login
-// throttling, device binding, and a store that is down.
+// throttling, device binding, cookie tossing (a cookie sent twice), and a store that is down.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHmac, createHash } from 'node:crypto'
@@ -545,6 +545,78 @@ test('logout: 204, the family revoked, the cookie cleared exactly; idempotent wi
   const again = await logout(handler)
   assert.equal(again.status, 204)
   assert.deepEqual(again.cookies, [CLEAR])
+})
+
+// ---- Cookie tossing ----
+
+/** A memory store that records every call. */
+function recordingStore() {
+  const inner = memoryStore()
+  const calls = []
+  const store = { calls }
+  for (const name of ['create', 'rotate', 'revoke', 'read', 'hit', 'clear']) {
+    store[name] = (...args) => {
+      calls.push(name)
+      return inner[name](...args)
+    }
+  }
+  return store
+}
+
+test('cookie tossing: the refresh cookie twice is 400 invalid_request on every route; nothing is read, counted or revoked', async () => {
+  const { handler, store } = setup({ store: recordingStore() })
+  const victim = refreshCookie(await login(handler))
+  const planted = refreshCookie(await login(handler, 'bob', 'hunter2 hunter2'))
+  const records = [await store.read(victim.familyId), await store.read(planted.familyId)]
+  const twice = { error: 'invalid_request', error_description: 'The request carries the jwt_rt cookie more than once' }
+  const storeCalls = store.calls.length
+  const before = verifyCalls
+  const cookies = [
+    `jwt_rt=${planted.value}; jwt_rt=${victim.value}`,
+    `jwt_rt=${victim.value}; jwt_rt=${victim.value}`,
+    `jwt_rt=; jwt_rt=${victim.value}`,
+  ]
+  for (const cookie of cookies) {
+    const answers = [
+      await call(handler, '/auth/refresh', { cookie }),
+      await call(handler, '/auth/logout', { cookie }),
+      await login(handler, 'alice', 'correct horse battery staple', { cookie }),
+    ]
+    for (const r of answers) {
+      assert.equal(r.status, 400, cookie)
+      assert.deepEqual(r.body, twice)
+      assert.deepEqual(r.cookies, [], 'no cookie is set or cleared')
+      assert.equal(r.res.headers.get('cache-control'), 'no-store')
+    }
+  }
+  assert.equal(store.calls.length, storeCalls, 'the store was not touched')
+  assert.equal(verifyCalls, before, 'login did not check the password')
+  assert.deepEqual([await store.read(victim.familyId), await store.read(planted.familyId)], records)
+  // With one cookie again, both families carry on.
+  assert.equal((await refresh(handler, victim.value)).status, 200)
+  assert.equal((await refresh(handler, planted.value)).status, 200)
+})
+
+test('cookie tossing: a planted second device cookie is 400 on refresh and revokes nothing (it used to revoke as theft)', async () => {
+  const { handler, store } = setup({ options: { bind: 'device', deviceSecret: DEVICE_SECRET } })
+  const victim = await login(handler)
+  const rt = refreshCookie(victim)
+  const device = /^jwt_device=([\w-]{43});/.exec(victim.cookies[1])[1]
+  const attacker = /^jwt_device=([\w-]{43});/.exec((await login(handler, 'bob', 'hunter2 hunter2')).cookies[1])[1]
+  const record = await store.read(rt.familyId)
+  const twice = { error: 'invalid_request', error_description: 'The request carries the jwt_device cookie more than once' }
+  const cookies = [
+    `jwt_rt=${rt.value}; jwt_device=${attacker}; jwt_device=${device}`,
+    `jwt_rt=${rt.value}; jwt_device=${device}; jwt_device=${device}`,
+  ]
+  for (const cookie of cookies) {
+    const r = await refresh(handler, rt.value, { cookie })
+    assert.equal(r.status, 400, cookie)
+    assert.deepEqual(r.body, twice)
+    assert.deepEqual(r.cookies, [])
+  }
+  assert.deepEqual(await store.read(rt.familyId), record)
+  assert.equal((await refresh(handler, rt.value, { cookie: `jwt_rt=${rt.value}; jwt_device=${device}` })).status, 200)
 })
 
 // ---- CSRF ----
