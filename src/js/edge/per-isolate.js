@@ -9,16 +9,21 @@
  */
 
 /**
+ * A value given directly, already checked.
+ * @template T
+ * @param {T} value
+ * @returns {() => T}
+ */
+const fixed = (value) => () => value
+
+/**
  * @template T
  * @param {unknown} option the value, or `(env) => value`
  * @param {(v: unknown) => T} check validates (and converts) the raw value
  * @returns {(env: unknown) => T}
  */
 export function perIsolate(option, check) {
-  if (typeof option !== 'function') {
-    const value = check(option)
-    return () => value
-  }
+  if (typeof option !== 'function') return fixed(check(option))
   /** @type {{ value: T } | undefined} */
   let cached
   return (env) => {
@@ -36,10 +41,7 @@ export function perIsolate(option, check) {
  * @returns {(env: unknown) => T | Promise<T>}
  */
 export function perIsolateAsync(option, check) {
-  if (typeof option !== 'function') {
-    const value = check(option)
-    return () => value
-  }
+  if (typeof option !== 'function') return fixed(check(option))
   /** @type {{ value: T } | undefined} */
   let cached
   /** @type {Promise<T> | undefined} */
