@@ -132,6 +132,7 @@ export type AuthRoutesHandler<Env = unknown> = (request: Request, env: Env, ctx?
  * | wrong login or password | 401 `{ error: 'invalid_grant' }` |
  * | too many failed logins | 429 `{ error: 'too_many_requests' }` + `Retry-After` |
  * | refresh token missing, unknown, expired, revoked, or reused (the family is then revoked) | 401 `{ error: 'invalid_grant' }` + refresh cookie cleared |
+ * | refresh or device cookie sent twice (cookie tossing) | 400 `{ error: 'invalid_request', error_description }`, nothing changed |
  * | store (or `verifyUser`) unavailable | 503 `{ error: 'temporarily_unavailable' }`, no cookie touched |
  */
 export declare function authRoutes<Env = any>(options: AuthRoutesOptions<Env>): AuthRoutesHandler<Env>

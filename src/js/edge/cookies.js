@@ -1,25 +1,34 @@
 // @ts-check
 /**
- * The cookies of `authRoutes`, written one way only: `HttpOnly; Secure; SameSite=Strict`, a
- * path, and a `Max-Age` (never `Expires`, so no clock of the browser is involved). Values are
- * base64url, so nothing is ever quoted or escaped. Reading is `readCookie` in `./device.js`.
+ * The edge's cookies, read and written here only.
+ *
+ * - Writing: one way, `HttpOnly; Secure; SameSite=Strict`, a path, and a `Max-Age` (never
+ *   `Expires`, so no clock of the browser is involved). Values are base64url, so nothing is ever
+ *   quoted or escaped.
+ * - Reading: a cookie is absent, has one value, or arrives more than once. Two values of one of
+ *   our cookies are what a sibling subdomain or a longer `Path` plants ("cookie tossing"), so
+ *   `readCookie` answers `TWO_VALUES` and every caller refuses the request: a choice between the
+ *   values is never made.
+ * - Option names: `cookieNameOption` is the rule for an option that names one of our cookies.
  */
+import { isToken } from '../internal/encoding.js'
+import { bad } from '../internal/options.js'
+import { DEVICE_COOKIE } from './device.js'
 
-/** RFC 6265 §4.1.1 cookie-name (an RFC 9110 token). */
-const NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** What authRoutes ever puts in a cookie: base64url and the family separator. */
 const VALUE = /^[A-Za-z0-9_.-]*$/
 /** A cookie path: starts with '/', no control characters, no ';'. */
 const PATH = /^\/[\x21-\x3a\x3c-\x7e]*$/
 
+/** `readCookie`'s answer when the cookie arrives more than once. */
+export const TWO_VALUES = Symbol('two values of one cookie')
+
 /**
- * Whether `name` can be a cookie name.
+ * Whether `name` can be a cookie name (RFC 6265 §4.1.1 cookie-name is an RFC 9110 token).
  * @param {unknown} name
  * @returns {name is string}
  */
-export function isCookieName(name) {
-  return typeof name === 'string' && NAME.test(name)
-}
+export const isCookieName = (name) => isToken(name)
 
 /**
  * Whether `path` can be a cookie `Path` attribute.
@@ -28,6 +37,40 @@ export function isCookieName(name) {
  */
 export function isCookiePath(path) {
   return typeof path === 'string' && PATH.test(path)
+}
+
+/**
+ * An option naming one of our cookies: a cookie name, and not the device cookie's.
+ * @param {unknown} v
+ * @param {string} what e.g. `options.cookieName`
+ * @returns {string}
+ */
+export function cookieNameOption(v, what) {
+  if (!isCookieName(v)) throw bad(`${what} must be a cookie name (an RFC 9110 token)`)
+  if (v === DEVICE_COOKIE) throw bad(`${what} must not be the device cookie "${DEVICE_COOKIE}"`)
+  return v
+}
+
+/**
+ * The value of cookie `name` in the request's `Cookie` header: `undefined` when absent, the value
+ * (trimmed, possibly '') when it appears once, `TWO_VALUES` when it appears more than once (even
+ * with equal or empty values).
+ * @param {Request} request
+ * @param {string} name
+ * @returns {string | undefined | typeof TWO_VALUES}
+ */
+export function readCookie(request, name) {
+  const header = request.headers.get('cookie')
+  if (!header) return undefined
+  /** @type {string | undefined} */
+  let found
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue
+    if (found !== undefined) return TWO_VALUES
+    found = part.slice(eq + 1).trim()
+  }
+  return found
 }
 
 /**

@@ -3,66 +3,42 @@
  * Device binding (`bind: 'device'`): a random device id lives in its own HttpOnly cookie; the
  * access token carries only `dvh`, an HMAC-SHA256 of that id under a server secret, never the id
  * itself and no personal data (such as an IP address). The guard recomputes the HMAC from the
- * cookie and compares, so a token replayed from another device is refused.
+ * cookie and compares, so a token replayed from another device is refused. This module holds the
+ * names, the id format, the hash and the one rule for the `bind` / `deviceSecret` options that
+ * `authRoutes` and `guard` share.
  */
+import { bad } from '../internal/options.js'
+import { hmacSha256 } from '../internal/hmac.js'
 
 /** The cookie that holds the device id. */
 export const DEVICE_COOKIE = 'jwt_device'
 /** The access-token claim that holds the device hash. */
 export const DEVICE_CLAIM = 'dvh'
-
-const encoder = new TextEncoder()
-
-/** @param {Uint8Array} bytes */
-export function base64url(bytes) {
-  let s = ''
-  for (const b of bytes) s += String.fromCharCode(b)
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-
-/**
- * A fresh random device id (256 bits, base64url). Call it in a request handler, never at module
- * scope (workerd forbids randomness there).
- * @returns {string}
- */
-export function newDeviceId() {
-  return base64url(crypto.getRandomValues(new Uint8Array(32)))
-}
-
-/** @type {WeakMap<object, Promise<CryptoKey>>} */
-const keys = new WeakMap()
+/** A device id as `authRoutes` draws it: 32 random bytes, base64url. */
+export const DEVICE_ID_BYTES = 32
+export const DEVICE_ID = /^[A-Za-z0-9_-]{43}$/
 
 /**
  * The `dvh` value for a device id: base64url(HMAC-SHA256(secret, id)).
- * @param {Uint8Array | string} secret at least 32 bytes
+ * @param {Uint8Array<ArrayBuffer>} secret at least 32 bytes, as `secretBytes` returns it
  * @param {string} deviceId
  * @returns {Promise<string>}
  */
-export async function deviceHash(secret, deviceId) {
-  const raw = typeof secret === 'string' ? encoder.encode(secret) : Uint8Array.from(secret)
-  const holder = typeof secret === 'string' ? undefined : secret
-  let key = holder && keys.get(holder)
-  if (!key) {
-    key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-    if (holder) keys.set(holder, key)
-  }
-  const mac = await crypto.subtle.sign('HMAC', await key, encoder.encode(deviceId))
-  return base64url(new Uint8Array(mac))
-}
+export const deviceHash = (secret, deviceId) => hmacSha256(secret, deviceId)
 
 /**
- * Reads one cookie from a request's `Cookie` header (first match), or undefined.
- * @param {Request} request
- * @param {string} name
- * @returns {string | undefined}
+ * Whether the options ask for device binding: `bind` is `'device'` or absent, and `deviceSecret`
+ * is given exactly when it is `'device'`. The secret itself is read by the caller (once per
+ * isolate, its own way).
+ * @param {Record<string, any>} o the options
+ * @returns {boolean}
  */
-export function readCookie(request, name) {
-  const header = request.headers.get('cookie')
-  if (!header) return undefined
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=')
-    if (eq < 0) continue
-    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+export function bindsDevice(o) {
+  if (o.bind !== undefined && o.bind !== 'device') throw bad('options.bind must be "device" or absent')
+  const binds = o.bind === 'device'
+  if (binds && o.deviceSecret === undefined) {
+    throw bad('options.deviceSecret is required with bind: "device": a Uint8Array or string of at least 32 bytes, or (env) => one')
   }
-  return undefined
+  if (!binds && o.deviceSecret !== undefined) throw bad('options.deviceSecret is only used with bind: "device"')
+  return binds
 }

@@ -35,7 +35,8 @@ export interface GuardBaseOptions<Env = unknown> extends Omit<VerifierOptions, '
   realm?: string
   /**
    * Also read the token from this cookie. A request that carries a token in both the
-   * `Authorization` header and the cookie (or the cookie twice) gets 400 `invalid_request`.
+   * `Authorization` header and the cookie (or the cookie twice, even with one value empty) gets 400
+   * `invalid_request`.
    * Default: `Authorization: Bearer` only.
    */
   cookie?: string

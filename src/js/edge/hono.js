@@ -5,11 +5,11 @@
  * (deeply frozen) is set as `c.get('jwt')` and the next handler runs. Hono itself is not imported
  * at run time: the middleware only uses `c.req.raw`, `c.env` and `c.set`.
  */
-import { guard } from './edge/guard.js'
+import { guard } from './guard.js'
 
 /** The outcome of a request that passed (module-private, so no handler result can forge it). */
 class Passed {
-  /** @param {import('./edge/guard.js').GuardAuth} auth */
+  /** @param {import('./guard.js').GuardAuth} auth */
   constructor(auth) {
     this.auth = auth
   }
@@ -24,7 +24,7 @@ class Passed {
  * app.get('/api/me', (c) => c.json({ sub: c.get('jwt').payload.sub }))
  *
  * @template [Env=unknown]
- * @param {import('./edge/guard.js').GuardOptions<Env>} options validated now (TypeError `ERR_INVALID_OPTIONS`)
+ * @param {import('./guard.js').GuardOptions<Env>} options validated now (TypeError `ERR_INVALID_OPTIONS`)
  * @returns {import('hono').MiddlewareHandler}
  */
 export function jwtGuard(options) {

@@ -410,6 +410,20 @@ test('the token may come from a named cookie; header and cookie together are 400
   assert.equal(calls.length, 3)
 })
 
+test('cookie tossing: the token cookie twice is 400 even with one value empty; the device cookie twice is "another device"', async () => {
+  const { calls, handler } = spy()
+  const fetch = guard(handler, { ...BASE, cookie: 'access_token', bind: 'device', deviceSecret: DEVICE_SECRET })
+  const bound = mint({ dvh: dvh('device-1') })
+  assert.equal((await ask(fetch, { cookie: `access_token=${bound}; jwt_device=device-1` })).status, 200)
+  const two = invalidRequest('The request carries more than one access token')
+  await refused(await ask(fetch, { cookie: `access_token=; access_token=${bound}; jwt_device=device-1` }), ...two)
+  await refused(await ask(fetch, { cookie: `access_token=${bound}; jwt_device=device-1; access_token=` }), ...two)
+  const other = invalidToken('The access token is bound to another device')
+  await refused(await ask(fetch, { cookie: `access_token=${bound}; jwt_device=; jwt_device=device-1` }), ...other)
+  await refused(await ask(fetch, { cookie: `access_token=${bound}; jwt_device=device-1; jwt_device=device-2` }), ...other)
+  assert.equal(calls.length, 1)
+})
+
 test('bodies never contain the token, a key or the internal error', async () => {
   const errors = []
   const fetch = guard(() => new Response('ok'), { ...BASE, scopes: ['admin'], onError: (e) => errors.push(e) })

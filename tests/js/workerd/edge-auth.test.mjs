@@ -2,13 +2,13 @@
 // authenticated call, refresh and rotation, reuse revoking the family, the grace window, logout,
 // the same on SQLite-backed objects and on KV, a Durable Object that is down (503, the guard
 // unaffected), and 50 simultaneous refreshes with one token: one rotation, 50 identical answers.
-// The Worker (tests/js/edge-auth-fixtures/worker.js) is bundled the way wrangler does it.
+// The Worker (tests/js/workerd/edge-auth-fixtures/worker.js) is bundled the way wrangler does it.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, copyFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createHash, createHmac } from 'node:crypto'
-import { startWorker } from './workerd-harness.mjs'
+import { startWorker } from './harness.mjs'
 import { Verifier } from 'jwt-wasm'
 
 const ACCESS_SECRET = 'workerd-access-secret-0123456789-abcdef'
@@ -27,7 +27,7 @@ before(async () => {
   const repo = process.env.JWT_WASM_REPO
   assert.ok(repo, 'JWT_WASM_REPO is not set (run through tests/js/run.sh)')
   const dir = mkdtempSync(join(process.cwd(), 'edge-auth-'))
-  copyFileSync(join(repo, 'tests/js/edge-auth-fixtures/worker.js'), join(dir, 'worker.js'))
+  copyFileSync(join(repo, 'tests/js/workerd/edge-auth-fixtures/worker.js'), join(dir, 'worker.js'))
   const started = await startWorker(join(dir, 'worker.js'), {
     bindings: { ACCESS_SECRET, REFRESH_SECRET },
     durableObjects: {

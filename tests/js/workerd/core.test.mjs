@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startWorker } from './workerd-harness.mjs'
+import { startWorker } from './harness.mjs'
 
 const SECRET = 'workerd-test-secret-0123456789-abcdef'
 const NOW = 1_767_225_600

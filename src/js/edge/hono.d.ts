@@ -3,9 +3,9 @@
  * `jwt-wasm/edge`). On success the verified token is `c.get('jwt')`.
  */
 import type { MiddlewareHandler } from 'hono'
-import type { GuardAuth, GuardOptions } from './edge/guard.js'
+import type { GuardAuth, GuardOptions } from './guard.js'
 
-export type { GuardAuth, GuardOptions, GuardKeys, GuardBaseOptions } from './edge/guard.js'
+export type { GuardAuth, GuardOptions, GuardKeys, GuardBaseOptions } from './guard.js'
 
 declare module 'hono' {
   interface ContextVariableMap {

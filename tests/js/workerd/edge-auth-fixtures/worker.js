@@ -1,4 +1,4 @@
-// The Worker of tests/js/edge-auth-workerd.test.mjs: authRoutes on Durable Objects (both storage
+// The Worker of tests/js/workerd/edge-auth.test.mjs: authRoutes on Durable Objects (both storage
 // backends), on KV, and on a Durable Object that always fails; a guarded API. Bundled like
 // wrangler does (workerd condition, .wasm as a module) and run on workerd by miniflare.
 // Nothing at module scope is random or async: workerd forbids randomness there.

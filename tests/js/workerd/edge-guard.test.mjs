@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startWorker } from './workerd-harness.mjs'
+import { startWorker } from './harness.mjs'
 import { Signer } from 'jwt-wasm'
 
 const NOW = 1_767_225_600

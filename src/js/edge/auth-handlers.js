@@ -1,0 +1,240 @@
+// @ts-check
+/**
+ * The three routes of `authRoutes` as module-level handlers over the frozen `AuthConfig` of
+ * `./auth-options.js`: `login`, `refresh` and `logout`, each `(config, request, env) =>
+ * Promise<Response>`. The router (`./auth-routes.js`) has already checked the method and the
+ * origin. A cookie of ours that arrives twice (cookie tossing) is answered 400
+ * `invalid_request` before anything is read, counted, revoked or cleared.
+ */
+import { hmacSha256 } from '../internal/hmac.js'
+import { DEVICE_COOKIE, DEVICE_CLAIM, DEVICE_ID, DEVICE_ID_BYTES, deviceHash } from './device.js'
+import { TWO_VALUES, readCookie, serializeCookie, clearCookie } from './cookies.js'
+import { answer, invalidRequest, unavailable, readLoginBody } from './http.js'
+import { firstToken, formatToken, parseToken, secretHash, successor } from './refresh-token.js'
+
+/**
+ * @typedef {import('./auth-options.js').AuthConfig} AuthConfig
+ * @typedef {import('./stores.js').RefreshStore} RefreshStore
+ * @typedef {import('./stores.js').FamilyRecord} FamilyRecord
+ * @typedef {import('./refresh-token.js').RefreshToken} RefreshToken
+ */
+
+/** Claims that authRoutes sets itself; `verifyUser` may not supply them. */
+const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', DEVICE_CLAIM])
+
+/**
+ * The answer to a request that carries one of our cookies twice: 400, nothing changed.
+ * @param {string} name
+ */
+const twoCookies = (name) => invalidRequest(`The request carries the ${name} cookie more than once`)
+
+/**
+ * The refresh cookie of a request: absent or malformed (undefined), sent twice (`TWO_VALUES`), or
+ * the token.
+ * @param {Readonly<AuthConfig>} config
+ * @param {Request} request
+ * @returns {RefreshToken | undefined | typeof TWO_VALUES}
+ */
+function presented(config, request) {
+  const value = readCookie(request, config.cookieName)
+  return value === TWO_VALUES ? value : parseToken(value ?? '')
+}
+
+/**
+ * @param {Readonly<AuthConfig>} config
+ * @param {RefreshToken} token
+ * @param {number} maxAge
+ */
+const setRefresh = (config, token, maxAge) => serializeCookie(config.cookieName, formatToken(token), { path: config.basePath, maxAge })
+
+/** @param {Readonly<AuthConfig>} config */
+const clearRefresh = (config) => clearCookie(config.cookieName, config.basePath)
+
+/**
+ * 401 `invalid_grant`, the refresh cookie cleared.
+ * @param {Readonly<AuthConfig>} config
+ */
+const invalidGrant = (config) => answer(401, { error: 'invalid_grant' }, {}, [clearRefresh(config)])
+
+/**
+ * The access token for a family's user, and the JSON answer that carries it.
+ * @param {Readonly<AuthConfig>} config
+ * @param {unknown} env
+ * @param {FamilyRecord} record
+ * @param {number} now
+ * @param {string[]} cookies
+ */
+function tokenAnswer(config, env, record, now, cookies) {
+  /** @type {Record<string, unknown>} */
+  const claims = { ...record.claims, sub: record.sub, ...config.fixedClaims }
+  if (record.dvh !== undefined) claims[DEVICE_CLAIM] = record.dvh
+  const access_token = config.signer(env).sign(claims, { currentDate: new Date(now * 1000) })
+  return answer(200, { access_token, token_type: 'Bearer', expires_in: config.accessTtl }, {}, cookies)
+}
+
+/**
+ * The key of a login's throttle counter: the login normalised (NFKC, trimmed, lower case) under
+ * an HMAC, so stores never hold logins in clear.
+ * @param {Uint8Array<ArrayBuffer>} refreshSecret
+ * @param {string} login
+ */
+export const throttleKey = (refreshSecret, login) =>
+  hmacSha256(refreshSecret, `login-throttle\0${login.normalize('NFKC').trim().toLowerCase()}`)
+
+/**
+ * What `verifyUser` returned, checked: `{ sub, claims }`, or undefined for a refused login.
+ * Anything else is the application's programming error (a TypeError).
+ * @param {unknown} user
+ * @returns {{ sub: string, claims: Record<string, unknown> } | undefined}
+ */
+function verifiedUser(user) {
+  if (user === null || user === undefined || user === false) return undefined
+  const { sub, claims = {} } = /** @type {any} */ (user)
+  if (typeof sub !== 'string' || sub === '') throw new TypeError('verifyUser must return { sub: non-empty string, claims? } or null')
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims)) throw new TypeError('verifyUser: claims must be an object')
+  for (const name of Object.keys(claims)) {
+    if (RESERVED_CLAIMS.has(name)) throw new TypeError(`verifyUser: claims must not set "${name}" (authRoutes sets it)`)
+  }
+  return { sub, claims }
+}
+
+/**
+ * `POST <basePath>/login`: throttle, `verifyUser`, a new family (and device id), the old family
+ * of this browser revoked.
+ * @param {Readonly<AuthConfig>} config
+ * @param {Request} request
+ * @param {any} env
+ * @returns {Promise<Response>}
+ */
+export async function login(config, request, env) {
+  const old = presented(config, request)
+  if (old === TWO_VALUES) return twoCookies(config.cookieName)
+  const body = await readLoginBody(request)
+  if (!body) return invalidRequest('The body must be { login, password } as JSON or form-encoded')
+  const now = config.now()
+  const { throttle } = config
+  /** @type {RefreshStore} */
+  let store
+  /** @type {string | undefined} */
+  let counter
+  /** @type {unknown} */
+  let user
+  try {
+    store = config.store(env)
+    if (throttle) {
+      counter = await throttleKey(config.refreshSecret(env), body.login)
+      const { count, resetAt } = await store.hit(counter, throttle.windowSeconds, now)
+      if (count > throttle.maxFailures) {
+        return answer(429, { error: 'too_many_requests' }, { 'retry-after': String(Math.max(1, Math.ceil(resetAt - now))) })
+      }
+    }
+    user = await config.verifyUser(body.login, body.password, env)
+  } catch (e) {
+    config.onError(e, { route: 'login', request })
+    return unavailable()
+  }
+  const verified = verifiedUser(user)
+  if (!verified) return answer(401, { error: 'invalid_grant' })
+
+  const token = firstToken(config.randomId)
+  const cookies = [setRefresh(config, token, config.familyLifetime)]
+  /** @type {FamilyRecord} */
+  const record = {
+    familyId: token.familyId,
+    sub: verified.sub,
+    claims: structuredClone(verified.claims),
+    createdAt: now,
+    expiresAt: now + config.familyLifetime,
+    lastUsedAt: now,
+    current: await secretHash(token.secret),
+    previous: null,
+  }
+  if (config.deviceSecret) {
+    const deviceId = config.randomId(DEVICE_ID_BYTES)
+    record.dvh = await deviceHash(config.deviceSecret(env), deviceId)
+    cookies.push(serializeCookie(DEVICE_COOKIE, deviceId, { path: '/', maxAge: config.familyLifetime }))
+  }
+  try {
+    if (counter !== undefined) await store.clear(counter)
+    await store.create(record)
+  } catch (e) {
+    config.onError(e, { route: 'login', request })
+    return unavailable()
+  }
+  // This browser's previous login is replaced by the new cookie: end its family too.
+  if (old) await store.revoke(old.familyId).catch((e) => config.onError(e, { route: 'login', request }))
+  return tokenAnswer(config, env, record, now, cookies)
+}
+
+/**
+ * `POST <basePath>/refresh`: rotates the refresh token to its successor (single use); the store
+ * decides between rotation, the grace answer and reuse (which revokes the family).
+ * @param {Readonly<AuthConfig>} config
+ * @param {Request} request
+ * @param {any} env
+ * @returns {Promise<Response>}
+ */
+export async function refresh(config, request, env) {
+  const token = presented(config, request)
+  if (token === TWO_VALUES) return twoCookies(config.cookieName)
+  if (!token) return invalidGrant(config)
+  /** @type {string | undefined} */
+  let dvh
+  if (config.deviceSecret) {
+    const deviceId = readCookie(request, DEVICE_COOKIE)
+    if (deviceId === TWO_VALUES) return twoCookies(DEVICE_COOKIE)
+    if (!deviceId || !DEVICE_ID.test(deviceId)) return invalidGrant(config)
+    dvh = await deviceHash(config.deviceSecret(env), deviceId)
+  }
+  const now = config.now()
+  const next = await successor(config.refreshSecret(env), token)
+  const [presentedHash, successorHash] = await Promise.all([secretHash(token.secret), secretHash(next.secret)])
+  /** @type {import('./stores.js').RotateResult} */
+  let result
+  /** @type {RefreshStore} */
+  let store
+  try {
+    store = config.store(env)
+    result = await store.rotate(token.familyId, presentedHash, successorHash, now, config.graceSeconds, config.idleTimeout)
+  } catch (e) {
+    config.onError(e, { route: 'refresh', request })
+    return unavailable()
+  }
+  if ((result.status !== 'rotated' && result.status !== 'grace') || !result.record) return invalidGrant(config)
+  const record = result.record
+  if (config.bind && record.dvh !== dvh) {
+    // A valid refresh token from another device: treated as theft, the family ends.
+    try {
+      await store.revoke(token.familyId)
+    } catch (e) {
+      config.onError(e, { route: 'refresh', request })
+      return unavailable()
+    }
+    return invalidGrant(config)
+  }
+  return tokenAnswer(config, env, record, now, [setRefresh(config, next, record.expiresAt - now)])
+}
+
+/**
+ * `POST <basePath>/logout`: revokes the family of the refresh cookie (if any) and clears the
+ * cookie(s); 204.
+ * @param {Readonly<AuthConfig>} config
+ * @param {Request} request
+ * @param {any} env
+ * @returns {Promise<Response>}
+ */
+export async function logout(config, request, env) {
+  const token = presented(config, request)
+  if (token === TWO_VALUES) return twoCookies(config.cookieName)
+  if (token) {
+    try {
+      await config.store(env).revoke(token.familyId)
+    } catch (e) {
+      config.onError(e, { route: 'logout', request })
+      return unavailable()
+    }
+  }
+  const cookies = [clearRefresh(config)]
+  if (config.bind) cookies.push(clearCookie(DEVICE_COOKIE, '/'))
+  return answer(204, null, {}, cookies)
+}

@@ -1,0 +1,98 @@
+// @ts-check
+/**
+ * The options of `guard` (and of the Hono middleware), read once: the guard's own options checked
+ * (bad ones throw `TypeError` with code `ERR_INVALID_OPTIONS` at `guard()` time), every other
+ * option handed to `new Verifier()`, which rejects unknown ones; the key ring and the device
+ * secret turned into per-isolate resolvers. The result, `GuardConfig`, is frozen.
+ */
+import { Verifier, JwtError } from 'jwt-wasm'
+import { bad, object, secretBytes } from '../internal/options.js'
+import { bindsDevice } from './device.js'
+import { cookieNameOption } from './cookies.js'
+import { QUOTABLE } from './guard-answers.js'
+import { perIsolateAsync } from './per-isolate.js'
+
+/**
+ * @typedef {object} GuardConfig
+ * @property {(env: unknown) => Verifier | Promise<Verifier>} verifier built once per guard
+ * @property {readonly string[]} scopes required, all of them
+ * @property {string | undefined} realm
+ * @property {string | undefined} cookie the cookie that may carry the token
+ * @property {((env: unknown) => Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>>) | undefined} deviceSecret
+ *   set exactly when the guard binds tokens to a device
+ * @property {(() => Date) | undefined} clock
+ * @property {(error: unknown) => void} onError
+ */
+
+/** Options of the guard itself; every other name is handed to `new Verifier()`. */
+const OWN_OPTIONS = new Set(['keys', 'scopes', 'realm', 'cookie', 'bind', 'deviceSecret', 'clock', 'onError'])
+/** A scope token (RFC 6749 §3.3 allows %x21 / %x23-5B / %x5D-7E; `"` and `\` are accepted and escaped). */
+const SCOPE_TOKEN = /^[\x21-\x7e]+$/
+
+/**
+ * The Verifier of a key ring, once per guard (so once per isolate for a guard made at module
+ * scope). It is built now when it can be, so that bad keys or options fail at `guard()` time:
+ * a key array builds the Verifier; with a keys function, the other options are checked by
+ * building a throwaway Verifier, and the function is called with the `env` of the first request
+ * (a failure is not cached). If the engine itself is not loaded yet, building is left to the
+ * requests (500 until it is), like any runtime failure.
+ * @param {unknown} keys
+ * @param {Record<string, unknown>} verifierOptions
+ * @returns {(env: unknown) => Verifier | Promise<Verifier>}
+ */
+function verifierOf(keys, verifierOptions) {
+  /** @param {unknown} ring */
+  const build = (ring) => new Verifier(/** @type {any} */ ({ ...verifierOptions, keys: ring }))
+  try {
+    if (typeof keys === 'function') {
+      const algorithms = Array.isArray(verifierOptions.algorithms) ? verifierOptions.algorithms : []
+      const alg = ['HS256', 'HS384', 'HS512'].includes(algorithms[0]) ? algorithms[0] : 'HS256'
+      build([{ alg, secret: new Uint8Array(64) }]).free()
+    }
+    return perIsolateAsync(keys, build)
+  } catch (e) {
+    if (!(e instanceof JwtError && e.code === 'ERR_WASM_NOT_INITIALIZED')) throw e
+    return perIsolateAsync(typeof keys === 'function' ? keys : () => keys, build)
+  }
+}
+
+/**
+ * Checks the options of `guard` and resolves them into the frozen configuration its decision
+ * reads.
+ * @param {import('./guard.js').GuardOptions} options
+ * @returns {Readonly<GuardConfig>}
+ */
+export function resolveGuardOptions(options) {
+  const o = object(options, 'guard options')
+  /** @type {Record<string, unknown>} */
+  const verifierOptions = {}
+  for (const k of Object.keys(o)) if (!OWN_OPTIONS.has(k)) verifierOptions[k] = o[k]
+
+  const keys = o.keys
+  if (typeof keys !== 'function' && !Array.isArray(keys)) throw bad('options.keys must be an array of keys or a function (env) => keys')
+  const scopes = o.scopes ?? []
+  if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && SCOPE_TOKEN.test(s))) {
+    throw bad('options.scopes must be an array of scope names (visible ASCII, no spaces)')
+  }
+  const realm = o.realm
+  if (realm !== undefined && (typeof realm !== 'string' || !QUOTABLE.test(realm))) {
+    throw bad('options.realm must be a string of visible ASCII characters, spaces and tabs')
+  }
+  const cookie = o.cookie === undefined ? undefined : cookieNameOption(o.cookie, 'options.cookie')
+  // Like `keys`, the secret may come from `env` (sync or async): resolved on first use, then kept.
+  const deviceSecret = bindsDevice(o) ? perIsolateAsync(o.deviceSecret, (v) => secretBytes(v, 'options.deviceSecret')) : undefined
+  const clock = o.clock
+  if (clock !== undefined && typeof clock !== 'function') throw bad('options.clock must be a function returning a Date')
+  const onError = o.onError ?? ((/** @type {unknown} */ e) => console.error('jwt-wasm/edge guard: internal error', e))
+  if (typeof onError !== 'function') throw bad('options.onError must be a function')
+
+  return Object.freeze({
+    verifier: verifierOf(keys, verifierOptions),
+    scopes: Object.freeze([...scopes]),
+    realm,
+    cookie,
+    deviceSecret,
+    clock,
+    onError,
+  })
+}

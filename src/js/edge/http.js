@@ -1,0 +1,130 @@
+// @ts-check
+/**
+ * HTTP for the edge: how every answer is built (JSON, `cache-control: no-store`), the answers
+ * `authRoutes` shares between its routes, bounded reading of a request body and of a login body,
+ * and the same-origin (CSRF) check. Nothing here knows about tokens or stores.
+ */
+
+/** Size caps of the login request. */
+const MAX_BODY_BYTES = 8 * 1024
+const MAX_LOGIN_CHARS = 256
+const MAX_PASSWORD_CHARS = 1024
+
+/**
+ * An answer: `body` as JSON (none for `null`), never cached, with these headers and cookies.
+ * @param {number} status
+ * @param {object | null} body
+ * @param {Record<string, string>} [headers]
+ * @param {string[]} [cookies] `Set-Cookie` values
+ * @returns {Response}
+ */
+export function answer(status, body, headers = {}, cookies = []) {
+  const h = new Headers({ 'cache-control': 'no-store', ...headers })
+  if (body !== null) h.set('content-type', 'application/json')
+  for (const c of cookies) h.append('set-cookie', c)
+  return new Response(body === null ? null : JSON.stringify(body), { status, headers: h })
+}
+
+/**
+ * 400 (or `status`) `invalid_request` with a static description.
+ * @param {string} description
+ * @param {number} [status]
+ */
+export const invalidRequest = (description, status = 400) => answer(status, { error: 'invalid_request', error_description: description })
+
+/** 503 `temporarily_unavailable`: the store or `verifyUser` failed; nothing was changed. */
+export const unavailable = () => answer(503, { error: 'temporarily_unavailable' })
+
+/** 405 for a route that only takes POST. */
+export const onlyPost = () => answer(405, { error: 'invalid_request', error_description: 'Use POST' }, { allow: 'POST' })
+
+/**
+ * The same-origin check of a cookie-authenticated POST: `Origin` must be one of `origins` (a
+ * request without `Origin` is refused: browsers send it on every POST), and when `csrfHeader` is
+ * given that header must be present and non-empty (a cross-site form cannot send it). Returns the
+ * 403 answer, or undefined when the request passes.
+ * @param {Request} request
+ * @param {readonly string[]} origins
+ * @param {string} [csrfHeader]
+ * @returns {Response | undefined}
+ */
+export function refuseCrossSite(request, origins, csrfHeader) {
+  const origin = request.headers.get('origin')
+  if (origin === null || !origins.includes(origin)) return invalidRequest('The request origin is not allowed', 403)
+  if (csrfHeader !== undefined && !request.headers.get(csrfHeader)) return invalidRequest(`The ${csrfHeader} header is required`, 403)
+  return undefined
+}
+
+/**
+ * Reads at most `limit` bytes of a request body as UTF-8 text; undefined when it is longer or
+ * not UTF-8.
+ * @param {Request} request
+ * @param {number} limit
+ * @returns {Promise<string | undefined>}
+ */
+export async function readBody(request, limit) {
+  const declared = request.headers.get('content-length')
+  if (declared !== null && !(Number(declared) <= limit)) return undefined
+  if (!request.body) return ''
+  const reader = request.body.getReader()
+  /** @type {Uint8Array[]} */
+  const chunks = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > limit) {
+      await reader.cancel().catch(() => {})
+      return undefined
+    }
+    chunks.push(value)
+  }
+  const all = new Uint8Array(total)
+  let at = 0
+  for (const c of chunks) {
+    all.set(c, at)
+    at += c.byteLength
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(all)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The `{ login, password }` of a login request (JSON or form-encoded, at most 8 KiB, a login of
+ * at most 256 and a password of at most 1024 characters), or undefined when the body is not one.
+ * @param {Request} request
+ * @returns {Promise<{ login: string, password: string } | undefined>}
+ */
+export async function readLoginBody(request) {
+  const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase()
+  if (type !== 'application/json' && type !== 'application/x-www-form-urlencoded') return undefined
+  const text = await readBody(request, MAX_BODY_BYTES)
+  if (text === undefined) return undefined
+  /** @type {unknown} */
+  let login
+  /** @type {unknown} */
+  let password
+  if (type === 'application/json') {
+    /** @type {any} */
+    let body
+    try {
+      body = JSON.parse(text)
+    } catch {
+      return undefined
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined
+    ;({ login, password } = body)
+  } else {
+    const form = new URLSearchParams(text)
+    if (form.getAll('login').length !== 1 || form.getAll('password').length !== 1) return undefined
+    login = form.get('login')
+    password = form.get('password')
+  }
+  if (typeof login !== 'string' || login === '' || login.length > MAX_LOGIN_CHARS) return undefined
+  if (typeof password !== 'string' || password === '' || password.length > MAX_PASSWORD_CHARS) return undefined
+  return { login, password }
+}

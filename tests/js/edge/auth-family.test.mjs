@@ -1,0 +1,210 @@
+// authRoutes (jwt-wasm/edge) in Node, the refresh-token family: refresh and rotation to the
+// derived successor, reuse detection, the grace window, the absolute and idle lifetimes, and
+// logout. Harness: ./auth-harness.mjs.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import {
+  NOW,
+  DAY,
+  LIFETIME,
+  CLEAR,
+  successorOf,
+  sha256,
+  setup,
+  login,
+  refresh,
+  logout,
+  refreshCookie,
+  assertTokenAnswer,
+} from './auth-harness.mjs'
+
+// ---- Refresh, rotation, reuse, grace ----
+
+test('refresh: rotates to the derived successor; new access token; Max-Age is the remaining absolute lifetime', async () => {
+  const { handler, t, store } = setup()
+  const rt0 = refreshCookie(await login(handler))
+  t.now += 600
+  const r = await refresh(handler, rt0.value)
+  const payload = assertTokenAnswer(r, NOW + 600)
+  assert.equal(payload.sub, 'u-alice')
+  assert.equal(payload.role, 'admin')
+  const rt1 = refreshCookie(r, LIFETIME - 600)
+  assert.equal(rt1.familyId, rt0.familyId)
+  assert.equal(rt1.secret, successorOf(rt0.familyId, rt0.secret))
+  assert.equal(r.cookies.length, 1)
+  assert.equal(r.cookies[0], `jwt_rt=${rt1.value}; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=${LIFETIME - 600}`)
+  const record = await store.read(rt0.familyId)
+  assert.equal(record.current, sha256(rt1.secret))
+  assert.deepEqual(record.previous, { hash: sha256(rt0.secret), rotatedAt: NOW + 600 })
+  assert.equal(record.lastUsedAt, NOW + 600)
+  assert.equal(record.expiresAt, NOW + LIFETIME)
+  // And again: a chain.
+  t.now += 600
+  const rt2 = refreshCookie(await refresh(handler, rt1.value), LIFETIME - 1200)
+  assert.equal(rt2.secret, successorOf(rt1.familyId, rt1.secret))
+})
+
+test('reuse: a spent token (outside the grace window) revokes the whole family: 401 invalid_grant, cookie cleared', async () => {
+  const { handler, t, store } = setup()
+  const rt0 = refreshCookie(await login(handler))
+  t.now += 60
+  const rt1 = refreshCookie(await refresh(handler, rt0.value), LIFETIME - 60)
+  t.now += 11 // grace is 10 s
+  const reuse = await refresh(handler, rt0.value)
+  assert.equal(reuse.status, 401)
+  assert.deepEqual(reuse.body, { error: 'invalid_grant' })
+  assert.deepEqual(reuse.cookies, [CLEAR])
+  assert.equal(reuse.res.headers.get('cache-control'), 'no-store')
+  assert.equal(await store.read(rt0.familyId), null)
+  // The legitimate holder of the current token is logged out too (RFC 9700 §4.14).
+  const current = await refresh(handler, rt1.value)
+  assert.equal(current.status, 401)
+  assert.deepEqual(current.cookies, [CLEAR])
+})
+
+test('reuse: a token two generations old revokes, even inside the grace window', async () => {
+  const { handler, t } = setup()
+  const rt0 = refreshCookie(await login(handler))
+  t.now += 60
+  const rt1 = refreshCookie(await refresh(handler, rt0.value), LIFETIME - 60)
+  t.now += 1
+  const rt2 = refreshCookie(await refresh(handler, rt1.value), LIFETIME - 61)
+  t.now += 1
+  assert.equal((await refresh(handler, rt0.value)).status, 401)
+  assert.equal((await refresh(handler, rt2.value)).status, 401)
+})
+
+test('reuse: a guessed secret with a real family id revokes the family; a malformed or missing cookie is 401 and cleared', async () => {
+  const { handler } = setup()
+  const rt0 = refreshCookie(await login(handler))
+  for (const cookie of [undefined, 'garbage', `${rt0.familyId}.short`, `${rt0.value}x`, `${rt0.familyId}`]) {
+    const r = await refresh(handler, cookie)
+    assert.equal(r.status, 401, String(cookie))
+    assert.deepEqual(r.body, { error: 'invalid_grant' })
+    assert.deepEqual(r.cookies, [CLEAR])
+  }
+  const rt1 = refreshCookie(await refresh(handler, rt0.value))
+  assert.equal(rt1.secret, successorOf(rt0.familyId, rt0.secret), 'malformed cookies did not touch the family')
+  const guessed = await refresh(handler, `${rt0.familyId}.${'A'.repeat(43)}`)
+  assert.equal(guessed.status, 401)
+  assert.deepEqual(guessed.cookies, [CLEAR])
+  assert.equal((await refresh(handler, rt1.value)).status, 401, 'the family was revoked')
+  const unknown = await refresh(handler, `${'B'.repeat(22)}.${'A'.repeat(43)}`)
+  assert.equal(unknown.status, 401)
+  assert.deepEqual(unknown.cookies, [CLEAR])
+})
+
+test('grace: inside the window the immediate predecessor gets the same successor again (every time), and nothing rotates', async () => {
+  const { handler, t, store } = setup()
+  const rt0 = refreshCookie(await login(handler))
+  t.now += 100
+  const first = await refresh(handler, rt0.value)
+  const rt1 = refreshCookie(first, LIFETIME - 100)
+  const record = await store.read(rt0.familyId)
+  for (const dt of [0, 3, 10]) {
+    t.now = NOW + 100 + dt
+    const again = await refresh(handler, rt0.value)
+    assertTokenAnswer(again, t.now)
+    assert.deepEqual(again.cookies, [`jwt_rt=${rt1.value}; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=${LIFETIME - 100 - dt}`])
+  }
+  assert.deepEqual(await store.read(rt0.familyId), record, 'grace answers change nothing')
+  // The successor still rotates normally afterwards.
+  const rt2 = refreshCookie(await refresh(handler, rt1.value), LIFETIME - 110)
+  assert.equal(rt2.secret, successorOf(rt1.familyId, rt1.secret))
+})
+
+test('grace: not past the window (10 s), and not once the successor itself was used', async () => {
+  const late = setup()
+  let rt0 = refreshCookie(await login(late.handler))
+  late.t.now += 100
+  refreshCookie(await refresh(late.handler, rt0.value), LIFETIME - 100)
+  late.t.now += 11
+  assert.equal((await refresh(late.handler, rt0.value)).status, 401)
+
+  const used = setup()
+  rt0 = refreshCookie(await login(used.handler))
+  used.t.now += 100
+  const rt1 = refreshCookie(await refresh(used.handler, rt0.value), LIFETIME - 100)
+  used.t.now += 2
+  refreshCookie(await refresh(used.handler, rt1.value), LIFETIME - 102)
+  used.t.now += 1
+  const r = await refresh(used.handler, rt0.value)
+  assert.equal(r.status, 401, 'the predecessor of a rotated successor is reuse')
+  assert.deepEqual(r.cookies, [CLEAR])
+})
+
+test('grace: only the successor the store holds is answered (a grace retry straddling a refreshSecret change is reuse)', async () => {
+  const a = setup()
+  const b = setup({ store: a.store, options: { refreshSecret: 'another-refresh-secret-0123456789abcdef' } })
+  const rt0 = refreshCookie(await login(a.handler))
+  a.t.now += 5
+  b.t.now += 6
+  const rt1 = refreshCookie(await refresh(a.handler, rt0.value), LIFETIME - 5)
+  const r = await refresh(b.handler, rt0.value)
+  assert.equal(r.status, 401)
+  assert.deepEqual(r.cookies, [CLEAR])
+  assert.equal((await refresh(a.handler, rt1.value)).status, 401, 'the family was revoked')
+})
+
+test('grace: graceSeconds is configurable; 0 disables it', async () => {
+  const none = setup({ options: { graceSeconds: 0 } })
+  const rt0 = refreshCookie(await login(none.handler))
+  none.t.now += 5
+  refreshCookie(await refresh(none.handler, rt0.value), LIFETIME - 5)
+  // Even in the same second: reuse.
+  assert.equal((await refresh(none.handler, rt0.value)).status, 401)
+
+  const long = setup({ options: { graceSeconds: 30 } })
+  const r0 = refreshCookie(await login(long.handler))
+  long.t.now += 5
+  const r1 = refreshCookie(await refresh(long.handler, r0.value), LIFETIME - 5)
+  long.t.now += 30
+  assert.equal(refreshCookie(await refresh(long.handler, r0.value), LIFETIME - 35).value, r1.value)
+})
+
+test('lifetimes: the absolute lifetime is never extended by rotation', async () => {
+  const { handler, t } = setup()
+  let rt = refreshCookie(await login(handler))
+  // Refresh every 12 h (inside the 24 h idle timeout) for 14 days.
+  for (let i = 1; i < 28; i++) {
+    t.now = NOW + i * 12 * 3600
+    rt = refreshCookie(await refresh(handler, rt.value), LIFETIME - i * 12 * 3600)
+  }
+  t.now = NOW + LIFETIME
+  const r = await refresh(handler, rt.value)
+  assert.equal(r.status, 401)
+  assert.deepEqual(r.cookies, [CLEAR])
+})
+
+test('lifetimes: the idle timeout (default 24 h) ends a family not refreshed in time; idleTimeout is configurable', async () => {
+  const { handler, t } = setup()
+  const rt0 = refreshCookie(await login(handler))
+  t.now += DAY
+  const rt1 = refreshCookie(await refresh(handler, rt0.value), LIFETIME - DAY)
+  t.now += DAY + 1
+  const r = await refresh(handler, rt1.value)
+  assert.equal(r.status, 401)
+  assert.deepEqual(r.cookies, [CLEAR])
+
+  const short = setup({ options: { idleTimeout: 3600, familyLifetime: 7200 } })
+  const s0 = refreshCookie(await login(short.handler), 7200)
+  short.t.now += 3601
+  assert.equal((await refresh(short.handler, s0.value)).status, 401)
+})
+
+// ---- Logout ----
+
+test('logout: 204, the family revoked, the cookie cleared exactly; idempotent without a cookie', async () => {
+  const { handler, store } = setup()
+  const rt0 = refreshCookie(await login(handler))
+  const r = await logout(handler, rt0.value)
+  assert.equal(r.status, 204)
+  assert.equal(r.body, null)
+  assert.deepEqual(r.cookies, [CLEAR])
+  assert.equal(r.res.headers.get('cache-control'), 'no-store')
+  assert.equal(await store.read(rt0.familyId), null)
+  assert.equal((await refresh(handler, rt0.value)).status, 401)
+  const again = await logout(handler)
+  assert.equal(again.status, 204)
+  assert.deepEqual(again.cookies, [CLEAR])
+})

@@ -1,0 +1,66 @@
+// The edge's HTTP pieces alone (src/js/edge/http.js): the answer builder every edge answer goes
+// through, the same-origin (CSRF) check, and bounded body reading.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { internal } from './internal.mjs'
+
+const { answer, invalidRequest, unavailable, onlyPost, refuseCrossSite, readBody, readLoginBody } = await internal('edge/http.js')
+
+test('answer: JSON with no-store, extra headers, every cookie its own Set-Cookie; null is no body and no content-type', async () => {
+  const r = answer(401, { error: 'invalid_grant' }, { 'retry-after': '5' }, ['a=1; Path=/', 'b=2; Path=/'])
+  assert.equal(r.status, 401)
+  assert.equal(r.headers.get('cache-control'), 'no-store')
+  assert.equal(r.headers.get('content-type'), 'application/json')
+  assert.equal(r.headers.get('retry-after'), '5')
+  assert.deepEqual(r.headers.getSetCookie(), ['a=1; Path=/', 'b=2; Path=/'])
+  assert.equal(await r.text(), '{"error":"invalid_grant"}')
+  const empty = answer(204, null)
+  assert.equal(empty.headers.get('content-type'), null)
+  assert.equal(empty.headers.get('cache-control'), 'no-store')
+  assert.equal(await empty.text(), '')
+  assert.deepEqual(await invalidRequest('Why').json(), { error: 'invalid_request', error_description: 'Why' })
+  assert.equal(invalidRequest('Why', 403).status, 403)
+  assert.equal(unavailable().status, 503)
+  assert.deepEqual(await unavailable().json(), { error: 'temporarily_unavailable' })
+  assert.equal(onlyPost().status, 405)
+  assert.equal(onlyPost().headers.get('allow'), 'POST')
+})
+
+test('refuseCrossSite: Origin must be listed; the CSRF header, when asked for, must be non-empty', async () => {
+  const req = (headers) => new Request('https://app.example/auth/refresh', { method: 'POST', headers })
+  const origins = ['https://app.example']
+  assert.equal(refuseCrossSite(req({ origin: 'https://app.example' }), origins), undefined)
+  assert.equal(refuseCrossSite(req({ origin: 'https://app.example', 'x-csrf': '1' }), origins, 'X-CSRF'), undefined)
+  for (const headers of [{}, { origin: 'null' }, { origin: 'https://evil.example' }, { origin: 'https://app.example:443x' }]) {
+    const r = refuseCrossSite(req(headers), origins, 'X-CSRF')
+    assert.equal(r.status, 403, JSON.stringify(headers))
+    assert.deepEqual(await r.json(), { error: 'invalid_request', error_description: 'The request origin is not allowed' })
+  }
+  for (const headers of [{ origin: 'https://app.example' }, { origin: 'https://app.example', 'x-csrf': '' }]) {
+    const r = refuseCrossSite(req(headers), origins, 'X-CSRF')
+    assert.equal(r.status, 403)
+    assert.deepEqual(await r.json(), { error: 'invalid_request', error_description: 'The X-CSRF header is required' })
+  }
+})
+
+test('readBody: at most `limit` bytes of UTF-8, else undefined (declared or streamed); readLoginBody on top', async () => {
+  const post = (body, headers = {}) => new Request('https://app.example/', { method: 'POST', body, headers })
+  assert.equal(await readBody(post('héllo'), 6), 'héllo')
+  assert.equal(await readBody(post('héllo'), 5), undefined, 'é is two bytes')
+  assert.equal(await readBody(post(new Uint8Array([0xff, 0xfe])), 10), undefined, 'not UTF-8')
+  assert.equal(await readBody(post('x', { 'content-length': '100' }), 10), undefined, 'a declared length over the limit is not read')
+  assert.equal(await readBody(new Request('https://app.example/'), 10), '')
+  const stream = new ReadableStream({
+    pull(c) {
+      c.enqueue(new Uint8Array(4096))
+    },
+  })
+  const endless = new Request('https://app.example/', { method: 'POST', body: stream, duplex: 'half' })
+  assert.equal(await readBody(endless, 8192), undefined, 'an endless body stops at the limit')
+  const json = { 'content-type': 'application/json; charset=utf-8' }
+  assert.deepEqual(await readLoginBody(post('{"login":"a","password":"b"}', json)), { login: 'a', password: 'b' })
+  const form = { 'content-type': 'application/x-www-form-urlencoded' }
+  assert.deepEqual(await readLoginBody(post('login=a&password=b', form)), { login: 'a', password: 'b' })
+  assert.equal(await readLoginBody(post('{"login":"a","password":"b"}', { 'content-type': 'text/plain' })), undefined)
+  assert.equal(await readLoginBody(post('{"login":"a","password":"b","x":' + '1'.repeat(9000) + '}', json)), undefined)
+})
