@@ -114,4 +114,13 @@ describe('session.fetch: Bearer, one shared refresh and one retry on invalid_tok
     assert.deepEqual(await own.json(), { auth: `Bearer ${session.token}` })
     session.close()
   })
+
+  test('apiOrigins: [] sends the token to no origin at all (an empty list never means "any")', async () => {
+    const { server, session } = await loggedIn({ options: { apiOrigins: [] } })
+    server.api = (call) => json(200, { auth: call.headers.authorization ?? null })
+    const own = await session.fetch(`${ORIGIN}/api/me`)
+    assert.deepEqual(await own.json(), { auth: null })
+    assert.equal(server.count('/api/me'), 1)
+    session.close()
+  })
 })
