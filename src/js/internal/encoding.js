@@ -33,7 +33,8 @@ export function base64url(bytes) {
 }
 
 /**
- * `n` random bytes as base64url.
+ * `n` random bytes as base64url. `crypto` is read from `globalThis` when called, so a runtime
+ * without it throws a TypeError here, and importing never needs it.
  * @param {number} n
  */
 export const randomBase64url = (n) => base64url(globalThis.crypto.getRandomValues(new Uint8Array(n)))

@@ -99,14 +99,16 @@ export function secretBytes(v, what, min = 32) {
 
 /**
  * A list of origins (scheme, host, port; no path, no trailing slash), each exactly as the URL
- * standard serialises it. An empty list is refused.
+ * standard serialises it. An empty list is refused, unless `empty` says it has a meaning of its
+ * own (the session's `apiOrigins: []`: send the token to no origin), never "any origin".
  * @param {unknown} v
  * @param {string} what
  * @param {string} example e.g. `https://app.example`
+ * @param {{ empty?: boolean }} [rule]
  * @returns {string[]}
  */
-export function originList(v, what, example) {
-  if (!Array.isArray(v) || v.length === 0) throw bad(`${what} must be a non-empty array of origins`)
+export function originList(v, what, example, { empty = false } = {}) {
+  if (!Array.isArray(v) || (v.length === 0 && !empty)) throw bad(`${what} must be a ${empty ? '' : 'non-empty '}array of origins`)
   return v.map((/** @type {unknown} */ s) => {
     let origin
     try {

@@ -30,6 +30,15 @@
 /** How long an announcing tab listens for a competing lease. */
 export const LEASE_SETTLE_MS = 50
 
+/** The `locks_unavailable` warnings: what serialises refreshes instead of Web Locks. */
+const NOTICES = {
+  lease:
+    'Web Locks are unavailable: tabs serialise refreshes with a BroadcastChannel lease ' +
+    '(best effort; the server grace window covers a lost race)',
+  none: 'Web Locks and BroadcastChannel are unavailable: cross-tab serialisation is off; racing tabs rely on the server grace window',
+  failed: 'Web Locks failed: refreshes are serialised within this tab only; racing tabs rely on the server grace window',
+}
+
 /** Marks errors thrown by the callback, to tell them from a failing lock manager. */
 class Wrapped {
   /** @param {unknown} error */
@@ -44,15 +53,14 @@ class Wrapped {
  *   lockName: string,
  *   post: ((message: LeaseMessage) => void) | null,
  *   instance: string,
- *   now: () => number,
- *   setTimer: (fn: () => void, ms: number) => unknown,
- *   clearTimer: (handle: unknown) => void,
+ *   timers: { now(): number, setTimer(fn: () => void, ms: number): unknown, clearTimer(handle: unknown): void },
  *   leaseMs: number,
- *   onLockFailure: (cause: unknown) => void,
- * }} o
+ *   warn: (message: string, extra: { coordination: 'broadcast-lease' | 'none', cause?: unknown }) => void,
+ * }} o `warn` is told, once at most, what serialises refreshes when Web Locks are missing or fail
  * @returns {Coordinator}
  */
 export function coordinator(o) {
+  const { timers } = o
   /** @type {Promise<unknown>} */
   let chain = Promise.resolve()
   /**
@@ -93,7 +101,7 @@ export function coordinator(o) {
             // The lock manager itself failed (e.g. SecurityError in an opaque origin): go on
             // without cross-tab locks from now on.
             locks = null
-            o.onLockFailure(e)
+            o.warn(NOTICES.failed, { coordination: 'none', cause: e })
             return fn()
           }
           return result.value
@@ -104,7 +112,11 @@ export function coordinator(o) {
   }
 
   const post = o.post
-  if (!post) return { mode: 'none', run: inTab, onMessage() {} }
+  if (!post) {
+    o.warn(NOTICES.none, { coordination: 'none' })
+    return { mode: 'none', run: inTab, onMessage() {} }
+  }
+  o.warn(NOTICES.lease, { coordination: 'broadcast-lease' })
 
   // ---- broadcast lease ----
   /** @type {Map<string, number>} peer instance → lease end (client ms) */
@@ -122,14 +134,14 @@ export function coordinator(o) {
     new Promise((resolve) => {
       const done = () => {
         listeners.delete(done)
-        o.clearTimer(timer)
+        timers.clearTimer(timer)
         resolve(undefined)
       }
-      const timer = o.setTimer(done, Math.max(0, ms))
+      const timer = timers.setTimer(done, Math.max(0, ms))
       listeners.add(done)
     })
   const activePeers = () => {
-    const now = o.now()
+    const now = timers.now()
     let soonest = Infinity
     for (const [peer, until] of peers) {
       if (until <= now) peers.delete(peer)
@@ -143,13 +155,13 @@ export function coordinator(o) {
     run(fn) {
       return inTab(async () => {
         for (;;) {
-          for (let until = activePeers(); until !== Infinity; until = activePeers()) await waitChange(until - o.now())
+          for (let until = activePeers(); until !== Infinity; until = activePeers()) await waitChange(until - timers.now())
           settling = { lost: false }
-          post({ type: 'lease', from: o.instance, until: o.now() + o.leaseMs, held: false })
+          post({ type: 'lease', from: o.instance, until: timers.now() + o.leaseMs, held: false })
           // Listen for the whole settle time (several messages may arrive within it).
-          const end = o.now() + LEASE_SETTLE_MS
-          do await waitChange(end - o.now())
-          while (!settling.lost && o.now() < end)
+          const end = timers.now() + LEASE_SETTLE_MS
+          do await waitChange(end - timers.now())
+          while (!settling.lost && timers.now() < end)
           const lost = settling.lost
           settling = null
           if (!lost) break
@@ -168,7 +180,7 @@ export function coordinator(o) {
       if (m.from === o.instance) return
       if (m.type === 'lease' && typeof m.until === 'number') {
         peers.set(m.from, m.until)
-        if (holding) post({ type: 'lease', from: o.instance, until: o.now() + o.leaseMs, held: true })
+        if (holding) post({ type: 'lease', from: o.instance, until: timers.now() + o.leaseMs, held: true })
         else if (settling && (m.held || m.from < o.instance)) settling.lost = true
         changed()
       } else if (m.type === 'release') {

@@ -13,7 +13,10 @@
 export class SessionError extends Error {
   /**
    * @param {string} message
-   * @param {{ code: SessionErrorCode, status?: number, error?: string, reason?: SessionErrorReason, retryAfter?: number, attempts?: number, cause?: unknown }} options
+   * @param {{
+   *   code: SessionErrorCode, status?: number, error?: string, reason?: SessionErrorReason,
+   *   retryAfter?: number, attempts?: number, cause?: unknown,
+   * }} options
    */
   constructor(message, options) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
@@ -32,4 +35,16 @@ export class SessionError extends Error {
     /** @type {number | undefined} Attempts made, for `ERR_SESSION_REFRESH_FAILED`. */
     this.attempts = options.attempts
   }
+}
+
+/**
+ * The error of a refresh round that gave up: the last attempt's details (its error as the cause)
+ * and how many attempts were made.
+ * @param {SessionError} last
+ * @param {number} attempts
+ */
+export function roundFailed(last, attempts) {
+  const { status, error, reason, retryAfter } = last
+  const cause = last.cause ?? last
+  return new SessionError('the refresh failed', { code: 'ERR_SESSION_REFRESH_FAILED', status, error, reason, retryAfter, attempts, cause })
 }

@@ -1,8 +1,9 @@
 // @ts-check
-/** HTTP details of the session: reading `WWW-Authenticate` challenges. */
-
-/** An RFC 9110 token. */
-const TOKEN = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y
+/**
+ * Reading `WWW-Authenticate` challenges (RFC 9110 §11.6.1): whether a 401 says the Bearer token
+ * was refused as invalid, so that `session.fetch` may renew it once.
+ */
+import { TOKEN_AT as TOKEN } from '../internal/encoding.js'
 
 /**
  * True when a `WWW-Authenticate` value holds a `Bearer` challenge with `error="invalid_token"`

@@ -10,7 +10,12 @@
 
 /**
  * @typedef {import('./index.js').StorageLike} StorageLike
- * @typedef {{ get(key: string): string | null, set(key: string, value: string): void, remove(key: string): void, readonly kind: 'storage' | 'memory' }} SessionStore
+ * @typedef {{
+ *   get(key: string): string | null,
+ *   set(key: string, value: string): void,
+ *   remove(key: string): void,
+ *   readonly kind: 'storage' | 'memory',
+ * }} SessionStore
  */
 
 /**

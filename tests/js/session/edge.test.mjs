@@ -2,107 +2,25 @@
 // from 'jwt-wasm/edge' are the session's `fetch`, behind a small browser model (a cookie jar
 // honouring Path, Max-Age and HttpOnly-ness from the page's point of view, and the Origin header
 // a browser adds). The edge's clock runs 45 s ahead of the browser's. Time is injected on both
-// sides; no global is patched.
+// sides (../support/fake-env.mjs); the edge does real asynchronous work (WebCrypto on the thread
+// pool), so the fake time only moves once no request is being handled.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Verifier } from 'jwt-wasm'
 import { authRoutes, memoryStore, guard } from 'jwt-wasm/edge'
 import { createSession } from 'jwt-wasm/session'
+import { T0, fakeTime, memoryStorage, fakeLocks, channelBus, pageEvents } from '../support/fake-env.mjs'
 
-const T0 = 1_767_225_600_000 // 2026-01-01T00:00:00Z
 const SKEW = 45_000 // the edge's clock is ahead of the browser's by this much
 const ORIGIN = 'https://app.example'
 const ACCESS_KEY = { kid: 'at-2026-01', alg: 'HS256', secret: 'access-token-secret-0123456789-abcdef' }
 const TTL = 300
 const TOKEN_KEY = 'jwt-wasm:access_token'
 
-/**
- * Fake wall clock and timers (see session.test.mjs). The edge does real asynchronous work
- * (WebCrypto on the thread pool), so time only moves once `idle()` says no request is being
- * handled: a fake timeout must never fire because real work was slow.
- */
-function fakeTime(start = T0, idle = () => true) {
-  let now = start
-  let seq = 0
-  const timers = new Map()
-  const flush = async () => {
-    for (let i = 0; i < 12 || !idle(); i++) {
-      if (i > 100_000) throw new Error('the edge never became idle')
-      await new Promise((resolve) => setImmediate(resolve))
-    }
-  }
-  return {
-    clock: () => now,
-    timers: {
-      setTimeout: (fn, ms) => {
-        const id = ++seq
-        timers.set(id, { at: now + Math.max(0, ms), fn, id })
-        return id
-      },
-      clearTimeout: (id) => void timers.delete(id),
-    },
-    get now() {
-      return now
-    },
-    async advance(ms) {
-      const target = now + ms
-      await flush()
-      for (;;) {
-        let next
-        for (const t of timers.values()) if (t.at <= target && (!next || t.at < next.at || (t.at === next.at && t.id < next.id))) next = t
-        if (!next) break
-        timers.delete(next.id)
-        now = Math.max(now, next.at)
-        next.fn()
-        await flush()
-      }
-      now = target
-      await flush()
-    },
-    flush,
-  }
-}
-
-function memoryStorage(entries) {
-  const map = new Map(entries)
-  return { map, getItem: (k) => (map.has(k) ? map.get(k) : null), setItem: (k, v) => void map.set(k, String(v)), removeItem: (k) => void map.delete(k) }
-}
-
-function fakeLocks() {
-  const tails = new Map()
-  return {
-    request(name, options, callback) {
-      const run = (tails.get(name) ?? Promise.resolve()).then(() => callback({ name, mode: options.mode }))
-      tails.set(
-        name,
-        run.then(
-          () => {},
-          () => {},
-        ),
-      )
-      return run
-    },
-  }
-}
-
-function channelBus() {
-  const members = new Set()
-  return (name) => {
-    const ch = new EventTarget()
-    ch.channelName = name
-    ch.postMessage = (data) => {
-      for (const m of members) if (m !== ch && m.channelName === name) queueMicrotask(() => m.dispatchEvent(new MessageEvent('message', { data: structuredClone(data) })))
-    }
-    ch.close = () => members.delete(ch)
-    members.add(ch)
-    return ch
-  }
-}
-
 /** The edge (authRoutes + a guarded API) and a browser (cookie jar, Origin) in front of it. */
 function world() {
   let handling = 0
-  const time = fakeTime(T0, () => handling === 0)
+  const time = fakeTime(T0, { idle: () => handling === 0 })
   const edgeNow = () => new Date(time.now + SKEW)
   const store = memoryStore()
   const auth = authRoutes({
@@ -164,7 +82,7 @@ function tab(w, extra = {}) {
     storage,
     locks: extra.locks ?? fakeLocks(),
     channel: extra.channel ?? null,
-    events: new EventTarget(),
+    events: pageEvents(),
     random: () => 0.5,
     apiOrigins: [ORIGIN],
     ...extra.options,
@@ -310,7 +228,7 @@ test('two tabs of one browser due together: one refresh through the lock; withou
   {
     const w = world()
     const locks = fakeLocks()
-    const channel = channelBus()
+    const channel = channelBus().open
     const a = tab(w, { locks, channel })
     const b = tab(w, { locks, channel })
     await a.session.login('alice', 'correct horse')

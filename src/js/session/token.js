@@ -1,0 +1,178 @@
+// @ts-check
+/**
+ * The token a tab holds, kept in step with storage: the access token, its claims (read with the
+ * wasm core's `inspect`: unverified), the skew it came with, where its refresh point and expiry
+ * fall on the client clock, and when a failed round may be tried again. Also the rules that
+ * compare it with a token another tab sends. When it changes is the session's decision; this
+ * room only records it.
+ */
+import { inspect } from 'jwt-wasm'
+import { boundSkew, refreshPlan } from './time.js'
+
+/**
+ * @typedef {import('jwt-wasm').Inspection} Inspection
+ * @typedef {import('./storage.js').SessionStore} SessionStore
+ * @typedef {import('./options.js').Resolved} Resolved
+ * @typedef {import('./tabs.js').Message} Message
+ */
+
+/** A due token with at least this much left is still handed out while the refresh runs. */
+export const MIN_VALIDITY_MS = 5_000
+
+/**
+ * True when token info `a` was minted after `b` (by `iat`, then `exp`).
+ * @param {{ iat?: number, exp?: number }} a
+ * @param {{ iat?: number, exp?: number }} b
+ */
+function newer(a, b) {
+  const ai = a.iat ?? -Infinity
+  const bi = b.iat ?? -Infinity
+  return ai > bi || (ai === bi && (a.exp ?? Infinity) > (b.exp ?? Infinity))
+}
+
+export class HeldToken {
+  /** @type {string | null} */
+  #token = null
+  /** @type {Inspection | null} */
+  #info = null
+  #skew = 0
+  #refreshAt = Infinity
+  #expiresAt = Infinity
+  #store
+  #key
+  #o
+  /** After a failed round, the background does not try again before this (client ms). */
+  nextTryAt = 0
+
+  /**
+   * @param {SessionStore} store
+   * @param {string} key where the token is kept
+   * @param {Pick<Resolved, 'refreshBefore' | 'jitter' | 'random'>} o
+   */
+  constructor(store, key, o) {
+    this.#store = store
+    this.#key = key
+    this.#o = o
+  }
+
+  /** The access token, or null. */
+  get token() {
+    return this.#token
+  }
+
+  /** Its `inspect` result, or null. */
+  get info() {
+    return this.#info
+  }
+
+  /** ms, serverNow ≈ clientNow + skew: the last estimate (0 before any answer). */
+  get skew() {
+    return this.#skew
+  }
+
+  /** Client ms. */
+  get refreshAt() {
+    return this.#refreshAt
+  }
+
+  /** Client ms. */
+  get expiresAt() {
+    return this.#expiresAt
+  }
+
+  /**
+   * The token kept in storage by an earlier page of this tab (a reload), read; null when there
+   * is none, and when it is not a readable JWT (it is dropped).
+   * @param {number} now client ms
+   * @returns {{ token: string, info: Inspection } | null}
+   */
+  restore(now) {
+    const token = this.#store.get(this.#key)
+    if (token === null) return null
+    try {
+      return { token, info: inspect(token, { currentDate: new Date(now) }) }
+    } catch {
+      this.#store.remove(this.#key)
+      return null
+    }
+  }
+
+  /**
+   * Holds a new token, and plans its refresh.
+   * @param {string} token
+   * @param {Inspection} info
+   * @param {number} skew
+   * @param {number} now client ms
+   */
+  set(token, info, skew, now) {
+    this.#token = token
+    this.#info = info
+    this.#skew = skew
+    const { refreshBefore, jitter, random } = this.#o
+    const plan = refreshPlan({ exp: info.exp, iat: info.iat, skew, now, refreshBefore, jitter, random })
+    this.#refreshAt = plan.refreshAt
+    this.#expiresAt = plan.expiresAt
+    this.nextTryAt = 0
+    this.#store.set(this.#key, token)
+  }
+
+  /** Holds nothing (the skew estimate stays). */
+  clear() {
+    this.#token = null
+    this.#info = null
+    this.#refreshAt = Infinity
+    this.#expiresAt = Infinity
+    this.nextTryAt = 0
+    this.#store.remove(this.#key)
+  }
+
+  /** @param {number} now */
+  due(now) {
+    return now >= this.#refreshAt
+  }
+
+  /** Whether the token may still be handed out while a refresh runs. @param {number} now */
+  usable(now) {
+    return now < this.#expiresAt - MIN_VALIDITY_MS
+  }
+
+  /**
+   * A token other than `than` that has not expired: one that arrived meanwhile.
+   * @param {string | null} than
+   * @param {number} now
+   */
+  replaced(than, now) {
+    return this.#token !== null && this.#token !== than && now < this.#expiresAt
+  }
+
+  /**
+   * Whether a token announced dead by another tab (its `iat`, `exp`) is this one or newer.
+   * @param {Message} m
+   */
+  outlivedBy(m) {
+    return this.#info !== null && !newer(this.#info, { iat: /** @type {any} */ (m.iat), exp: /** @type {any} */ (m.exp) })
+  }
+
+  /**
+   * Reads a `token` message of another tab: the token to take, or null when it is this one, not
+   * a readable JWT, older than this one or already expired.
+   * @param {Message} m
+   * @param {number} now
+   * @returns {{ token: string, info: Inspection, skew: number } | null}
+   */
+  fromPeer(m, now) {
+    const token = m.token
+    if (typeof token !== 'string' || token === this.#token) return null
+    /** @type {Inspection} */
+    let info
+    try {
+      info = inspect(token, { currentDate: new Date(now) })
+    } catch {
+      return null
+    }
+    const skew = typeof m.skew === 'number' && Number.isFinite(m.skew) ? boundSkew(m.skew).skew : this.#skew
+    if (this.#info && newer(this.#info, info)) return null // older than ours
+    if (info.exp !== undefined && info.exp * 1000 <= now + skew) return null
+    return { token, info, skew }
+  }
+}
