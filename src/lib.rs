@@ -58,6 +58,10 @@ mod header;
 mod inspect;
 pub mod json;
 mod key;
+// The wasm wire protocol (op numbers, option kinds, error rows, slots, warning bits), public for
+// the generator (`examples/protocol.rs`) and the browser tests; not a public API.
+#[doc(hidden)]
+pub mod protocol;
 mod token;
 mod validation;
 #[cfg(target_arch = "wasm32")]
@@ -78,6 +82,8 @@ pub use wasm::Core;
 /// the `alg`, the `kid` and every claim are attacker-controlled until a [`Verifier`] has
 /// checked the signature.
 pub mod dangerous {
-    pub use crate::inspect::{inspect, warn, Inspection, DEFAULT_MAX_LIFETIME};
+    pub use crate::inspect::{inspect, Inspection, DEFAULT_MAX_LIFETIME};
+    #[doc(inline)]
+    pub use crate::protocol::warn;
     pub use crate::token::{decode_unverified, Unverified};
 }
