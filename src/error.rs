@@ -189,7 +189,8 @@ impl core::error::Error for Error {}
 /// Shorthand for this crate's results.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
-/// Every kind with its code, for drift guards (`tests/vectors/error-codes.json`).
+/// Every kind with its number and code, for drift guards (`tests/errors.rs` against
+/// `tests/vectors/protocol.json`).
 #[must_use]
 pub fn all_codes() -> [(u32, &'static str); 11] {
     let kinds = [

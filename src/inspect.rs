@@ -1,11 +1,11 @@
 //! What a UI needs to know about a token it holds, **without verifying it**.
 
+use crate::decode::{decode_parts, Unverified};
 use crate::error::Result;
 use crate::json::Value;
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::protocol::warn;
-use crate::token::{decode_parts, Unverified};
 
 /// The default access-token lifetime ceiling for the `LONG_LIFETIME` warning: 2 hours.
 pub const DEFAULT_MAX_LIFETIME: f64 = 7200.0;

@@ -17,10 +17,13 @@ use crate::prelude::*;
 use crate::alg::AlgorithmSet;
 use crate::dangerous;
 use crate::error::{ClaimReason, Error, ErrorKind};
+use crate::json::push_json_string;
 use crate::key::{HmacKey, KeyRing};
 use crate::protocol::{op, opt, reason, slot, ALGORITHMS, SEP, SLOTS};
-use crate::token::{push_json_string, Buffers, Signer, Verifier};
+use crate::segments::Buffers;
+use crate::sign::Signer;
 use crate::validation::Validation;
+use crate::verify::Verifier;
 
 /// Without `std` (the shipped build), a panic is a plain trap: no formatting machinery is
 /// linked. The core is panic-free by lint and by fuzzing; this is the last line.
