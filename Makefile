@@ -31,6 +31,7 @@ lint: setup
 	cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --lib -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
 	python3 tests/vectors/generate.py --check
+	cargo run --locked --quiet --example protocol -- --check
 
 # Writes the formatting that `make lint` checks.
 fmt: setup

@@ -2,9 +2,12 @@
 //!
 //! Every [`ErrorKind`] maps to one stable string [`code`](ErrorKind::code) (jose's names where
 //! the meaning is the same). Messages are static: they never contain token, key or claim bytes.
+//! Numbers, codes and messages are declared with the wire protocol (src/protocol.rs), which the
+//! JS layer's errors are generated from.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::protocol::{err, reason, ErrorDesc, ReasonDesc, MAX_AGE_MESSAGE};
 use core::fmt;
 
 /// Why a registered or required claim failed (jose's `reason`).
@@ -22,10 +25,17 @@ impl ClaimReason {
     /// The reason as jose spells it: `missing`, `invalid` or `check_failed`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
+        self.wire().name
+    }
+
+    /// The reason's row of the wire protocol (its digit, name and messages). Always inlined, so
+    /// a caller that reads one field links only that field (the wasm reads the digit).
+    #[inline(always)]
+    pub(crate) const fn wire(self) -> ReasonDesc {
         match self {
-            Self::Missing => "missing",
-            Self::Invalid => "invalid",
-            Self::CheckFailed => "check_failed",
+            Self::Missing => reason::MISSING,
+            Self::Invalid => reason::INVALID,
+            Self::CheckFailed => reason::CHECK_FAILED,
         }
     }
 }
@@ -69,60 +79,45 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The stable string code, the same in Rust and JavaScript.
-    #[must_use]
-    pub const fn code(&self) -> &'static str {
+    /// The kind's row of the wire protocol (number, code, message), declared in src/protocol.rs.
+    /// Always inlined, so a caller that reads one field links only that field (the wasm reads
+    /// the number, not the strings).
+    #[inline(always)]
+    const fn wire(&self) -> ErrorDesc {
         match self {
-            Self::JwsInvalid => "ERR_JWS_INVALID",
-            Self::JwtInvalid => "ERR_JWT_INVALID",
-            Self::TooLarge => "ERR_JWT_TOO_LARGE",
-            Self::AlgNotAllowed => "ERR_JOSE_ALG_NOT_ALLOWED",
-            Self::NotSupported => "ERR_JOSE_NOT_SUPPORTED",
-            Self::SignatureInvalid => "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
-            Self::Expired { .. } => "ERR_JWT_EXPIRED",
-            Self::Claim { .. } => "ERR_JWT_CLAIM_VALIDATION_FAILED",
-            Self::NoMatchingKey => "ERR_JWKS_NO_MATCHING_KEY",
-            Self::KeyInvalid => "ERR_KEY_INVALID",
-            Self::InvalidOptions => "ERR_INVALID_OPTIONS",
+            Self::JwsInvalid => err::JWS_INVALID,
+            Self::JwtInvalid => err::JWT_INVALID,
+            Self::TooLarge => err::TOO_LARGE,
+            Self::AlgNotAllowed => err::ALG_NOT_ALLOWED,
+            Self::NotSupported => err::NOT_SUPPORTED,
+            Self::SignatureInvalid => err::SIGNATURE_INVALID,
+            Self::Expired { .. } => err::EXPIRED,
+            Self::Claim { .. } => err::CLAIM,
+            Self::NoMatchingKey => err::NO_MATCHING_KEY,
+            Self::KeyInvalid => err::KEY_INVALID,
+            Self::InvalidOptions => err::INVALID_OPTIONS,
         }
     }
 
-    /// A small stable number per kind, used across the wasm boundary (see `src/js/errors.js`).
+    /// The stable string code, the same in Rust and JavaScript.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        self.wire().code
+    }
+
+    /// A small stable number per kind, used across the wasm boundary (src/protocol.rs).
     #[must_use]
     pub const fn number(&self) -> u32 {
-        match self {
-            Self::JwsInvalid => 1,
-            Self::JwtInvalid => 2,
-            Self::TooLarge => 3,
-            Self::AlgNotAllowed => 4,
-            Self::NotSupported => 5,
-            Self::SignatureInvalid => 6,
-            Self::Expired { .. } => 7,
-            Self::Claim { .. } => 8,
-            Self::NoMatchingKey => 9,
-            Self::KeyInvalid => 10,
-            Self::InvalidOptions => 11,
-        }
+        self.wire().number
     }
 
     /// A static, human-readable message. Never contains input.
     #[must_use]
     pub fn message(&self) -> &'static str {
         match self {
-            Self::JwsInvalid => "token is not a valid compact JWS",
-            Self::JwtInvalid => "token payload is not a valid JWT claims set",
-            Self::TooLarge => "token is larger than allowed",
-            Self::AlgNotAllowed => "token algorithm is not allowed",
-            Self::NotSupported => "token uses an unsupported JOSE feature",
-            Self::SignatureInvalid => "signature verification failed",
-            Self::Expired { claim: "iat" } => "token is older than the maximum age",
-            Self::Expired { .. } => "token has expired",
-            Self::Claim { reason: ClaimReason::Missing, .. } => "a required claim is missing",
-            Self::Claim { reason: ClaimReason::Invalid, .. } => "a claim has the wrong type",
-            Self::Claim { reason: ClaimReason::CheckFailed, .. } => "a claim check failed",
-            Self::NoMatchingKey => "no key matches the token",
-            Self::KeyInvalid => "key is invalid",
-            Self::InvalidOptions => "options are invalid",
+            Self::Expired { claim: "iat" } => MAX_AGE_MESSAGE,
+            Self::Claim { reason, .. } => reason.wire().message,
+            _ => self.wire().message,
         }
     }
 }
@@ -194,7 +189,8 @@ impl core::error::Error for Error {}
 /// Shorthand for this crate's results.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
-/// Every kind with its code, for drift guards (`tests/vectors/error-codes.json`).
+/// Every kind with its number and code, for drift guards (`tests/errors.rs` against
+/// `tests/vectors/protocol.json`).
 #[must_use]
 pub fn all_codes() -> [(u32, &'static str); 11] {
     let kinds = [

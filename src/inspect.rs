@@ -1,25 +1,14 @@
 //! What a UI needs to know about a token it holds, **without verifying it**.
 
+use crate::decode::{decode_parts, Unverified};
 use crate::error::Result;
 use crate::json::Value;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::token::{decode_parts, Unverified};
+use crate::protocol::warn;
 
 /// The default access-token lifetime ceiling for the `LONG_LIFETIME` warning: 2 hours.
 pub const DEFAULT_MAX_LIFETIME: f64 = 7200.0;
-
-/// Warning bits of [`Inspection::warnings`].
-pub mod warn {
-    /// The token has no `exp`: it never expires.
-    pub const NO_EXP: u32 = 1;
-    /// `exp - iat` (or `exp - now` without `iat`) exceeds the configured ceiling.
-    pub const LONG_LIFETIME: u32 = 2;
-    /// The header says `alg: none` (in any spelling).
-    pub const ALG_NONE: u32 = 4;
-    /// A claim looks like personal data (e-mail, phone number, name, address, birth date).
-    pub const PERSONAL_DATA: u32 = 8;
-}
 
 /// The result of [`inspect`]. All times in seconds since the epoch; nothing is verified.
 #[derive(Debug, Clone)]
@@ -40,7 +29,7 @@ pub struct Inspection {
     pub not_yet_valid: bool,
     /// `exp - iat`, if both are present.
     pub lifetime: Option<f64>,
-    /// A bit set of [`warn`] flags.
+    /// A bit set of [`warn`] flags (declared with the wire protocol, src/protocol.rs).
     pub warnings: u32,
     /// Names of the claims that look like personal data.
     pub personal_data: Vec<String>,

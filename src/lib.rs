@@ -50,16 +50,33 @@ mod prelude {
     pub use alloc::vec::Vec;
 }
 
+// The operations: verify (the fixed order of checks), sign, and read without verifying.
+mod decode;
+mod inspect;
+mod sign;
+mod verify;
+
+// The steps they share, in the order of checks: segments (size, three parts, base64url via b64),
+// header, algorithm and key, claims (typed through the JSON reader), policy.
 mod alg;
 mod b64;
 mod claims;
-mod error;
 mod header;
-mod inspect;
-pub mod json;
 mod key;
-mod token;
+mod segments;
 mod validation;
+
+// Errors, with their stable codes.
+mod error;
+
+// The strict JSON reader and its string writer, public only for the fuzz test (tests/fuzz.rs).
+#[doc(hidden)]
+pub mod json;
+
+// The wasm boundary (`Core`) and its wire protocol, declared once; the protocol is public for its
+// generator (`examples/protocol.rs`) and the browser tests, neither is a public API.
+#[doc(hidden)]
+pub mod protocol;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
@@ -68,8 +85,10 @@ pub use claims::{Audience, Claims};
 pub use error::{all_codes, ClaimReason, Error, ErrorKind, Result};
 pub use header::Header;
 pub use key::{HmacKey, KeyRing};
-pub use token::{Buffers, Signer, Verified, Verifier};
+pub use segments::Buffers;
+pub use sign::Signer;
 pub use validation::{media_type_eq, Validation, DEFAULT_MAX_TOKEN_BYTES, MAX_HEADER_BYTES};
+pub use verify::{Verified, Verifier};
 /// The internal wasm boundary used by the JavaScript layer and the browser tests; not a public API.
 #[cfg(target_arch = "wasm32")]
 pub use wasm::Core;
@@ -78,6 +97,8 @@ pub use wasm::Core;
 /// the `alg`, the `kid` and every claim are attacker-controlled until a [`Verifier`] has
 /// checked the signature.
 pub mod dangerous {
-    pub use crate::inspect::{inspect, warn, Inspection, DEFAULT_MAX_LIFETIME};
-    pub use crate::token::{decode_unverified, Unverified};
+    pub use crate::decode::{decode_unverified, Unverified};
+    pub use crate::inspect::{inspect, Inspection, DEFAULT_MAX_LIFETIME};
+    #[doc(inline)]
+    pub use crate::protocol::warn;
 }

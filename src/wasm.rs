@@ -6,19 +6,24 @@
 //! reads with `TextDecoder` (decoded header and payload JSON, which JS parses with
 //! `JSON.parse`; a signed token; or an error's reason and claim). Errors are small numbers
 //! (`ErrorKind::number`) that `src/js/errors.js` maps to classes. Options arrive through a few
-//! calls after the JS layer validated them (it throws `TypeError`).
+//! calls after the JS layer validated them (it throws `TypeError`). Every number and layout of
+//! this exchange is declared in src/protocol.rs, which the JS side is generated from.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::alg::{Algorithm, AlgorithmSet};
+use crate::alg::AlgorithmSet;
 use crate::dangerous;
 use crate::error::{ClaimReason, Error, ErrorKind};
+use crate::json::push_json_string;
 use crate::key::{HmacKey, KeyRing};
-use crate::token::{push_json_string, Buffers, Signer, Verifier};
+use crate::protocol::{op, opt, reason, slot, ALGORITHMS, SEP, SLOTS};
+use crate::segments::Buffers;
+use crate::sign::Signer;
 use crate::validation::Validation;
+use crate::verify::Verifier;
 
 /// Without `std` (the shipped build), a panic is a plain trap: no formatting machinery is
 /// linked. The core is panic-free by lint and by fuzzing; this is the last line.
@@ -31,13 +36,6 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-/// Option kinds for [`Core::option`].
-const OPT_ISSUER: u8 = 0;
-const OPT_AUDIENCE: u8 = 1;
-const OPT_SUBJECT: u8 = 2;
-const OPT_TYP: u8 = 3;
-const OPT_REQUIRED: u8 = 4;
-
 /// One engine object per JS `Verifier`, `Signer` or reader. Not part of the public JS API.
 #[wasm_bindgen]
 pub struct Core {
@@ -48,20 +46,20 @@ pub struct Core {
     input: Vec<u8>,
     out: Vec<u8>,
     bufs: Buffers,
-    nums: [f64; 8],
+    nums: [f64; SLOTS],
     /// The size cap for `decode` and `inspect` (the verifier's lives in its policy).
     max_bytes: usize,
 }
 
 #[wasm_bindgen]
 impl Core {
-    /// An engine allowing the algorithms in `alg_mask` (bit i = `Algorithm::ALL[i]`); a
+    /// An engine allowing the algorithms in `alg_mask` (bit i = `ALGORITHMS[i]`); a
     /// negative `max_token_age` means none. `requiredClaims` starts empty here: JS sends them.
     #[wasm_bindgen(constructor)]
     #[must_use]
     pub fn new(alg_mask: u8, clock_tolerance: f64, max_token_age: f64, max_token_bytes: u32) -> Core {
         let max_bytes = usize::try_from(max_token_bytes).unwrap_or(usize::MAX);
-        let algorithms: AlgorithmSet = Algorithm::ALL
+        let algorithms: AlgorithmSet = ALGORITHMS
             .iter()
             .enumerate()
             .filter(|(i, _)| alg_mask & (1 << i) != 0)
@@ -82,7 +80,7 @@ impl Core {
             input: Vec::new(),
             out: Vec::new(),
             bufs: Buffers::default(),
-            nums: [f64::NAN; 8],
+            nums: [f64::NAN; SLOTS],
             max_bytes,
         }
     }
@@ -105,27 +103,23 @@ impl Core {
         self.out.len()
     }
 
-    /// A number of the last inspection: 0 exp, 1 nbf, 2 iat, 3 warnings, 4 expires_in,
-    /// 5 expired, 6 not_yet_valid (1 or 0), 7 lifetime; NaN when absent.
+    /// A number of the last inspection, by [`slot`]; NaN when absent.
     pub fn num(&self, i: usize) -> f64 {
         self.nums.get(i).copied().unwrap_or(f64::NAN)
     }
 
-    /// The one dispatching export for the operations below (fewer exports, less glue): `op` 0
-    /// option(a = kind, c = len), 1 add_key(a = alg, b = kid_len, c = secret_len), 2 finish,
-    /// 3 verify(c = len, t = now), 4 decode(c = len), 5 inspect(c = len, t = now,
-    /// u = max_lifetime), 6 set_signer(as add_key), 7 sign(c = len, b = typ_len).
-    /// Returns 0 or an error number.
+    /// The one dispatching export for the operations below (fewer exports, less glue): the
+    /// [`op`] numbers, with the arguments of `protocol::OPS`. Returns 0 or an error number.
     pub fn call(&mut self, op: u8, a: u8, b: i32, c: usize, t: f64, u: f64) -> u32 {
         match op {
-            0 => self.option(a, c),
-            1 => self.add_key(a, b, c),
-            2 => self.finish(),
-            3 => self.verify(c, t),
-            4 => self.decode(c),
-            5 => self.inspect(c, t, u),
-            6 => self.set_signer(a, b, c),
-            7 => self.sign(c, b),
+            op::OPTION => self.option(a, c),
+            op::ADD_KEY => self.add_key(a, b, c),
+            op::FINISH => self.finish(),
+            op::VERIFY => self.verify(c, t),
+            op::DECODE => self.decode(c),
+            op::INSPECT => self.inspect(c, t, u),
+            op::SET_SIGNER => self.set_signer(a, b, c),
+            op::SIGN => self.sign(c, b),
             _ => self.fail(ErrorKind::InvalidOptions.into()),
         }
     }
@@ -142,11 +136,11 @@ impl Core {
             return self.fail(ErrorKind::InvalidOptions.into());
         };
         match kind {
-            OPT_ISSUER => p.issuer.push(value),
-            OPT_AUDIENCE => p.audience.push(value),
-            OPT_SUBJECT => p.subject = Some(value),
-            OPT_TYP => p.typ = Some(value),
-            OPT_REQUIRED => p.required_claims.push(value),
+            opt::ISSUER => p.issuer.push(value),
+            opt::AUDIENCE => p.audience.push(value),
+            opt::SUBJECT => p.subject = Some(value),
+            opt::TYP => p.typ = Some(value),
+            opt::REQUIRED_CLAIMS => p.required_claims.push(value),
             _ => return self.fail(ErrorKind::InvalidOptions.into()),
         }
         0
@@ -190,7 +184,7 @@ impl Core {
             Ok(()) => {
                 self.out.clear();
                 self.out.extend_from_slice(&self.bufs.header);
-                self.out.push(0);
+                self.out.push(SEP);
                 self.out.extend_from_slice(&self.bufs.payload);
                 0
             }
@@ -200,7 +194,7 @@ impl Core {
                 let verified = matches!(e.kind(), ErrorKind::Expired { .. } | ErrorKind::Claim { .. });
                 let n = self.fail(e);
                 if verified {
-                    self.out.push(0);
+                    self.out.push(SEP);
                     self.out.extend_from_slice(&self.bufs.payload);
                 }
                 n
@@ -232,16 +226,15 @@ impl Core {
         match dangerous::inspect(&token, now, max_lifetime, self.max_bytes) {
             Ok(i) => {
                 let nan = f64::NAN;
-                self.nums = [
-                    i.exp.unwrap_or(nan),
-                    i.nbf.unwrap_or(nan),
-                    i.iat.unwrap_or(nan),
-                    f64::from(i.warnings),
-                    i.expires_in.unwrap_or(nan),
-                    f64::from(u8::from(i.expired)),
-                    f64::from(u8::from(i.not_yet_valid)),
-                    i.lifetime.unwrap_or(nan),
-                ];
+                let n = &mut self.nums;
+                n[slot::EXP] = i.exp.unwrap_or(nan);
+                n[slot::NBF] = i.nbf.unwrap_or(nan);
+                n[slot::IAT] = i.iat.unwrap_or(nan);
+                n[slot::WARNINGS] = f64::from(i.warnings);
+                n[slot::EXPIRES_IN] = i.expires_in.unwrap_or(nan);
+                n[slot::EXPIRED] = f64::from(u8::from(i.expired));
+                n[slot::NOT_YET_VALID] = f64::from(u8::from(i.not_yet_valid));
+                n[slot::LIFETIME] = i.lifetime.unwrap_or(nan);
                 let mut names = String::from("[");
                 for (n, name) in i.personal_data.iter().enumerate() {
                     if n > 0 {
@@ -300,7 +293,7 @@ impl Core {
 
     fn key_from_input(&self, alg: u8, kid_len: i32, secret_len: usize) -> crate::Result<HmacKey> {
         let invalid = || Error::new(ErrorKind::InvalidOptions);
-        let alg = Algorithm::ALL.get(usize::from(alg)).copied().ok_or_else(invalid)?;
+        let alg = ALGORITHMS.get(usize::from(alg)).copied().ok_or_else(invalid)?;
         let kid_bytes = usize::try_from(kid_len).ok();
         let kid = match kid_bytes {
             Some(n) => Some(self.input_str(0, n).ok_or_else(invalid)?),
@@ -315,23 +308,18 @@ impl Core {
         self.out.clear();
         for (i, p) in parts.iter().enumerate() {
             if i > 0 {
-                self.out.push(0);
+                self.out.push(SEP);
             }
             self.out.extend_from_slice(p.as_bytes());
         }
     }
 
-    /// Records an error: the output becomes its reason digit (0 none, 1 missing, 2 invalid,
-    /// 3 check_failed) followed by its claim name. Returns its number.
+    /// Records an error: the output becomes its reason digit (`protocol::reason`) followed by
+    /// its claim name. Returns its number.
     fn fail(&mut self, e: Error) -> u32 {
-        let reason = match e.reason() {
-            None => b'0',
-            Some(ClaimReason::Missing) => b'1',
-            Some(ClaimReason::Invalid) => b'2',
-            Some(ClaimReason::CheckFailed) => b'3',
-        };
+        let digit = e.reason().map_or(reason::NONE, ClaimReason::wire).digit;
         self.out.clear();
-        self.out.push(reason);
+        self.out.push(digit);
         self.out.extend_from_slice(e.claim_name().unwrap_or("").as_bytes());
         e.kind().number()
     }

@@ -1,9 +1,9 @@
-//! The error contract: stable codes (with a drift guard on `tests/vectors/error-codes.json`, which
-//! the JS layer's number → class table must match), unique codes, and messages that never echo
-//! token, key or claim bytes.
+//! The error contract: stable codes (with a drift guard on `tests/vectors/protocol.json`, the
+//! wire protocol generated from src/protocol.rs, which the JS layer's classes are built from),
+//! unique codes, and messages that never echo token, key or claim bytes.
 //!
-//! When a code is added or renamed on purpose, regenerate the file with
-//! `UPDATE_ERROR_CODES=1 cargo test --test errors` and update `src/js/errors.js` to match.
+//! When a code is added or renamed on purpose, change it in src/protocol.rs and regenerate with
+//! `cargo run --example protocol` (`make lint` runs it with `--check`).
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
@@ -15,53 +15,44 @@ use jwt_wasm::{dangerous, Algorithm, Error, HmacKey, KeyRing, Signer, Validation
 const MARKER: &str = "MARKER_7f3a";
 const SECRET: &str = "SECRET_c91e_a shared secret of at least 64 bytes, for every algorithm!!";
 
-fn codes_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("vectors").join("error-codes.json")
-}
-
-/// The file's text for the current code table (numbers in order, so diffs stay readable).
-fn render_codes() -> String {
-    let mut s = String::from("{\n");
-    s.push_str(
-        "  \"description\": \"ErrorKind::number -> ErrorKind::code, from jwt_wasm::all_codes(). \
-         Regenerate with UPDATE_ERROR_CODES=1 cargo test --test errors.\",\n",
-    );
-    s.push_str("  \"codes\": {\n");
-    let codes = jwt_wasm::all_codes();
-    for (i, (n, code)) in codes.iter().enumerate() {
-        let comma = if i + 1 < codes.len() { "," } else { "" };
-        s.push_str(&format!("    \"{n}\": \"{code}\"{comma}\n"));
-    }
-    s.push_str("  }\n}\n");
-    s
+fn protocol_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("vectors").join("protocol.json")
 }
 
 #[test]
-fn error_codes_json_matches_the_code() {
-    let path = codes_path();
-    if std::env::var_os("UPDATE_ERROR_CODES").is_some_and(|v| v == "1") {
-        std::fs::write(&path, render_codes()).unwrap();
-        println!("rewrote {}", path.display());
-    }
+fn protocol_json_errors_match_the_code() {
+    let path = protocol_path();
     let how =
-        "regenerate it with `UPDATE_ERROR_CODES=1 cargo test --test errors` (and update src/js/errors.js)";
+        "regenerate it with `cargo run --example protocol` (protocol numbers change only in src/protocol.rs)";
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}; {how}", path.display()));
     let doc: serde_json::Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}; {how}", path.display()));
-    let in_file: BTreeMap<u32, String> = doc["codes"]
-        .as_object()
-        .unwrap_or_else(|| panic!("{} has no \"codes\" object; {how}", path.display()))
+    let rows = doc["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{} has no \"errors\" array; {how}", path.display()));
+    let in_file: BTreeMap<u32, (String, String)> = rows
         .iter()
-        .map(|(n, c)| (n.parse().expect("numeric key"), c.as_str().expect("string code").to_owned()))
+        .map(|r| {
+            let number = u32::try_from(r["number"].as_u64().expect("numeric number")).unwrap();
+            let text = |k: &str| r[k].as_str().unwrap_or_else(|| panic!("a string {k}")).to_owned();
+            (number, (text("code"), text("message")))
+        })
         .collect();
+    assert_eq!(in_file.len(), rows.len(), "tests/vectors/protocol.json repeats an error number; {how}");
     let in_code: BTreeMap<u32, String> =
         jwt_wasm::all_codes().iter().map(|(n, c)| (*n, (*c).to_owned())).collect();
+    let file_codes: BTreeMap<u32, String> = in_file.iter().map(|(n, (c, _))| (*n, c.clone())).collect();
     assert_eq!(
-        in_file, in_code,
-        "tests/vectors/error-codes.json disagrees with jwt_wasm::all_codes(); {how}"
+        file_codes, in_code,
+        "tests/vectors/protocol.json disagrees with jwt_wasm::all_codes(); {how}"
     );
-    assert_eq!(text, render_codes(), "tests/vectors/error-codes.json is not in canonical form; {how}");
+    // The protocol's rows are the kinds' rows: same numbers, codes and default messages.
+    let rows: BTreeMap<u32, (String, String)> = jwt_wasm::protocol::err::ALL
+        .iter()
+        .map(|(_, e)| (e.number, (e.code.to_owned(), e.message.to_owned())))
+        .collect();
+    assert_eq!(rows, in_file, "src/protocol.rs err::ALL disagrees with tests/vectors/protocol.json; {how}");
 }
 
 #[test]

@@ -28,28 +28,28 @@ const SECRET: &[u8] = b"a browser-test secret of at least 32 bytes";
 /// `verify` output (header NUL payload) parsed by JSON.parse.
 fn header_and_payload(core: &Core) -> (JsValue, JsValue) {
     let text = out(core);
-    let (header, payload) = text.split_once('\0').expect("header NUL payload");
+    let (header, payload) = text.split_once(SEP_CHAR).expect("header NUL payload");
     (parse(header), parse(payload))
 }
 
 /// As `new Verifier({ keys: [{ kid, alg, secret }], algorithms, issuer, requiredClaims })`.
 fn verifier(mask: u8, alg: u8, kid: Option<&str>, secret: &[u8], issuer: Option<&str>) -> Core {
-    let mut core = Core::new(mask, 0.0, -1.0, MAX_TOKEN_BYTES);
+    let mut core = Core::new(mask, 0.0, no_max_age(), MAX_TOKEN_BYTES);
     if let Some(iss) = issuer {
         let n = put(&mut core, &[iss.as_bytes()])[0];
-        assert_eq!(core.call(OP_OPTION, OPT_ISSUER, 0, n, 0.0, 0.0), 0);
+        assert_eq!(core.call(op::OPTION, opt::ISSUER, 0, n, 0.0, 0.0), 0);
     }
     let n = put(&mut core, &[b"exp"])[0];
     assert_eq!(
-        core.call(OP_OPTION, OPT_REQUIRED, 0, n, 0.0, 0.0),
+        core.call(op::OPTION, opt::REQUIRED_CLAIMS, 0, n, 0.0, 0.0),
         0,
         "requiredClaims defaults to ['exp'] in JS"
     );
     let lens = put(&mut core, &[kid.unwrap_or("").as_bytes(), secret]);
     let (kid_len, secret_len) = (lens[0], lens[1]);
-    let kid_len = if kid.is_some() { i32::try_from(kid_len).unwrap() } else { -1 };
-    assert_eq!(core.call(OP_ADD_KEY, alg, kid_len, secret_len, 0.0, 0.0), 0, "add_key: {}", out(&core));
-    assert_eq!(core.call(OP_FINISH, 0, 0, 0, 0.0, 0.0), 0, "finish: {}", out(&core));
+    let kid_len = if kid.is_some() { i32::try_from(kid_len).unwrap() } else { ABSENT };
+    assert_eq!(core.call(op::ADD_KEY, alg, kid_len, secret_len, 0.0, 0.0), 0, "add_key: {}", out(&core));
+    assert_eq!(core.call(op::FINISH, 0, 0, 0, 0.0, 0.0), 0, "finish: {}", out(&core));
     core
 }
 
@@ -59,16 +59,21 @@ fn rfc_verifier() -> Core {
 
 fn verify(core: &mut Core, token: &str, now: f64) -> u32 {
     let n = put(core, &[token.as_bytes()])[0];
-    core.call(OP_VERIFY, 0, 0, n, now, 0.0)
+    core.call(op::VERIFY, 0, 0, n, now, 0.0)
 }
 
 /// As `new Signer({ key: { kid, alg, secret } })`.
 fn signer(alg: u8, kid: Option<&str>, secret: &[u8]) -> Core {
-    let mut core = Core::new(0, 0.0, -1.0, MAX_TOKEN_BYTES);
+    let mut core = Core::new(0, 0.0, no_max_age(), MAX_TOKEN_BYTES);
     let lens = put(&mut core, &[kid.unwrap_or("").as_bytes(), secret]);
     let (kid_len, secret_len) = (lens[0], lens[1]);
-    let kid_len = if kid.is_some() { i32::try_from(kid_len).unwrap() } else { -1 };
-    assert_eq!(core.call(OP_SET_SIGNER, alg, kid_len, secret_len, 0.0, 0.0), 0, "set_signer: {}", out(&core));
+    let kid_len = if kid.is_some() { i32::try_from(kid_len).unwrap() } else { ABSENT };
+    assert_eq!(
+        core.call(op::SET_SIGNER, alg, kid_len, secret_len, 0.0, 0.0),
+        0,
+        "set_signer: {}",
+        out(&core)
+    );
     core
 }
 
@@ -76,11 +81,11 @@ fn sign(core: &mut Core, payload: &str, typ: Option<&str>) -> String {
     let status = match typ {
         None => {
             let n = put(core, &[payload.as_bytes()])[0];
-            core.call(OP_SIGN, 0, -1, n, 0.0, 0.0)
+            core.call(op::SIGN, 0, ABSENT, n, 0.0, 0.0)
         }
         Some(t) => {
             let lens = put(core, &[payload.as_bytes(), t.as_bytes()]);
-            core.call(OP_SIGN, 0, i32::try_from(lens[1]).unwrap(), lens[0], 0.0, 0.0)
+            core.call(op::SIGN, 0, i32::try_from(lens[1]).unwrap(), lens[0], 0.0, 0.0)
         }
     };
     assert_eq!(status, 0, "sign: {}", out(core));
@@ -149,17 +154,23 @@ fn tampered_payload_or_signature_fails_the_mac_check() {
     let (header, payload, signature) = (segments[0], segments[1], segments[2]);
     // Privilege escalation: the same header and signature over an edited payload.
     let forged = b64url(br#"{"iss":"joe","exp":1300819380,"http://example.com/is_root":false,"admin":true}"#);
-    assert_eq!(verify(&mut core, &format!("{header}.{forged}.{signature}"), RFC_NOW), ERR_SIGNATURE);
-    assert_eq!(out(&core), "0", "no claim and no payload for a forgery");
+    assert_eq!(
+        verify(&mut core, &format!("{header}.{forged}.{signature}"), RFC_NOW),
+        err::SIGNATURE_INVALID.number
+    );
+    assert_eq!(out(&core), failure(reason::NONE, ""), "no claim and no payload for a forgery");
     // One signature character changed (not the last, whose trailing bits must stay canonical).
     let mut sig = signature.as_bytes().to_vec();
     sig[5] = if sig[5] == b'A' { b'B' } else { b'A' };
     let sig = String::from_utf8(sig).unwrap();
-    assert_eq!(verify(&mut core, &format!("{header}.{payload}.{sig}"), RFC_NOW), ERR_SIGNATURE);
+    assert_eq!(
+        verify(&mut core, &format!("{header}.{payload}.{sig}"), RFC_NOW),
+        err::SIGNATURE_INVALID.number
+    );
     // A truncated signature (wrong length) is a signature failure too.
     assert_eq!(
         verify(&mut core, &format!("{header}.{payload}.{}", &signature[..40]), RFC_NOW),
-        ERR_SIGNATURE
+        err::SIGNATURE_INVALID.number
     );
     // The untouched token still verifies with the same engine.
     assert_eq!(verify(&mut core, RFC_TOKEN, RFC_NOW), 0);
@@ -171,17 +182,21 @@ fn forged_token_past_its_exp_reports_the_forgery_not_expiry() {
     let segments: Vec<&str> = RFC_TOKEN.split('.').collect();
     let (header, signature) = (segments[0], segments[2]);
     let forged = b64url(br#"{"iss":"joe","exp":1300819380,"admin":true}"#);
-    assert_eq!(verify(&mut core, &format!("{header}.{forged}.{signature}"), RFC_EXP + 1.0), ERR_SIGNATURE);
+    assert_eq!(
+        verify(&mut core, &format!("{header}.{forged}.{signature}"), RFC_EXP + 1.0),
+        err::SIGNATURE_INVALID.number
+    );
 }
 
 #[wasm_bindgen_test]
 fn expired_token_reports_exp_and_hands_back_the_verified_payload() {
     let mut core = rfc_verifier();
     // `now >= exp` is expired (no clock tolerance).
-    assert_eq!(verify(&mut core, RFC_TOKEN, RFC_EXP), ERR_EXPIRED);
+    assert_eq!(verify(&mut core, RFC_TOKEN, RFC_EXP), err::EXPIRED.number);
     let text = out(&core);
+    let prefix = format!("{}{SEP_CHAR}", failure(reason::CHECK_FAILED, "exp"));
     let rest =
-        text.strip_prefix("3exp\0").unwrap_or_else(|| panic!("expected \"3exp\\0\" + payload, got {text:?}"));
+        text.strip_prefix(&prefix).unwrap_or_else(|| panic!("expected {prefix:?} + payload, got {text:?}"));
     assert_eq!(get(&parse(rest), "iss").as_string().as_deref(), Some("joe"));
     // One second earlier it still verifies.
     assert_eq!(verify(&mut core, RFC_TOKEN, RFC_EXP - 1.0), 0);
@@ -193,7 +208,11 @@ fn alg_none_in_any_spelling_is_refused_by_the_allowlist() {
     let payload = RFC_TOKEN.split('.').nth(1).unwrap();
     for alg in ["none", "None", "NONE", "nOnE"] {
         let header = b64url(format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#).as_bytes());
-        assert_eq!(verify(&mut core, &format!("{header}.{payload}."), RFC_NOW), ERR_ALG_NOT_ALLOWED, "{alg}");
+        assert_eq!(
+            verify(&mut core, &format!("{header}.{payload}."), RFC_NOW),
+            err::ALG_NOT_ALLOWED.number,
+            "{alg}"
+        );
     }
 }
 
@@ -201,26 +220,30 @@ fn alg_none_in_any_spelling_is_refused_by_the_allowlist() {
 fn algorithm_outside_the_allowlist_is_refused_even_with_a_valid_mac() {
     let token = sign(&mut signer(HS512, None, &[7; 64]), r#"{"exp":2000000000}"#, None);
     let mut core = verifier(MASK_HS256, HS256, None, &[7; 64], None);
-    assert_eq!(verify(&mut core, &token, RFC_NOW), ERR_ALG_NOT_ALLOWED);
+    assert_eq!(verify(&mut core, &token, RFC_NOW), err::ALG_NOT_ALLOWED.number);
 }
 
 #[wasm_bindgen_test]
 fn keys_shorter_than_the_hash_output_are_refused_when_configured() {
     for (alg, min) in [(HS256, 32), (HS512, 64)] {
-        let mut core = Core::new(0b111, 0.0, -1.0, MAX_TOKEN_BYTES);
+        let mut core = Core::new(MASK_ALL, 0.0, no_max_age(), MAX_TOKEN_BYTES);
         let short = vec![0x5a; min - 1];
         let n = put(&mut core, &[b"", &short])[1];
-        assert_eq!(core.call(OP_ADD_KEY, alg, -1, n, 0.0, 0.0), ERR_KEY_INVALID, "{min} - 1 bytes");
-        let mut signer = Core::new(0, 0.0, -1.0, MAX_TOKEN_BYTES);
+        assert_eq!(
+            core.call(op::ADD_KEY, alg, ABSENT, n, 0.0, 0.0),
+            err::KEY_INVALID.number,
+            "{min} - 1 bytes"
+        );
+        let mut signer = Core::new(0, 0.0, no_max_age(), MAX_TOKEN_BYTES);
         let n = put(&mut signer, &[b"", &short])[1];
         assert_eq!(
-            signer.call(OP_SET_SIGNER, alg, -1, n, 0.0, 0.0),
-            ERR_KEY_INVALID,
+            signer.call(op::SET_SIGNER, alg, ABSENT, n, 0.0, 0.0),
+            err::KEY_INVALID.number,
             "signer, {min} - 1 bytes"
         );
         let exact = vec![0x5a; min];
         let n = put(&mut core, &[b"", &exact])[1];
-        assert_eq!(core.call(OP_ADD_KEY, alg, -1, n, 0.0, 0.0), 0, "{min} bytes");
+        assert_eq!(core.call(op::ADD_KEY, alg, ABSENT, n, 0.0, 0.0), 0, "{min} bytes");
     }
 }
 
@@ -238,8 +261,8 @@ fn browser_clock_from_date_now_is_honoured() {
         &format!(r#"{{"sub":"u1","iat":{:.0},"exp":{:.0}}}"#, iat - 3660.0, iat - 60.0),
         None,
     );
-    assert_eq!(verify(&mut core, &stale, browser_now()), ERR_EXPIRED);
-    assert!(out(&core).starts_with("3exp\0"));
+    assert_eq!(verify(&mut core, &stale, browser_now()), err::EXPIRED.number);
+    assert!(out(&core).starts_with(&format!("{}{SEP_CHAR}", failure(reason::CHECK_FAILED, "exp"))));
 }
 
 #[wasm_bindgen_test]
@@ -256,10 +279,10 @@ fn sign_then_verify_round_trips_header_and_claims() {
     assert_eq!(JSON::stringify(&payload).unwrap().as_string().as_deref(), Some(claims));
     // A ring without that kid has no key for it.
     let mut other = verifier(MASK_HS256, HS256, Some("2025-01"), SECRET, None);
-    assert_eq!(verify(&mut other, &token, 1_900_000_000.0), ERR_NO_MATCHING_KEY);
+    assert_eq!(verify(&mut other, &token, 1_900_000_000.0), err::NO_MATCHING_KEY.number);
     // Another secret under the same kid is a signature failure.
     let mut wrong = verifier(MASK_HS256, HS256, Some("2026-11"), &[1; 32], None);
-    assert_eq!(verify(&mut wrong, &token, 1_900_000_000.0), ERR_SIGNATURE);
+    assert_eq!(verify(&mut wrong, &token, 1_900_000_000.0), err::SIGNATURE_INVALID.number);
 }
 
 #[wasm_bindgen_test]
@@ -268,26 +291,26 @@ fn decode_and_inspect_read_without_verifying() {
     let token = sign(&mut signer(HS256, None, SECRET), claims, None);
     // A forged signature: still readable, because nothing is verified here.
     let forged = format!("{}.AAAA", &token[..token.rfind('.').unwrap()]);
-    let mut reader = Core::new(0, 0.0, -1.0, 0x7fff_ffff);
+    let mut reader = Core::new(0, 0.0, no_max_age(), 0x7fff_ffff);
 
     let n = put(&mut reader, &[forged.as_bytes()])[0];
-    assert_eq!(reader.call(OP_DECODE, 0, 0, n, 0.0, 0.0), 0, "{}", out(&reader));
+    assert_eq!(reader.call(op::DECODE, 0, 0, n, 0.0, 0.0), 0, "{}", out(&reader));
     let (_, payload) = header_and_payload(&reader);
     assert_eq!(get(&payload, "sub").as_string().as_deref(), Some("u1"));
 
     let now = 1_700_000_600.0;
     let n = put(&mut reader, &[forged.as_bytes()])[0];
-    assert_eq!(reader.call(OP_INSPECT, 0, 0, n, now, 7200.0), 0, "{}", out(&reader));
-    assert_eq!(reader.num(0), 1_700_000_900.0, "exp");
-    assert!(reader.num(1).is_nan(), "no nbf");
-    assert_eq!(reader.num(2), 1_700_000_000.0, "iat");
-    assert_eq!(reader.num(4), 300.0, "expires_in");
-    assert_eq!(reader.num(5), 0.0, "not expired");
-    assert_eq!(reader.num(6), 0.0, "valid already");
-    assert_eq!(reader.num(7), 900.0, "lifetime");
-    assert_eq!(reader.num(3), 8.0, "only the personal_data warning");
+    assert_eq!(reader.call(op::INSPECT, 0, 0, n, now, 7200.0), 0, "{}", out(&reader));
+    assert_eq!(reader.num(slot::EXP), 1_700_000_900.0, "exp");
+    assert!(reader.num(slot::NBF).is_nan(), "no nbf");
+    assert_eq!(reader.num(slot::IAT), 1_700_000_000.0, "iat");
+    assert_eq!(reader.num(slot::EXPIRES_IN), 300.0, "expires_in");
+    assert_eq!(reader.num(slot::EXPIRED), 0.0, "not expired");
+    assert_eq!(reader.num(slot::NOT_YET_VALID), 0.0, "valid already");
+    assert_eq!(reader.num(slot::LIFETIME), 900.0, "lifetime");
+    assert_eq!(reader.num(slot::WARNINGS), f64::from(warn::PERSONAL_DATA), "only the personal_data warning");
     let text = out(&reader);
-    let parts: Vec<&str> = text.split('\0').collect();
+    let parts: Vec<&str> = text.split(SEP_CHAR).collect();
     assert_eq!(parts.len(), 3, "header NUL payload NUL names");
     let names = parse(parts[2]);
     assert!(Array::is_array(&names));
@@ -318,10 +341,10 @@ fn token_over_16_kib_is_refused_before_any_parsing_and_the_cap_is_exact() {
     let cap = usize::try_from(MAX_TOKEN_BYTES).unwrap();
     let (over, kid) = token_of_len(cap + 1);
     let mut core = verifier(MASK_HS256, HS256, Some(kid), SECRET, None);
-    assert_eq!(verify(&mut core, &over, 1_900_000_000.0), ERR_TOO_LARGE);
-    assert_eq!(out(&core), "0");
+    assert_eq!(verify(&mut core, &over, 1_900_000_000.0), err::TOO_LARGE.number);
+    assert_eq!(out(&core), failure(reason::NONE, ""));
     // Garbage of that size is refused by size too, before the segment or base64url checks.
-    assert_eq!(verify(&mut core, &"!".repeat(cap + 1), 1_900_000_000.0), ERR_TOO_LARGE);
+    assert_eq!(verify(&mut core, &"!".repeat(cap + 1), 1_900_000_000.0), err::TOO_LARGE.number);
     // Exactly 16 KiB, signed the same way, verifies: the cap is not off by one.
     let (at_cap, kid) = token_of_len(cap);
     let mut core = verifier(MASK_HS256, HS256, Some(kid), SECRET, None);
@@ -346,7 +369,7 @@ fn input_buffer_is_reused_and_wasm_memory_stops_growing_over_1000_verifies() {
             js_u32(RFC_TOKEN.len()),
         )
         .set(&source, 0);
-        assert_eq!(core.call(OP_VERIFY, 0, 0, RFC_TOKEN.len(), RFC_NOW, 0.0), 0);
+        assert_eq!(core.call(op::VERIFY, 0, 0, RFC_TOKEN.len(), RFC_NOW, 0.0), 0);
     }
     let after = memory().buffer().dyn_into::<js_sys::ArrayBuffer>().unwrap().byte_length();
     assert_eq!(after, bytes, "wasm memory grew during 1000 verifies");
@@ -357,14 +380,15 @@ fn input_buffer_is_reused_and_wasm_memory_stops_growing_over_1000_verifies() {
 #[wasm_bindgen_test]
 fn unknown_operation_is_refused_as_invalid_options_not_a_trap() {
     let mut core = rfc_verifier();
-    for op in [8, 9, 255] {
-        assert_eq!(core.call(op, 0, 0, 0, 0.0, 0.0), ERR_INVALID_OPTIONS, "op {op}");
-        assert_eq!(out(&core), "0");
+    for unknown in [8, 9, 255] {
+        assert!(op::ALL.iter().all(|(_, n)| *n != unknown), "{unknown} is an operation");
+        assert_eq!(core.call(unknown, 0, 0, 0, 0.0, 0.0), err::INVALID_OPTIONS.number, "op {unknown}");
+        assert_eq!(out(&core), failure(reason::NONE, ""));
     }
     // Lengths past the input buffer are refused, never read out of bounds.
     let n = put(&mut core, &[RFC_TOKEN.as_bytes()])[0];
-    assert_ne!(core.call(OP_VERIFY, 0, 0, n + 1, RFC_NOW, 0.0), 0);
-    assert_eq!(core.call(OP_OPTION, OPT_ISSUER, 0, usize::MAX, 0.0, 0.0), ERR_INVALID_OPTIONS);
+    assert_ne!(core.call(op::VERIFY, 0, 0, n + 1, RFC_NOW, 0.0), 0);
+    assert_eq!(core.call(op::OPTION, opt::ISSUER, 0, usize::MAX, 0.0, 0.0), err::INVALID_OPTIONS.number);
     // The engine is not poisoned: the real token still verifies.
     assert_eq!(verify(&mut core, RFC_TOKEN, RFC_NOW), 0);
 }

@@ -2,8 +2,11 @@
 /**
  * Typed errors. Every error the library throws for a token carries a stable `code` (jose's names
  * where the meaning is the same) and is an instance of `JwtError` and of its own subclass.
- * Messages are static: they never contain the token, a key or a claim value.
+ * Messages are static: they never contain the token, a key or a claim value. Each class is bound
+ * to its code here; the code's number and default message come from the wire protocol
+ * (internal/protocol.js, generated from src/protocol.rs: the one message table).
  */
+import { CLAIM_PHRASES, CODES, ERR_INVALID_OPTIONS, MESSAGES, REASONS, SEP } from './internal/protocol.js'
 
 /** The base class of every token, key and runtime error of jwt-wasm. */
 export class JwtError extends Error {
@@ -35,11 +38,18 @@ export class JwtError extends Error {
 }
 
 /**
+ * The classes by code, for `fromCore` (a core status is a number; `CODES` gives its code).
+ * @type {Record<string, typeof JwtError>}
+ */
+export const BY_CODE = {}
+
+/**
+ * A subclass with its code; its default message is the protocol's for that code.
  * @param {string} name
  * @param {string} code
- * @param {string} message
+ * @param {string} [message]
  */
-const kind = (name, code, message) => {
+const kind = (name, code, message = MESSAGES[CODES.indexOf(code)]) => {
   const C = class extends JwtError {
     /** @param {string} [m] @param {ConstructorParameters<typeof JwtError>[1]} [o] */
     constructor(m, o) {
@@ -49,29 +59,33 @@ const kind = (name, code, message) => {
   Object.defineProperty(C, 'name', { value: name })
   C.code = code
   C.errorName = name
+  BY_CODE[code] = C
   return C
 }
 
 /** The token is not a compact JWS (segments, base64url, header JSON). */
-export const JWSInvalid = kind('JWSInvalid', 'ERR_JWS_INVALID', 'token is not a valid compact JWS')
+export const JWSInvalid = kind('JWSInvalid', 'ERR_JWS_INVALID')
 /** The payload is not a strict JSON object. */
-export const JWTInvalid = kind('JWTInvalid', 'ERR_JWT_INVALID', 'token payload is not a valid JWT claims set')
+export const JWTInvalid = kind('JWTInvalid', 'ERR_JWT_INVALID')
 /** The token is longer than `maxTokenBytes`. */
-export const JWTTooLarge = kind('JWTTooLarge', 'ERR_JWT_TOO_LARGE', 'token is larger than allowed')
+export const JWTTooLarge = kind('JWTTooLarge', 'ERR_JWT_TOO_LARGE')
 /** The header `alg` is not in `algorithms` (this includes `none`). */
-export const JOSEAlgNotAllowed = kind('JOSEAlgNotAllowed', 'ERR_JOSE_ALG_NOT_ALLOWED', 'token algorithm is not allowed')
+export const JOSEAlgNotAllowed = kind('JOSEAlgNotAllowed', 'ERR_JOSE_ALG_NOT_ALLOWED')
 /** The header uses `crit`, `b64: false` or nesting, which jwt-wasm refuses. */
-export const JOSENotSupported = kind('JOSENotSupported', 'ERR_JOSE_NOT_SUPPORTED', 'token uses an unsupported JOSE feature')
+export const JOSENotSupported = kind('JOSENotSupported', 'ERR_JOSE_NOT_SUPPORTED')
 /** The signature did not verify. */
-export const JWSSignatureVerificationFailed = kind('JWSSignatureVerificationFailed', 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'signature verification failed')
+export const JWSSignatureVerificationFailed = kind(
+  'JWSSignatureVerificationFailed',
+  'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+)
 /** The token expired (`claim` `exp`) or is older than `maxTokenAge` (`claim` `iat`). Its signature verified; `payload` is set. */
-export const JWTExpired = kind('JWTExpired', 'ERR_JWT_EXPIRED', 'token has expired')
+export const JWTExpired = kind('JWTExpired', 'ERR_JWT_EXPIRED')
 /** A claim is missing, mistyped or fails the policy: see `claim` and `reason`. */
-export const JWTClaimValidationFailed = kind('JWTClaimValidationFailed', 'ERR_JWT_CLAIM_VALIDATION_FAILED', 'a claim check failed')
+export const JWTClaimValidationFailed = kind('JWTClaimValidationFailed', 'ERR_JWT_CLAIM_VALIDATION_FAILED')
 /** No key of the ring fits the token's `alg` and `kid`. */
-export const JWKSNoMatchingKey = kind('JWKSNoMatchingKey', 'ERR_JWKS_NO_MATCHING_KEY', 'no key matches the token')
+export const JWKSNoMatchingKey = kind('JWKSNoMatchingKey', 'ERR_JWKS_NO_MATCHING_KEY')
 /** A key is empty, too short for its algorithm (RFC 7518 §3.2), or ambiguous. */
-export const KeyInvalid = kind('KeyInvalid', 'ERR_KEY_INVALID', 'key is invalid')
+export const KeyInvalid = kind('KeyInvalid', 'ERR_KEY_INVALID')
 /** The wasm module could not be loaded, or was not loaded yet. `cause` says why. */
 export const WasmNotInitialized = kind('WasmNotInitialized', 'ERR_WASM_NOT_INITIALIZED', 'the jwt-wasm WebAssembly module is not initialised')
 
@@ -85,39 +99,20 @@ export class InvalidOptionsError extends TypeError {
   }
 }
 
-/** Classes by the core's error number (`ErrorKind::number` in src/error.rs). */
-export const BY_NUMBER = [
-  undefined,
-  JWSInvalid,
-  JWTInvalid,
-  JWTTooLarge,
-  JOSEAlgNotAllowed,
-  JOSENotSupported,
-  JWSSignatureVerificationFailed,
-  JWTExpired,
-  JWTClaimValidationFailed,
-  JWKSNoMatchingKey,
-  KeyInvalid,
-]
-
-const REASONS = [undefined, 'missing', 'invalid', 'check_failed']
-
 /**
- * Builds the error for a core status and its output (reason digit, claim, NUL, payload JSON).
+ * Builds the error for a core status and its output (reason digit, claim, SEP, payload JSON).
  * @param {number} status
  * @param {string} out
  * @returns {Error}
  */
 export function fromCore(status, out) {
-  const C = BY_NUMBER[status]
-  if (!C) return new InvalidOptionsError('options are invalid')
-  const nul = out.indexOf('\0')
-  const claim = out.slice(1, nul < 0 ? undefined : nul) || undefined
-  const reason = REASONS[+out[0]]
-  const payload = nul < 0 ? undefined : JSON.parse(out.slice(nul + 1))
-  const message =
-    claim && C === JWTClaimValidationFailed
-      ? `"${claim}" claim ${reason === 'missing' ? 'is missing' : reason === 'invalid' ? 'has the wrong type' : 'check failed'}`
-      : undefined
+  const C = BY_CODE[CODES[status]]
+  if (!C) return new InvalidOptionsError(MESSAGES[ERR_INVALID_OPTIONS])
+  const sep = out.indexOf(SEP)
+  const claim = out.slice(1, sep < 0 ? undefined : sep) || undefined
+  const digit = +out[0]
+  const reason = REASONS[digit]
+  const payload = sep < 0 ? undefined : JSON.parse(out.slice(sep + 1))
+  const message = claim && C === JWTClaimValidationFailed ? `"${claim}" claim ${CLAIM_PHRASES[digit]}` : undefined
   return new C(message, claim ? { claim, reason, payload } : undefined)
 }

@@ -8,6 +8,29 @@ import { engine, put, out, call } from './wasm.js'
 import { fromCore, JWSInvalid, JWTTooLarge } from './errors.js'
 import { bad, callOptions, object, optionalString, seconds, strings } from './internal/options.js'
 import { randomBase64url } from './internal/encoding.js'
+import {
+  ABSENT,
+  ALGS,
+  OP_ADD_KEY,
+  OP_DECODE,
+  OP_FINISH,
+  OP_INSPECT,
+  OP_OPTION,
+  OP_SET_SIGNER,
+  OP_SIGN,
+  OP_VERIFY,
+  OPT,
+  SEP,
+  SLOT_EXP,
+  SLOT_EXPIRED,
+  SLOT_EXPIRES_IN,
+  SLOT_IAT,
+  SLOT_LIFETIME,
+  SLOT_NBF,
+  SLOT_NOT_YET_VALID,
+  SLOT_WARNINGS,
+  WARNINGS,
+} from './internal/protocol.js'
 
 export {
   JwtError,
@@ -25,16 +48,9 @@ export {
   InvalidOptionsError,
 } from './errors.js'
 
-const ALGS = ['HS256', 'HS384', 'HS512']
 const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024
-/** Operations of `Core.call` (src/wasm.rs). */
-const [OP_OPTION, OP_ADD_KEY, OP_FINISH, OP_VERIFY, OP_DECODE, OP_INSPECT, OP_SET_SIGNER, OP_SIGN] = [0, 1, 2, 3, 4, 5, 6, 7]
-/** Option kinds of `Core.option` (src/wasm.rs). */
-const OPT = { issuer: 0, audience: 1, subject: 2, typ: 3, requiredClaims: 4 }
 const VERIFIER_OPTIONS = new Set(['keys', 'algorithms', 'issuer', 'audience', 'subject', 'clockTolerance', 'maxTokenAge', 'requiredClaims', 'typ', 'maxTokenBytes'])
 const KEY_FIELDS = new Set(['kid', 'alg', 'secret'])
-/** @type {import('./index.js').InspectionWarning[]} */
-const WARNINGS = ['no_exp', 'long_lifetime', 'alg_none', 'personal_data']
 const VERIFY_OPTIONS = new Set(['currentDate'])
 const SIGN_OPTIONS = new Set(['currentDate', 'ttl', 'jti'])
 const DECODE_OPTIONS = new Set(['maxTokenBytes'])
@@ -75,11 +91,11 @@ function check(core, status) {
 }
 
 /**
- * Splits a core output `header NUL payload [NUL extra]` and parses the JSON parts.
+ * Splits a core output `header SEP payload [SEP extra]` and parses the JSON parts.
  * @param {import('./wasm/jwt_wasm.js').Core} core
  */
 function parts(core) {
-  return out(core).split('\0').map((s) => JSON.parse(s))
+  return out(core).split(SEP).map((s) => JSON.parse(s))
 }
 
 /**
@@ -125,7 +141,7 @@ export class Verifier {
       throw bad('options.maxTokenBytes must be a positive integer')
     }
     const clockTolerance = seconds(o.clockTolerance, 'options.clockTolerance', 0)
-    const maxTokenAge = seconds(o.maxTokenAge, 'options.maxTokenAge', -1)
+    const maxTokenAge = seconds(o.maxTokenAge, 'options.maxTokenAge', ABSENT)
 
     const { Core } = engine()
     const mask = o.algorithms.reduce((m, a) => m | (1 << ALGS.indexOf(a)), 0)
@@ -134,7 +150,7 @@ export class Verifier {
       for (const [kind, list] of lists) for (const s of list) check(core, call(core, OP_OPTION, kind, 0, put(core, [s])[0], 0, 0))
       for (const k of keys) {
         const [kidLen, secretLen] = put(core, [k.kid ?? '', k.secret])
-        check(core, call(core, OP_ADD_KEY, k.alg, k.kid === undefined ? -1 : kidLen, secretLen, 0, 0))
+        check(core, call(core, OP_ADD_KEY, k.alg, k.kid === undefined ? ABSENT : kidLen, secretLen, 0, 0))
       }
       check(core, call(core, OP_FINISH, 0, 0, 0, 0, 0))
     } catch (e) {
@@ -191,10 +207,10 @@ export class Signer {
     this.#jti = o.jti ?? false
     if (typeof this.#jti !== 'boolean') throw bad('options.jti must be a boolean')
     const { Core } = engine()
-    const core = new Core(0, 0, -1, DEFAULT_MAX_TOKEN_BYTES)
+    const core = new Core(0, 0, ABSENT, DEFAULT_MAX_TOKEN_BYTES)
     const [kidLen, secretLen] = put(core, [key.kid ?? '', key.secret])
     try {
-      check(core, call(core, OP_SET_SIGNER, key.alg, key.kid === undefined ? -1 : kidLen, secretLen, 0, 0))
+      check(core, call(core, OP_SET_SIGNER, key.alg, key.kid === undefined ? ABSENT : kidLen, secretLen, 0, 0))
     } catch (e) {
       core.free()
       throw e
@@ -232,7 +248,7 @@ export class Signer {
     }
     const typ = this.#typ
     const lens = put(core, typ === undefined ? [json] : [json, typ])
-    const status = call(core, OP_SIGN, 0, lens[1] ?? -1, lens[0], 0, 0)
+    const status = call(core, OP_SIGN, 0, lens[1] ?? ABSENT, lens[0], 0, 0)
     if (status !== 0) {
       const e = fromCore(status, out(core))
       throw bad(`claims are invalid: ${e.message}`)
@@ -256,7 +272,7 @@ function read(token, maxTokenBytes) {
   if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 1) throw bad('maxTokenBytes must be a positive integer')
   if (token.length > maxTokenBytes) throw new JWTTooLarge()
   const { Core } = engine()
-  if (!reader) reader = new Core(0, 0, -1, 0x7fffffff)
+  if (!reader) reader = new Core(0, 0, ABSENT, 0x7fffffff)
   return { core: reader, len: put(reader, [token])[0] }
 }
 
@@ -295,17 +311,17 @@ export function inspect(token, options) {
     const v = core.num(i)
     return Number.isNaN(v) ? undefined : v
   }
-  const bits = core.num(3)
+  const bits = core.num(SLOT_WARNINGS)
   return {
     header,
     payload,
-    exp: num(0),
-    nbf: num(1),
-    iat: num(2),
-    expiresIn: num(4),
-    expired: core.num(5) === 1,
-    notYetValid: core.num(6) === 1,
-    lifetime: num(7),
+    exp: num(SLOT_EXP),
+    nbf: num(SLOT_NBF),
+    iat: num(SLOT_IAT),
+    expiresIn: num(SLOT_EXPIRES_IN),
+    expired: core.num(SLOT_EXPIRED) === 1,
+    notYetValid: core.num(SLOT_NOT_YET_VALID) === 1,
+    lifetime: num(SLOT_LIFETIME),
     warnings: WARNINGS.filter((_, i) => bits & (1 << i)),
     personalData,
   }

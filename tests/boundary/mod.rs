@@ -3,36 +3,44 @@
 #![allow(dead_code)]
 
 use js_sys::{Reflect, Uint8Array, WebAssembly, JSON};
-use jwt_wasm::Core;
+use jwt_wasm::{Algorithm, Core};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Indices into `Algorithm::ALL` (the `alg` of `add_key`/`set_signer`) and bits of `alg_mask`.
-pub const HS256: u8 = 0;
-pub const HS512: u8 = 2;
+/// The wire protocol itself (src/protocol.rs): these tests speak it through its declarations, so
+/// the numbers live in one place; its description is checked by `cargo run --example protocol -- --check`.
+#[allow(unused_imports)] // each test binary uses a part
+pub use jwt_wasm::protocol::{err, op, opt, reason, slot, warn, ReasonDesc, ABSENT, ALGORITHMS, SEP};
+
+/// The wire index of an algorithm (its position in `ALGORITHMS`; bit i of `alg_mask`).
+const fn alg_index(alg: Algorithm) -> u8 {
+    let mut i: u8 = 0;
+    while (i as usize) < ALGORITHMS.len() {
+        if ALGORITHMS[i as usize] as u8 == alg as u8 {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("the algorithm is not on the wire")
+}
+pub const HS256: u8 = alg_index(Algorithm::HS256);
+pub const HS512: u8 = alg_index(Algorithm::HS512);
 pub const MASK_HS256: u8 = 1 << HS256;
-/// Operations of the one dispatching export `Core::call(op, a, b, c, t, u)` (`OP_*` in
-/// src/js/index.js).
-pub const OP_OPTION: u8 = 0;
-pub const OP_ADD_KEY: u8 = 1;
-pub const OP_FINISH: u8 = 2;
-pub const OP_VERIFY: u8 = 3;
-pub const OP_DECODE: u8 = 4;
-pub const OP_INSPECT: u8 = 5;
-pub const OP_SET_SIGNER: u8 = 6;
-pub const OP_SIGN: u8 = 7;
-/// Option kinds of `OP_OPTION` (`OPT` in src/js/index.js).
-pub const OPT_ISSUER: u8 = 0;
-pub const OPT_REQUIRED: u8 = 4;
+/// Every algorithm's bit.
+pub const MASK_ALL: u8 = (1 << ALGORITHMS.len()) - 1;
+/// The separator between output parts, as a character.
+pub const SEP_CHAR: char = SEP as char;
 /// The JS layer's default `maxTokenBytes`: 16 KiB.
 pub const MAX_TOKEN_BYTES: u32 = 16 * 1024;
-/// Error numbers (`ErrorKind::number`, `BY_NUMBER` in src/js/errors.js).
-pub const ERR_TOO_LARGE: u32 = 3;
-pub const ERR_ALG_NOT_ALLOWED: u32 = 4;
-pub const ERR_SIGNATURE: u32 = 6;
-pub const ERR_EXPIRED: u32 = 7;
-pub const ERR_NO_MATCHING_KEY: u32 = 9;
-pub const ERR_KEY_INVALID: u32 = 10;
-pub const ERR_INVALID_OPTIONS: u32 = 11;
+
+/// `ABSENT` as the `max_token_age` of `Core::new` (no maximum age).
+pub fn no_max_age() -> f64 {
+    f64::from(ABSENT)
+}
+
+/// The output of a failed call before any payload: the reason digit, then the claim name.
+pub fn failure(reason: ReasonDesc, claim: &str) -> String {
+    format!("{}{claim}", char::from(reason.digit))
+}
 
 /// RFC 7515 Appendix A.1: the HS256 example JWS and its JWK `k`.
 pub const RFC_TOKEN: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";

@@ -4,7 +4,7 @@
 # resolves through the package's exports map (the `node` condition) exactly as for a user.
 #
 #   bash tests/js/run.sh           the tests (TAP; the summary ends with "# pass N" / "# fail N")
-#   bash tests/js/run.sh --bench   the benchmark (tests/js/bench.mjs) instead
+#   bash tests/js/run.sh --bench   the benchmark (tests/js/bench/bench.mjs) instead
 #   JWT_WASM_TEST_FILES=./core/api.test.mjs bash tests/js/run.sh    only some files (paths below tests/js)
 #
 # `make test-js` and `make bench` build pkg/ first.

@@ -46,7 +46,7 @@ const MEMORY_SLACK_MB = 8
  * V8 flags of both workerd processes. Left alone, V8 grows its heap lazily under allocation
  * pressure and keeps it (a Worker that only returns a constant JSON took workerd's RSS from 40 to
  * 420 MB over 250,000 requests before it levelled off), which would hide a leak behind the heap's
- * own growth. So the young generation is capped at 1 MB (as in tests/js/memory.test.mjs), the old
+ * own growth. So the young generation is capped at 1 MB (as in tests/js/core/memory.test.mjs), the old
  * generation at the 128 MB of a production isolate, and `gc()` is exposed for the memory probe.
  */
 const V8_FLAGS = ['--expose-gc', '--max-semi-space-size=1', '--max-old-space-size=128']

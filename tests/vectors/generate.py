@@ -8,8 +8,8 @@ randomness, sorted keys, so anyone can regenerate and diff:
     python3 tests/vectors/generate.py --check  # exit 1 if a file on disk differs
 
 The same files drive `cargo test --test vectors` (tests/vectors.rs) and the JS tests
-(tests/js/vectors.test.mjs). Every case cites where its rule comes from in "source".
-`error-codes.json` is not written here: `UPDATE_ERROR_CODES=1 cargo test --test errors` owns it.
+(tests/js/core/vectors.test.mjs). Every case cites where its rule comes from in "source".
+`protocol.json` is not written here: `cargo run --example protocol` (from src/protocol.rs) owns it.
 
 The RFC examples are checked here by recomputing their HMACs, so a typo in a token or a key fails
 the generator before it can reach a file.

@@ -1,5 +1,5 @@
 // Interop both ways with the anchors: jose (SignJWT / jwtVerify), jsonwebtoken (sign / verify)
-// and PyJWT (through tests/js/pyjwt_helper.py in tests/.venv). Time is pinned everywhere, to a
+// and PyJWT (through tests/js/core/pyjwt_helper.py in tests/.venv). Time is pinned everywhere, to a
 // date long past, so a library that read the real clock would reject the tokens.
 import { test, describe, before } from 'node:test'
 import assert from 'node:assert/strict'
@@ -27,7 +27,7 @@ const verifierFor = (alg, secret = secretFor(alg), extra = {}) => new Verifier({
 
 const repo = process.env.JWT_WASM_REPO
 const python = join(repo, 'tests', '.venv', 'bin', 'python')
-const helper = join(repo, 'tests', 'js', 'pyjwt_helper.py')
+const helper = join(repo, 'tests', 'js', 'core', 'pyjwt_helper.py')
 
 /** Sends a batch of requests to PyJWT; returns its results. */
 function pyjwt(requests) {

@@ -1,4 +1,4 @@
-"""PyJWT as an interop oracle for tests/js/interop.test.mjs.
+"""PyJWT as an interop oracle for tests/js/core/interop.test.mjs.
 
 Reads a JSON list of requests on stdin and writes a JSON list of results, one per request:
 

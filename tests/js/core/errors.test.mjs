@@ -93,10 +93,10 @@ describe('every code maps to its own JwtError subclass', () => {
     assert.equal(new JwtError('m').name, 'JwtError')
   })
 
-  test('the Rust error table (tests/vectors/error-codes.json, when present) has a class for every code', (t) => {
-    const file = join(process.env.JWT_WASM_REPO, 'tests', 'vectors', 'error-codes.json')
+  test('the Rust error table (tests/vectors/protocol.json, when present) has a class for every code', (t) => {
+    const file = join(process.env.JWT_WASM_REPO, 'tests', 'vectors', 'protocol.json')
     if (!existsSync(file)) {
-      t.diagnostic('tests/vectors/error-codes.json is not there yet; the list above is the design list')
+      t.diagnostic('tests/vectors/protocol.json is not there yet; the list above is the design list')
       return
     }
     const found = new Set()
@@ -105,10 +105,10 @@ describe('every code maps to its own JwtError subclass', () => {
       else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(k), walk(x)
     }
     walk(JSON.parse(readFileSync(file, 'utf8')))
-    assert.ok(found.size > 0, 'error-codes.json lists codes')
+    assert.ok(found.size > 0, 'protocol.json lists codes')
     const known = new Set([...KINDS.map(([code]) => code), 'ERR_INVALID_OPTIONS'])
     for (const code of found) assert.ok(known.has(code), `${code} (from Rust) has no JS class`)
-    for (const code of known) assert.ok(found.has(code), `${code} is not in error-codes.json`)
+    for (const code of known) assert.ok(found.has(code), `${code} is not in protocol.json`)
   })
 
   /** Copies the installed package, breaks its .wasm with `spoil`, and reports what using it throws. */

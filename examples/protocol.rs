@@ -1,0 +1,233 @@
+//! Renders the wasm wire protocol (src/protocol.rs) into the two files generated from it:
+//! `src/js/internal/protocol.js`, which the JS layer imports, and `tests/vectors/protocol.json`,
+//! the description the tests read.
+//!
+//!     cargo run --example protocol             # rewrite both files
+//!     cargo run --example protocol -- --check  # exit 1 if a file on disk differs (`make lint`)
+//!
+//! So a protocol number changed in Rust but not regenerated, or edited in the generated JS,
+//! fails `make lint` (and `make test`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+use jwt_wasm::protocol::{self, err, op, opt, reason, slot, warn};
+use serde_json::json;
+
+const GENERATED: &str = "Generated from src/protocol.rs by `cargo run --example protocol`.";
+const DO_NOT_EDIT: &str = "Do not edit: `make lint` checks that this file is what the generator writes.";
+
+fn main() -> ExitCode {
+    let check = match std::env::args().nth(1).as_deref() {
+        None => false,
+        Some("--check") => true,
+        Some(_) => {
+            eprintln!("usage: cargo run --example protocol [-- --check]");
+            return ExitCode::from(2);
+        }
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stale = false;
+    for (path, text) in
+        [("src/js/internal/protocol.js", render_js()), ("tests/vectors/protocol.json", render_json())]
+    {
+        let full = root.join(path);
+        let on_disk = std::fs::read_to_string(&full).unwrap_or_default();
+        if on_disk == text {
+            continue;
+        }
+        if check {
+            stale = true;
+            let line = on_disk.lines().zip(text.lines()).position(|(a, b)| a != b);
+            let line = line.unwrap_or_else(|| on_disk.lines().count().min(text.lines().count()));
+            eprintln!(
+                "{path} is not what src/protocol.rs generates (first difference at line {}):\n  on disk:   {}\n  generated: {}",
+                line + 1,
+                on_disk.lines().nth(line).unwrap_or("(end of file)"),
+                text.lines().nth(line).unwrap_or("(end of file)"),
+            );
+        } else {
+            std::fs::write(&full, text).unwrap_or_else(|e| panic!("cannot write {path}: {e}"));
+            println!("wrote {path}");
+        }
+    }
+    if stale {
+        eprintln!("regenerate with `cargo run --example protocol` (and change protocol numbers only in src/protocol.rs)");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+/// `REQUIRED_CLAIMS` → `requiredClaims`.
+fn camel(name: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in name.split('_').enumerate() {
+        let word = word.to_ascii_lowercase();
+        if i == 0 {
+            out.push_str(&word);
+        } else {
+            let mut chars = word.chars();
+            out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+            out.push_str(chars.as_str());
+        }
+    }
+    out
+}
+
+/// A JS string literal in single quotes.
+fn js_str(s: &str) -> String {
+    let mut out = String::from("'");
+    for c in s.chars() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            '\0' => out.push_str("\\0"),
+            c if c < ' ' => write!(out, "\\u{:04x}", u32::from(c)).unwrap(),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// The widest line the JS may have: Biome's `lineWidth` (biome.jsonc), so the formatter leaves
+/// the file as it is written.
+const WIDTH: usize = 120;
+
+/// `export const NAME = [...]` with items that are `None` (written `undefined`) or literals: on
+/// one line when it fits in [`WIDTH`], else one item per line, as the formatter writes it.
+fn js_array(name: &str, items: &[Option<String>]) -> String {
+    let items: Vec<String> = items.iter().map(|i| i.clone().unwrap_or_else(|| "undefined".into())).collect();
+    let line = format!("export const {name} = [{}]", items.join(", "));
+    if line.len() <= WIDTH {
+        return line;
+    }
+    format!("export const {name} = [\n{}]", items.iter().map(|i| format!("  {i},\n")).collect::<String>())
+}
+
+/// `values` placed at their index, `None` in the gaps.
+fn by_index(values: impl IntoIterator<Item = (usize, String)>) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = Vec::new();
+    for (i, v) in values {
+        if out.len() <= i {
+            out.resize(i + 1, None);
+        }
+        assert!(out[i].is_none(), "two protocol entries share the index {i}");
+        out[i] = Some(v);
+    }
+    out
+}
+
+fn reason_value(digit: u8) -> usize {
+    assert!(digit.is_ascii_digit(), "a reason digit is an ASCII digit");
+    usize::from(digit - b'0')
+}
+
+fn warning_position(bit: u32) -> usize {
+    assert!(bit.is_power_of_two(), "a warning is one bit");
+    bit.trailing_zeros() as usize
+}
+
+fn render_js() -> String {
+    let mut s = String::new();
+    let w = &mut s;
+    writeln!(w, "// {GENERATED}").unwrap();
+    writeln!(w, "// {DO_NOT_EDIT}").unwrap();
+    writeln!(w, "// @ts-check").unwrap();
+    writeln!(w, "/**").unwrap();
+    writeln!(
+        w,
+        " * The wasm wire protocol: the numbers and messages `Core` (src/wasm.rs) and the JS layer exchange."
+    )
+    .unwrap();
+    writeln!(w, " * Internal: not part of the package's exports. Plain constants, so a bundle keeps only what it uses.").unwrap();
+    writeln!(w, " */").unwrap();
+    writeln!(w).unwrap();
+    writeln!(w, "/** Operations of `Core.call(op, a, b, c, t, u)`. */").unwrap();
+    for (name, n) in op::ALL {
+        writeln!(w, "export const OP_{name} = {n}").unwrap();
+    }
+    let kinds: Vec<String> = opt::ALL.iter().map(|(name, n)| format!("{}: {n}", camel(name))).collect();
+    writeln!(w, "/** Option kinds of `OP_OPTION`, by option name. */").unwrap();
+    writeln!(w, "export const OPT = {{ {} }}", kinds.join(", ")).unwrap();
+    let algs = by_index(protocol::ALGORITHMS.iter().enumerate().map(|(i, a)| (i, js_str(a.name()))));
+    writeln!(
+        w,
+        "/** Algorithms by index (the `a` of `OP_ADD_KEY` and `OP_SET_SIGNER`; bit i of the `Core` mask). */"
+    )
+    .unwrap();
+    writeln!(w, "{}", js_array("ALGS", &algs)).unwrap();
+    writeln!(w, "/** A length or an age that is absent. */").unwrap();
+    writeln!(w, "export const ABSENT = {}", protocol::ABSENT).unwrap();
+    writeln!(w, "/** The character between the parts of an output. */").unwrap();
+    writeln!(w, "export const SEP = {}", js_str(&char::from(protocol::SEP).to_string())).unwrap();
+    writeln!(w, "/** Error numbers: the status of `Core.call` (0 is success). */").unwrap();
+    for (name, e) in err::ALL {
+        writeln!(w, "export const ERR_{name} = {}", e.number).unwrap();
+    }
+    let numbered = |f: fn(&protocol::ErrorDesc) -> &str| {
+        let by = by_index(err::ALL.iter().map(|(_, e)| (e.number as usize, js_str(f(e)))));
+        by.into_iter().map(|v| v.or_else(|| Some("''".into()))).collect::<Vec<_>>()
+    };
+    writeln!(w, "/** Error codes by error number. */").unwrap();
+    writeln!(w, "{}", js_array("CODES", &numbered(|e| e.code))).unwrap();
+    writeln!(w, "/** Default error messages by error number. */").unwrap();
+    writeln!(w, "{}", js_array("MESSAGES", &numbered(|e| e.message))).unwrap();
+    let reasons = |name: &str, f: fn(&protocol::ReasonDesc) -> &str| {
+        let named = reason::ALL.iter().filter(|(_, r)| !r.name.is_empty());
+        js_array(name, &by_index(named.map(|(_, r)| (reason_value(r.digit), js_str(f(r))))))
+    };
+    writeln!(w, "/** Claim reasons by the digit that starts an error output. */").unwrap();
+    writeln!(w, "{}", reasons("REASONS", |r| r.name)).unwrap();
+    writeln!(w, "/** The end of a claim error's message, `\"<claim>\" claim <phrase>`, by reason digit. */")
+        .unwrap();
+    writeln!(w, "{}", reasons("CLAIM_PHRASES", |r| r.phrase)).unwrap();
+    writeln!(w, "/** Slots of `Core.num(slot)` after `OP_INSPECT` (NaN when absent). */").unwrap();
+    for (name, n) in slot::ALL {
+        writeln!(w, "export const SLOT_{name} = {n}").unwrap();
+    }
+    let names: Vec<String> = warn::ALL.iter().map(|(name, _)| js_str(&name.to_ascii_lowercase())).collect();
+    let warnings = by_index(
+        warn::ALL.iter().map(|(name, bit)| (warning_position(*bit), js_str(&name.to_ascii_lowercase()))),
+    );
+    writeln!(w, "/** Warning names by bit position in the `SLOT_WARNINGS` number. */").unwrap();
+    writeln!(w, "/** @type {{readonly ({})[]}} */", names.join(" | ")).unwrap();
+    writeln!(w, "{}", js_array("WARNINGS", &warnings)).unwrap();
+    if let Some(long) = s.lines().find(|l| l.chars().count() > WIDTH) {
+        panic!("a generated line is longer than {WIDTH} characters: {long}");
+    }
+    s
+}
+
+fn render_json() -> String {
+    let ops: Vec<_> = op::ALL
+        .iter()
+        .map(|(name, n)| {
+            let layout = protocol::OPS.iter().find(|l| l.op == *n).unwrap_or_else(|| panic!("OPS has no row for {name}"));
+            json!({ "name": name.to_ascii_lowercase(), "op": n, "args": layout.args, "input": layout.input, "output": layout.output })
+        })
+        .collect();
+    assert_eq!(protocol::OPS.len(), op::ALL.len(), "OPS has a row for every op, and only those");
+    let doc = json!({
+        "description": format!("The wasm wire protocol of jwt-wasm. {GENERATED} {DO_NOT_EDIT}"),
+        "exchange": protocol::EXCHANGE,
+        "separator": protocol::SEP,
+        "absent": protocol::ABSENT,
+        "ops": ops,
+        "options": opt::ALL.iter().map(|(name, n)| json!({ "name": camel(name), "kind": n })).collect::<Vec<_>>(),
+        "algorithms": protocol::ALGORITHMS.iter().enumerate().map(|(i, a)| json!({ "name": a.name(), "index": i })).collect::<Vec<_>>(),
+        "errors": err::ALL.iter().map(|(_, e)| json!({ "number": e.number, "code": e.code, "message": e.message })).collect::<Vec<_>>(),
+        "error_output": protocol::ERROR_OUTPUT,
+        "max_age_message": protocol::MAX_AGE_MESSAGE,
+        "reasons": reason::ALL.iter().map(|(_, r)| json!({
+            "digit": char::from(r.digit).to_string(), "name": r.name, "message": r.message, "phrase": r.phrase,
+        })).collect::<Vec<_>>(),
+        "slots": slot::ALL.iter().map(|(name, n)| json!({ "name": name.to_ascii_lowercase(), "slot": n })).collect::<Vec<_>>(),
+        "warnings": warn::ALL.iter().map(|(name, bit)| json!({ "name": name.to_ascii_lowercase(), "bit": bit })).collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,84 @@
+//! The three segments of a compact token, shared by verification and unverified decoding:
+//! split without allocating (step 1), then decoded from strict base64url into reusable
+//! buffers (step 2).
+
+use crate::b64;
+use crate::error::{ErrorKind, Result};
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+/// The three segments of a compact token, split without allocating.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Segments<'a> {
+    pub header: &'a [u8],
+    pub payload: &'a [u8],
+    pub signature: &'a [u8],
+    /// `header.payload`, the signing input.
+    pub signed: &'a [u8],
+}
+
+/// Exactly three segments; header and payload non-empty. The signature may be empty here
+/// (an `alg: none` token is then refused by the allowlist, a wrong length by the MAC check).
+pub(crate) fn split(token: &[u8]) -> Result<Segments<'_>> {
+    let invalid = || ErrorKind::JwsInvalid;
+    let first = token.iter().position(|&b| b == b'.').ok_or_else(invalid)?;
+    let (header, rest) = token.split_at(first);
+    let rest = rest.get(1..).ok_or_else(invalid)?;
+    let second = rest.iter().position(|&b| b == b'.').ok_or_else(invalid)?;
+    let (payload, signature) = rest.split_at(second);
+    let signature = signature.get(1..).ok_or_else(invalid)?;
+    if header.is_empty() || payload.is_empty() || signature.contains(&b'.') {
+        return Err(invalid().into());
+    }
+    let signed = token.get(..first + 1 + second).ok_or_else(invalid)?;
+    Ok(Segments { header, payload, signature, signed })
+}
+
+/// Reusable decode buffers, so a long-lived verifier allocates nothing per token.
+#[derive(Debug, Default, Clone)]
+pub struct Buffers {
+    /// The decoded header JSON of the last token.
+    pub header: Vec<u8>,
+    /// The decoded payload JSON of the last token.
+    pub payload: Vec<u8>,
+    pub(crate) signature: Vec<u8>,
+}
+
+impl Buffers {
+    /// The decoded header JSON (valid UTF-8 after a successful verify or decode).
+    #[must_use]
+    pub fn header_json(&self) -> &str {
+        core::str::from_utf8(&self.header).unwrap_or("")
+    }
+
+    /// The decoded payload JSON (valid UTF-8 after a successful verify or decode).
+    #[must_use]
+    pub fn payload_json(&self) -> &str {
+        core::str::from_utf8(&self.payload).unwrap_or("")
+    }
+}
+
+pub(crate) fn decode_segments(seg: &Segments<'_>, bufs: &mut Buffers) -> Result<()> {
+    let invalid = |()| ErrorKind::JwsInvalid;
+    b64::decode_into(seg.header, &mut bufs.header).map_err(invalid)?;
+    b64::decode_into(seg.payload, &mut bufs.payload).map_err(invalid)?;
+    b64::decode_into(seg.signature, &mut bufs.signature).map_err(invalid)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_requires_exactly_three_segments() {
+        for bad in ["", "a", "a.b", "a.b.c.d", ".b.c", "a..c", "a.b.c.", "...."] {
+            assert_eq!(split(bad.as_bytes()).unwrap_err().code(), "ERR_JWS_INVALID", "{bad}");
+        }
+        let s = split(b"a.b.").unwrap();
+        assert_eq!(
+            (s.header, s.payload, s.signature, s.signed),
+            (&b"a"[..], &b"b"[..], &b""[..], &b"a.b"[..])
+        );
+    }
+}

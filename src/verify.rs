@@ -1,0 +1,86 @@
+//! Verification of compact JWS tokens, in DESIGN.md's fixed order of checks.
+
+use crate::alg::Algorithm;
+use crate::claims::Claims;
+use crate::error::{ErrorKind, Result};
+use crate::header;
+use crate::key::KeyRing;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::segments::{decode_segments, split, Buffers};
+use crate::validation::{Validation, MAX_HEADER_BYTES};
+
+/// A verified token: its decoded header and payload JSON texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The header JSON.
+    pub header_json: String,
+    /// The payload JSON (parse it with serde_json or similar for custom claims).
+    pub payload_json: String,
+}
+
+/// A key ring plus a policy: verifies tokens synchronously, with `now` passed in.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    ring: KeyRing,
+    validation: Validation,
+}
+
+impl Verifier {
+    /// Builds a verifier. Refuses an empty key ring or invalid options (`ERR_INVALID_OPTIONS`),
+    /// and a key whose algorithm is not in `validation.algorithms` (also `ERR_INVALID_OPTIONS`).
+    pub fn new(ring: KeyRing, validation: Validation) -> Result<Self> {
+        validation.check()?;
+        if ring.keys().is_empty() || ring.keys().iter().any(|k| !validation.algorithms.contains(k.alg())) {
+            return Err(ErrorKind::InvalidOptions.into());
+        }
+        Ok(Self { ring, validation })
+    }
+
+    /// The policy.
+    #[must_use]
+    pub fn validation(&self) -> &Validation {
+        &self.validation
+    }
+
+    /// Verifies `token` at `now` (seconds since the epoch, fractions allowed).
+    pub fn verify(&self, token: &str, now: f64) -> Result<Verified> {
+        let mut bufs = Buffers::default();
+        self.verify_into(token.as_bytes(), now, &mut bufs)?;
+        Ok(Verified {
+            header_json: bufs.header_json().to_owned(),
+            payload_json: bufs.payload_json().to_owned(),
+        })
+    }
+
+    /// Verifies into reusable buffers; on success they hold the header and payload JSON.
+    pub fn verify_into(&self, token: &[u8], now: f64, bufs: &mut Buffers) -> Result<()> {
+        // 1. Size caps and exactly three segments.
+        if token.len() > self.validation.max_token_bytes {
+            return Err(ErrorKind::TooLarge.into());
+        }
+        let seg = split(token)?;
+        if seg.header.len() > MAX_HEADER_BYTES {
+            return Err(ErrorKind::TooLarge.into());
+        }
+        // 2. Strict base64url for all three segments.
+        decode_segments(&seg, bufs)?;
+        // 3. Header: strict JSON object, alg present, crit refused.
+        let header_text = core::str::from_utf8(&bufs.header).map_err(|_| ErrorKind::JwsInvalid)?;
+        let header = header::parse(header_text)?;
+        // 4. Algorithm allowlist, then the key bound to that algorithm.
+        let alg = Algorithm::from_name(&header.alg)
+            .filter(|a| self.validation.algorithms.contains(*a))
+            .ok_or(ErrorKind::AlgNotAllowed)?;
+        let key = self.ring.select(alg, header.kid.as_deref()).ok_or(ErrorKind::NoMatchingKey)?;
+        // 5. Constant-time MAC over the signing input; the tag length must be the digest length.
+        if !key.verify(&[seg.signed], &bufs.signature) {
+            return Err(ErrorKind::SignatureInvalid.into());
+        }
+        // 6. Payload: strict JSON object with typed registered claims.
+        let payload_text = core::str::from_utf8(&bufs.payload).map_err(|_| ErrorKind::JwtInvalid)?;
+        let claims = Claims::parse(payload_text)?;
+        // 7. Policy, with time judged only now that the signature verified.
+        self.validation.validate(&claims, header.typ.as_deref(), now)
+    }
+}

@@ -1,0 +1,77 @@
+// The wasm wire protocol as the installed package speaks it: internal/protocol.js (generated from
+// src/protocol.rs) against tests/vectors/protocol.json (generated from the same file), number by
+// number, and the error classes against the protocol's error table. A number edited in the
+// package's JS but not in Rust fails here; `make lint` (`cargo run --example protocol -- --check`)
+// fails for an edit on either side that was not regenerated.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import * as jwt from 'jwt-wasm'
+
+const repo = process.env.JWT_WASM_REPO
+assert.ok(repo, 'JWT_WASM_REPO is not set: run the JS tests with `bash tests/js/run.sh`')
+const spec = JSON.parse(readFileSync(join(repo, 'tests', 'vectors', 'protocol.json'), 'utf8'))
+const js = await import(new URL('./internal/protocol.js', import.meta.resolve('jwt-wasm')).href)
+const upper = (name) => name.toUpperCase()
+
+test('operations', () => {
+  for (const { name, op } of spec.ops) assert.equal(js[`OP_${upper(name)}`], op, name)
+  assert.equal(Object.keys(js).filter((k) => k.startsWith('OP_')).length, spec.ops.length)
+})
+
+test('option kinds, algorithm indices, the separator and the absent value', () => {
+  assert.deepEqual(js.OPT, Object.fromEntries(spec.options.map(({ name, kind }) => [name, kind])))
+  assert.deepEqual(
+    js.ALGS,
+    spec.algorithms.map(({ name, index }, i) => (assert.equal(index, i), name)),
+  )
+  assert.equal(js.SEP, String.fromCharCode(spec.separator))
+  assert.equal(js.ABSENT, spec.absent)
+})
+
+test('error numbers, codes and messages', () => {
+  const numbers = Object.entries(js).filter(([k]) => k.startsWith('ERR_'))
+  assert.deepEqual(
+    numbers.map(([, n]) => n).sort((a, b) => a - b),
+    spec.errors.map((e) => e.number),
+  )
+  for (const { number, code, message } of spec.errors) {
+    assert.equal(js.CODES[number], code, `code of ${number}`)
+    assert.equal(js.MESSAGES[number], message, `message of ${number}`)
+  }
+  assert.equal(js.CODES.filter(Boolean).length, spec.errors.length)
+})
+
+test('every core error number has its class, with the code and default message of the table', async () => {
+  const { BY_CODE } = await import(new URL('./errors.js', import.meta.resolve('jwt-wasm')).href)
+  for (const { number, code, message } of spec.errors) {
+    const C = BY_CODE[js.CODES[number]]
+    if (code === 'ERR_INVALID_OPTIONS') {
+      assert.equal(C, undefined, 'invalid options are a TypeError, not a JwtError class')
+      assert.equal(new jwt.InvalidOptionsError('x').code, code)
+      continue
+    }
+    assert.ok(C && C.prototype instanceof jwt.JwtError, `a class for ${code}`)
+    assert.equal(C.code, code)
+    assert.equal(new C().message, message)
+    assert.ok(
+      Object.entries(jwt).some(([name, value]) => name === C.name && value === C),
+      `${C.name} is exported`,
+    )
+  }
+})
+
+test('claim reasons and their phrases', () => {
+  for (const { digit, name, phrase } of spec.reasons) {
+    assert.equal(js.REASONS[+digit], name || undefined, `reason ${digit}`)
+    assert.equal(js.CLAIM_PHRASES[+digit], phrase || undefined, `phrase ${digit}`)
+  }
+})
+
+test('inspection slots and warning bits', () => {
+  for (const { name, slot } of spec.slots) assert.equal(js[`SLOT_${upper(name)}`], slot, name)
+  assert.equal(Object.keys(js).filter((k) => k.startsWith('SLOT_')).length, spec.slots.length)
+  for (const { name, bit } of spec.warnings) assert.equal(js.WARNINGS[Math.log2(bit)], name, name)
+  assert.equal(js.WARNINGS.filter(Boolean).length, spec.warnings.length)
+})

@@ -1,0 +1,91 @@
+//! The wire protocol (src/protocol.rs) against its checked-in description,
+//! `tests/vectors/protocol.json`, table by table, read here with serde_json, independently of
+//! the generator (`examples/protocol.rs`, whose `--check` also compares the generated JS). So a
+//! protocol number changed in Rust and not regenerated fails `cargo test` as well as `make lint`;
+//! and the tables keep their shape (unique numbers, one layout per operation, one bit per warning).
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use jwt_wasm::protocol::{self, err, op, opt, reason, slot, warn};
+use serde_json::{json, Value};
+
+const HOW: &str =
+    "regenerate with `cargo run --example protocol` (protocol numbers change only in src/protocol.rs)";
+
+fn description() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("vectors").join("protocol.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}; {HOW}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}; {HOW}", path.display()))
+}
+
+/// `(name, number)` pairs of a table of the description.
+fn pairs(doc: &Value, table: &str, number: &str) -> Vec<(String, u64)> {
+    let rows = doc[table].as_array().unwrap_or_else(|| panic!("protocol.json has no {table}; {HOW}"));
+    rows.iter().map(|r| (r["name"].as_str().unwrap().to_owned(), r[number].as_u64().unwrap())).collect()
+}
+
+fn lower<T: Copy + Into<u64>>(all: &[(&str, T)]) -> Vec<(String, u64)> {
+    all.iter().map(|(name, n)| (name.to_ascii_lowercase(), (*n).into())).collect()
+}
+
+#[test]
+fn protocol_json_describes_src_protocol_rs() {
+    let doc = description();
+    assert_eq!(pairs(&doc, "ops", "op"), lower(op::ALL), "ops; {HOW}");
+    let options: Vec<(String, u64)> = opt::ALL
+        .iter()
+        .map(|(name, n)| (name.to_ascii_lowercase().replace('_', ""), u64::from(*n)))
+        .collect();
+    let in_file: Vec<(String, u64)> =
+        pairs(&doc, "options", "kind").into_iter().map(|(name, n)| (name.to_ascii_lowercase(), n)).collect();
+    assert_eq!(in_file, options, "option kinds; {HOW}");
+    let algorithms: Vec<(String, u64)> =
+        protocol::ALGORITHMS.iter().enumerate().map(|(i, a)| (a.name().to_owned(), i as u64)).collect();
+    assert_eq!(pairs(&doc, "algorithms", "index"), algorithms, "algorithms; {HOW}");
+    let slots: Vec<(String, u64)> =
+        lower(&slot::ALL.iter().map(|(n, s)| (*n, *s as u64)).collect::<Vec<_>>());
+    assert_eq!(pairs(&doc, "slots", "slot"), slots, "inspect slots; {HOW}");
+    assert_eq!(pairs(&doc, "warnings", "bit"), lower(warn::ALL), "warning bits; {HOW}");
+    let errors: Vec<Value> = err::ALL
+        .iter()
+        .map(|(_, e)| json!({ "number": e.number, "code": e.code, "message": e.message }))
+        .collect();
+    assert_eq!(doc["errors"], Value::Array(errors), "errors; {HOW}");
+    let reasons: Vec<Value> = reason::ALL
+        .iter()
+        .map(|(_, r)| {
+            let digit = char::from(r.digit).to_string();
+            json!({ "digit": digit, "name": r.name, "message": r.message, "phrase": r.phrase })
+        })
+        .collect();
+    assert_eq!(doc["reasons"], Value::Array(reasons), "reasons; {HOW}");
+    assert_eq!(doc["separator"], json!(protocol::SEP), "separator; {HOW}");
+    assert_eq!(doc["absent"], json!(protocol::ABSENT), "absent; {HOW}");
+}
+
+#[test]
+fn every_table_has_unique_numbers_and_the_layout_covers_every_operation() {
+    let unique = |what: &str, numbers: Vec<u64>| {
+        let set: BTreeSet<u64> = numbers.iter().copied().collect();
+        assert_eq!(set.len(), numbers.len(), "{what} repeat a number: {numbers:?}");
+    };
+    unique("ops", op::ALL.iter().map(|(_, n)| u64::from(*n)).collect());
+    unique("option kinds", opt::ALL.iter().map(|(_, n)| u64::from(*n)).collect());
+    unique("errors", err::ALL.iter().map(|(_, e)| u64::from(e.number)).collect());
+    unique("reasons", reason::ALL.iter().map(|(_, r)| u64::from(r.digit)).collect());
+    unique("warnings", warn::ALL.iter().map(|(_, b)| u64::from(*b)).collect());
+    let slots: Vec<usize> = slot::ALL.iter().map(|(_, s)| *s).collect();
+    assert_eq!(slots, (0..protocol::SLOTS).collect::<Vec<_>>(), "slots are 0..SLOTS, in order");
+    assert!(warn::ALL.iter().all(|(_, b)| b.is_power_of_two()), "a warning is one bit");
+    assert!(reason::ALL.iter().all(|(_, r)| r.digit.is_ascii_digit()), "a reason is one ASCII digit");
+    assert!(err::ALL.iter().all(|(_, e)| e.number != 0), "0 means success");
+    let laid_out: Vec<u8> = protocol::OPS.iter().map(|l| l.op).collect();
+    assert_eq!(
+        laid_out,
+        op::ALL.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+        "OPS lays out every op, in order"
+    );
+}
