@@ -43,7 +43,10 @@ async function bundle(name, source) {
 const wasm = readFileSync(join(pkg, 'wasm', 'jwt_wasm_bg.wasm'))
 const wasmGz = gz(wasm)
 const rows = [
-  await bundle('verify entry: import { Verifier }', "import { Verifier } from 'PKG/entry-browser.js'; globalThis.V = Verifier"),
+  await bundle(
+    'verify entry: import { Verifier }',
+    "import { Verifier } from 'PKG/entry-browser.js'; globalThis.V = Verifier",
+  ),
   await bundle('whole API: import *', "import * as J from 'PKG/entry-browser.js'; globalThis.J = J"),
 ]
 console.log(`wasm: ${wasm.length} B raw, ${wasmGz} B gzip`)
@@ -51,7 +54,9 @@ let failed = false
 for (const r of rows) {
   const total = r.jsGz + wasmGz
   const verdict = total <= BUDGET ? 'within' : 'OVER'
-  console.log(`${r.name}: JS ${r.js} B min, ${r.jsGz} B gzip; with wasm ${total} B gzip = ${kb(total)} (${verdict} the ${kb(BUDGET)} budget; goal ${kb(GOAL)})`)
+  console.log(
+    `${r.name}: JS ${r.js} B min, ${r.jsGz} B gzip; with wasm ${total} B gzip = ${kb(total)} (${verdict} the ${kb(BUDGET)} budget; goal ${kb(GOAL)})`,
+  )
   if (r === rows[0] && total > BUDGET) failed = true
 }
 if (failed) {

@@ -26,7 +26,14 @@ function render() {
   try {
     const i = inspect(token)
     $('anatomy').textContent = JSON.stringify(
-      { header: i.header, payload: i.payload, expiresIn: i.expiresIn, lifetime: i.lifetime, warnings: i.warnings, personalData: i.personalData },
+      {
+        header: i.header,
+        payload: i.payload,
+        expiresIn: i.expiresIn,
+        lifetime: i.lifetime,
+        warnings: i.warnings,
+        personalData: i.personalData,
+      },
       null,
       2,
     )
@@ -56,7 +63,9 @@ $('login').addEventListener('submit', async (e) => {
 })
 
 async function call(token) {
-  const res = token ? await fetch('/api/me', { headers: { authorization: `Bearer ${token}` } }) : await session.fetch('/api/me')
+  const res = token
+    ? await fetch('/api/me', { headers: { authorization: `Bearer ${token}` } })
+    : await session.fetch('/api/me')
   const body = await res.text()
   $('api').textContent = `${res.status} ${res.headers.get('www-authenticate') ?? ''} ${body}`
   $('api').className = `verdict ${res.ok ? 'ok' : 'bad'}`

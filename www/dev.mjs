@@ -15,14 +15,37 @@ const check = process.argv.includes('--check')
 rmSync(out, { recursive: true, force: true })
 rmSync(join(pub, 'dist'), { recursive: true, force: true })
 mkdirSync(out, { recursive: true })
-const common = { bundle: true, format: 'esm', logLevel: 'warning', absWorkingDir: here, nodePaths: [join(here, 'node_modules')] }
+const common = {
+  bundle: true,
+  format: 'esm',
+  logLevel: 'warning',
+  absWorkingDir: here,
+  nodePaths: [join(here, 'node_modules')],
+}
 // The page: the browser entry fetches `./wasm/jwt_wasm_bg.wasm` relative to the module, which
 // esbuild does not copy by itself (Vite does): put it beside the bundle.
-await build({ ...common, entryPoints: [join(here, 'app.js')], outdir: join(pub, 'dist'), platform: 'browser', target: 'es2022', conditions: ['browser'] })
+await build({
+  ...common,
+  entryPoints: [join(here, 'app.js')],
+  outdir: join(pub, 'dist'),
+  platform: 'browser',
+  target: 'es2022',
+  conditions: ['browser'],
+})
 mkdirSync(join(pub, 'dist', 'wasm'), { recursive: true })
-copyFileSync(join(here, 'node_modules', 'jwt-wasm', 'wasm', 'jwt_wasm_bg.wasm'), join(pub, 'dist', 'wasm', 'jwt_wasm_bg.wasm'))
+copyFileSync(
+  join(here, 'node_modules', 'jwt-wasm', 'wasm', 'jwt_wasm_bg.wasm'),
+  join(pub, 'dist', 'wasm', 'jwt_wasm_bg.wasm'),
+)
 // The Worker: bundled as wrangler does, the .wasm kept as a module workerd compiles.
-await build({ ...common, entryPoints: [join(here, 'worker.js')], outdir: out, platform: 'neutral', conditions: ['workerd', 'worker', 'browser'], loader: { '.wasm': 'copy' } })
+await build({
+  ...common,
+  entryPoints: [join(here, 'worker.js')],
+  outdir: out,
+  platform: 'neutral',
+  conditions: ['workerd', 'worker', 'browser'],
+  loader: { '.wasm': 'copy' },
+})
 
 const mf = new Miniflare({
   modules: true,
@@ -34,7 +57,10 @@ const mf = new Miniflare({
   durableObjects: { FAMILIES: 'RefreshFamilies' },
   d1Databases: ['DB'], // in memory: the Worker seeds the demo user
   // Fresh secrets per run: restarting the demo logs everyone out, as rotating secrets would.
-  bindings: { ACCESS_SECRET: randomBytes(32).toString('base64url'), REFRESH_SECRET: randomBytes(32).toString('base64url') },
+  bindings: {
+    ACCESS_SECRET: randomBytes(32).toString('base64url'),
+    REFRESH_SECRET: randomBytes(32).toString('base64url'),
+  },
   host: '127.0.0.1',
   port: check ? 0 : Number(process.env.PORT ?? 8787),
 })
@@ -50,7 +76,10 @@ if (!check) {
   ok(page.status === 200 && (await page.text()).includes('jwt-wasm'), 'the page is served')
   ok((await fetch(new URL('/dist/wasm/jwt_wasm_bg.wasm', url))).status === 200, 'the wasm is served beside the bundle')
   const anon = await fetch(new URL('/api/me', url))
-  ok(anon.status === 401 && anon.headers.get('www-authenticate') === 'Bearer realm="demo"', `the API asks for a token (got ${anon.status} ${anon.headers.get('www-authenticate')} ${await anon.clone().text()})`)
+  ok(
+    anon.status === 401 && anon.headers.get('www-authenticate') === 'Bearer realm="demo"',
+    `the API asks for a token (got ${anon.status} ${anon.headers.get('www-authenticate')} ${await anon.clone().text()})`,
+  )
   const login = await fetch(new URL('/auth/login', url), {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: url.origin },
@@ -71,7 +100,10 @@ if (!check) {
     headers: { 'content-type': 'application/json', origin: url.origin },
     body: JSON.stringify({ login: 'nobody', password: 'demo-password' }),
   })
-  ok(unknown.status === 401 && JSON.stringify(await unknown.json()) === JSON.stringify(await wrong.json()), 'an unknown login gets the same answer')
+  ok(
+    unknown.status === 401 && JSON.stringify(await unknown.json()) === JSON.stringify(await wrong.json()),
+    'an unknown login gets the same answer',
+  )
   console.log('demo: 1 passed, 0 failed')
   await mf.dispose()
 }

@@ -14,10 +14,18 @@ let seeded
 function seed(db) {
   seeded ??= db
     .batch([
-      db.prepare('CREATE TABLE IF NOT EXISTS users (login TEXT PRIMARY KEY, sub TEXT NOT NULL, name TEXT NOT NULL, salt TEXT NOT NULL, hash TEXT NOT NULL)'),
+      db.prepare(
+        'CREATE TABLE IF NOT EXISTS users (login TEXT PRIMARY KEY, sub TEXT NOT NULL, name TEXT NOT NULL, salt TEXT NOT NULL, hash TEXT NOT NULL)',
+      ),
       db
         .prepare('INSERT OR IGNORE INTO users VALUES (?, ?, ?, ?, ?)')
-        .bind('demo', 'user-42', 'Demo User', 'and0LXdhc20tZGVtby1zYWx0LTAwMDE=', 'KJ8iNu44UlATpmmgx2pAfXTxi+8KFRHIs7mSOM4pPno='),
+        .bind(
+          'demo',
+          'user-42',
+          'Demo User',
+          'and0LXdhc20tZGVtby1zYWx0LTAwMDE=',
+          'KJ8iNu44UlATpmmgx2pAfXTxi+8KFRHIs7mSOM4pPno=',
+        ),
     ])
     .catch((e) => {
       seeded = undefined
@@ -31,7 +39,9 @@ async function verifyUser(login, password, env) {
   const row = await env.DB.prepare('SELECT sub, name, salt, hash FROM users WHERE login = ?').bind(login).first()
   const rec = row ? { salt: b64(row.salt), hash: b64(row.hash) } : DUMMY
   const key = await crypto.subtle.importKey('raw', enc.encode(password), 'PBKDF2', false, ['deriveBits'])
-  const bits = new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: rec.salt, iterations: 100_000 }, key, 256))
+  const bits = new Uint8Array(
+    await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: rec.salt, iterations: 100_000 }, key, 256),
+  )
   let diff = 0
   for (let i = 0; i < bits.length; i++) diff |= bits[i] ^ rec.hash[i]
   return row && diff === 0 ? { sub: row.sub, claims: { scope: 'profile:read', name: row.name } } : null
@@ -49,14 +59,17 @@ const auth = authRoutes({
   refreshSecret: (env) => env.REFRESH_SECRET,
 })
 
-const me = guard((request, env, ctx, { payload }) => Response.json({ sub: payload.sub, name: payload.name, exp: payload.exp }), {
-  keys,
-  algorithms: ['HS256'],
-  issuer: 'jwt-wasm-demo',
-  audience: 'demo-api',
-  scopes: ['profile:read'],
-  realm: 'demo',
-})
+const me = guard(
+  (request, env, ctx, { payload }) => Response.json({ sub: payload.sub, name: payload.name, exp: payload.exp }),
+  {
+    keys,
+    algorithms: ['HS256'],
+    issuer: 'jwt-wasm-demo',
+    audience: 'demo-api',
+    scopes: ['profile:read'],
+    realm: 'demo',
+  },
+)
 
 export default {
   async fetch(request, env, ctx) {

@@ -87,7 +87,11 @@ export const JWKSNoMatchingKey = kind('JWKSNoMatchingKey', 'ERR_JWKS_NO_MATCHING
 /** A key is empty, too short for its algorithm (RFC 7518 §3.2), or ambiguous. */
 export const KeyInvalid = kind('KeyInvalid', 'ERR_KEY_INVALID')
 /** The wasm module could not be loaded, or was not loaded yet. `cause` says why. */
-export const WasmNotInitialized = kind('WasmNotInitialized', 'ERR_WASM_NOT_INITIALIZED', 'the jwt-wasm WebAssembly module is not initialised')
+export const WasmNotInitialized = kind(
+  'WasmNotInitialized',
+  'ERR_WASM_NOT_INITIALIZED',
+  'the jwt-wasm WebAssembly module is not initialised',
+)
 
 /** Options are invalid: a `TypeError` with `code` `ERR_INVALID_OPTIONS` and a precise message. */
 export class InvalidOptionsError extends TypeError {

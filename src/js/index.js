@@ -49,7 +49,18 @@ export {
 } from './errors.js'
 
 const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024
-const VERIFIER_OPTIONS = new Set(['keys', 'algorithms', 'issuer', 'audience', 'subject', 'clockTolerance', 'maxTokenAge', 'requiredClaims', 'typ', 'maxTokenBytes'])
+const VERIFIER_OPTIONS = new Set([
+  'keys',
+  'algorithms',
+  'issuer',
+  'audience',
+  'subject',
+  'clockTolerance',
+  'maxTokenAge',
+  'requiredClaims',
+  'typ',
+  'maxTokenBytes',
+])
 const KEY_FIELDS = new Set(['kid', 'alg', 'secret'])
 const VERIFY_OPTIONS = new Set(['currentDate'])
 const SIGN_OPTIONS = new Set(['currentDate', 'ttl', 'jti'])
@@ -95,7 +106,9 @@ function check(core, status) {
  * @param {import('./wasm/jwt_wasm.js').Core} core
  */
 function parts(core) {
-  return out(core).split(SEP).map((s) => JSON.parse(s))
+  return out(core)
+    .split(SEP)
+    .map((s) => JSON.parse(s))
 }
 
 /**
@@ -147,7 +160,8 @@ export class Verifier {
     const mask = o.algorithms.reduce((m, a) => m | (1 << ALGS.indexOf(a)), 0)
     const core = new Core(mask, clockTolerance, maxTokenAge, maxTokenBytes)
     try {
-      for (const [kind, list] of lists) for (const s of list) check(core, call(core, OP_OPTION, kind, 0, put(core, [s])[0], 0, 0))
+      for (const [kind, list] of lists)
+        for (const s of list) check(core, call(core, OP_OPTION, kind, 0, put(core, [s])[0], 0, 0))
       for (const k of keys) {
         const [kidLen, secretLen] = put(core, [k.kid ?? '', k.secret])
         check(core, call(core, OP_ADD_KEY, k.alg, k.kid === undefined ? ABSENT : kidLen, secretLen, 0, 0))
@@ -243,7 +257,7 @@ export class Signer {
     let json
     try {
       json = JSON.stringify(payload)
-    } catch (e) {
+    } catch {
       throw bad('claims must be JSON-serialisable')
     }
     const typ = this.#typ

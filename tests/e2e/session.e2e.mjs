@@ -97,7 +97,11 @@ before(async () => {
   // localhost, not 127.0.0.1: both are secure contexts in Chromium; the page, the Origin
   // header and the cookie all use this one origin.
   origin = `http://localhost:${url.port}`
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS, timeout: 30_000 })
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_FLAGS,
+    timeout: 30_000,
+  })
 })
 
 after(async () => {
@@ -124,7 +128,9 @@ async function waitFor(what, probe, { timeout = 10_000, interval = 50 } = {}) {
     if (Date.now() > end) {
       const s = await stats().catch(() => null)
       const seen = s && JSON.stringify({ refresh: s.refresh, status: s.status, rotate: s.rotate, log: s.log })
-      throw new assert.AssertionError({ message: `timed out after ${timeout} ms waiting for ${what}; the server saw ${seen}` })
+      throw new assert.AssertionError({
+        message: `timed out after ${timeout} ms waiting for ${what}; the server saw ${seen}`,
+      })
     }
     await sleep(interval)
   }
@@ -173,7 +179,8 @@ function watch(page, tab) {
   // Script errors only: Chromium also logs every 4xx answer ("Failed to load resource"), and
   // 401s are expected here (a tab that resumes with no session, the API after logout).
   page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(`${tab}: console.error: ${m.text()}`)
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      pageErrors.push(`${tab}: console.error: ${m.text()}`)
   })
 }
 
@@ -187,7 +194,8 @@ const stored = (page) => page.evaluate((k) => sessionStorage.getItem(k), TOKEN_K
 /** The types of the tab's session events, from the `from`-th on. */
 const events = (page, from = 0) => page.evaluate((n) => window.__e2e.log.slice(n).map((e) => e.type), from)
 const eventCount = (page) => page.evaluate(() => window.__e2e.log.length)
-const login = (page) => page.evaluate(({ login, password }) => window.session.login(login, password).then(() => true), USER)
+const login = (page) =>
+  page.evaluate(({ login, password }) => window.session.login(login, password).then(() => true), USER)
 
 /** GET /api/me with the tab's stored token, by a plain fetch (not session.fetch, which could refresh). */
 const apiMe = (page) =>
@@ -218,14 +226,19 @@ async function commonExpiry(pages) {
 
 /** Waits until every tab holds a token that expires after `exp` (all in one same second). */
 function nextExpiry(what, pages, exp, slack = 5_000) {
-  return waitFor(what, async () => {
-    const next = await commonExpiry(pages)
-    return next && next > exp ? next : null
-  }, { timeout: Math.max(0, exp * 1000 - Date.now()) + slack })
+  return waitFor(
+    what,
+    async () => {
+      const next = await commonExpiry(pages)
+      return next && next > exp ? next : null
+    },
+    { timeout: Math.max(0, exp * 1000 - Date.now()) + slack },
+  )
 }
 
 /** Every tab holds one and the same token (soon): it. */
-const oneToken = (pages) => waitFor('every tab to hold one and the same token', () => sharedToken(pages), { timeout: 1_000 })
+const oneToken = (pages) =>
+  waitFor('every tab to hold one and the same token', () => sharedToken(pages), { timeout: 1_000 })
 
 /**
  * The tabs' traces (page/app.js: refresh lock asked/granted/released, channel messages posted
@@ -263,7 +276,8 @@ function assertNoAlarm(s, what) {
   assert.equal(s.rotate.reuse, 0, `reuse detected (${detail})`)
   assert.equal(s.rotate.unknown, 0, `a refresh token the store did not know (${detail})`)
   assert.equal(s.rotate.expired, 0, detail)
-  for (const [code, n] of Object.entries(s.status.refresh)) assert.equal(code, '200', `${n} refresh answer(s) ${code} (${detail})`)
+  for (const [code, n] of Object.entries(s.status.refresh))
+    assert.equal(code, '200', `${n} refresh answer(s) ${code} (${detail})`)
 }
 
 async function assertNoPageErrors() {
@@ -292,130 +306,159 @@ let scenarioStart = 0
 /** A line for the report: what the server saw (and when, from the scenario's start). */
 function note(t, what, s) {
   const tabs = s.log.filter((l) => l.route === 'refresh').map((l) => `${l.tab}:${l.status}`)
-  t.diagnostic(`+${((Date.now() - scenarioStart) / 1000).toFixed(1)} s ${what}: login ${s.login}, refresh ${s.refresh} [${tabs.join(' ')}], logout ${s.logout}; rotate ${JSON.stringify(s.rotate)}`)
+  t.diagnostic(
+    `+${((Date.now() - scenarioStart) / 1000).toFixed(1)} s ${what}: login ${s.login}, refresh ${s.refresh} [${tabs.join(' ')}], logout ${s.logout}; rotate ${JSON.stringify(s.rotate)}`,
+  )
 }
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios
 
-scenario('three tabs whose tokens expire together: exactly one refresh request, no reuse, every tab ends with the same valid token', 40_000, async (context, t) => {
-  // No jitter: the three refresh points fall as close together as the tabs' skew estimates allow.
-  const query = '&jitter=0'
-  const a = await firstTab(context, { query })
-  assert.equal(await login(a), true)
-  const b = await openTab(context, 'B', { query })
-  const c = await openTab(context, 'C', { query })
-  const tabs = [a, b, c]
-  const exp = await waitFor('the three tabs to hold tokens that expire together', () => commonExpiry(tabs))
-  const setup = await stats(true)
-  const since = Date.now()
-  const seen = await Promise.all(tabs.map(eventCount))
-  note(t, 'setup (login in A, B and C resume)', setup)
-  assertNoAlarm(setup, 'setup')
-  assert.equal(setup.login, 1)
+scenario(
+  'three tabs whose tokens expire together: exactly one refresh request, no reuse, every tab ends with the same valid token',
+  40_000,
+  async (context, t) => {
+    // No jitter: the three refresh points fall as close together as the tabs' skew estimates allow.
+    const query = '&jitter=0'
+    const a = await firstTab(context, { query })
+    assert.equal(await login(a), true)
+    const b = await openTab(context, 'B', { query })
+    const c = await openTab(context, 'C', { query })
+    const tabs = [a, b, c]
+    const exp = await waitFor('the three tabs to hold tokens that expire together', () => commonExpiry(tabs))
+    const setup = await stats(true)
+    const since = Date.now()
+    const seen = await Promise.all(tabs.map(eventCount))
+    note(t, 'setup (login in A, B and C resume)', setup)
+    assertNoAlarm(setup, 'setup')
+    assert.equal(setup.login, 1)
 
-  // One expiry for all three: the next token is the one refresh of this cycle.
-  await nextExpiry('the three tabs to hold the next token', tabs, exp)
-  await sleep(500) // a racing second refresh would be on the server's log by now
-  const cycle = await stats(true)
-  note(t, 'one expiry', cycle)
-  assertNoAlarm(cycle, 'one expiry')
-  await assertOneRefresh(cycle, 'one expiry of three tabs', tabs, since)
-  const t1 = await oneToken(tabs)
-  assert.equal(cycle.rotate.rotated, 1)
-  assert.ok(claims(t1).exp > exp)
-  await assertAllValid(tabs)
-  for (const [i, p] of tabs.entries()) {
-    const types = await events(p, seen[i])
-    assert.ok(!types.includes('expired') && !types.includes('logout') && !types.includes('error'), `${p.url()}: events since the setup: ${types}`)
-  }
-})
+    // One expiry for all three: the next token is the one refresh of this cycle.
+    await nextExpiry('the three tabs to hold the next token', tabs, exp)
+    await sleep(500) // a racing second refresh would be on the server's log by now
+    const cycle = await stats(true)
+    note(t, 'one expiry', cycle)
+    assertNoAlarm(cycle, 'one expiry')
+    await assertOneRefresh(cycle, 'one expiry of three tabs', tabs, since)
+    const t1 = await oneToken(tabs)
+    assert.equal(cycle.rotate.rotated, 1)
+    assert.ok(claims(t1).exp > exp)
+    await assertAllValid(tabs)
+    for (const [i, p] of tabs.entries()) {
+      const types = await events(p, seen[i])
+      assert.ok(
+        !types.includes('expired') && !types.includes('logout') && !types.includes('error'),
+        `${p.url()}: events since the setup: ${types}`,
+      )
+    }
+  },
+)
 
-scenario('three background tabs past expiry come back at the same moment: exactly one refresh request, no reuse', 40_000, async (context, t) => {
-  const a = await firstTab(context)
-  assert.equal(await login(a), true)
-  const b = await openTab(context, 'B')
-  const c = await openTab(context, 'C')
-  const tabs = [a, b, c]
-  const exp = await waitFor('the three tabs to hold tokens that expire together', () => commonExpiry(tabs))
-  note(t, 'setup', await stats(true))
-  for (const p of tabs) await p.evaluate(() => (window.__e2e.setHidden(true), window.__e2e.throttle()))
-  await sleep(Math.max(0, exp * 1000 - Date.now()) + 1_000)
-  const hidden = await stats(true)
-  assert.equal(hidden.refresh, 0, 'the held timers did not fire')
-  // All three at once: each one sees an expired token.
-  const since = Date.now()
-  await Promise.all(tabs.map((p) => p.evaluate(() => (window.__e2e.unthrottle(), window.__e2e.setHidden(false)))))
-  await nextExpiry('the three tabs to hold the next token', tabs, exp)
-  await sleep(500) // a racing second refresh would be on the server's log by now
-  const back = await stats(true)
-  note(t, 'all three visible again', back)
-  assertNoAlarm(back, 'all three visible again')
-  await assertOneRefresh(back, 'three tabs back together', tabs, since)
-  const t1 = await oneToken(tabs)
-  assert.ok(claims(t1).exp * 1000 > Date.now())
-  await assertAllValid(tabs)
-})
+scenario(
+  'three background tabs past expiry come back at the same moment: exactly one refresh request, no reuse',
+  40_000,
+  async (context, t) => {
+    const a = await firstTab(context)
+    assert.equal(await login(a), true)
+    const b = await openTab(context, 'B')
+    const c = await openTab(context, 'C')
+    const tabs = [a, b, c]
+    const exp = await waitFor('the three tabs to hold tokens that expire together', () => commonExpiry(tabs))
+    note(t, 'setup', await stats(true))
+    for (const p of tabs) await p.evaluate(() => (window.__e2e.setHidden(true), window.__e2e.throttle()))
+    await sleep(Math.max(0, exp * 1000 - Date.now()) + 1_000)
+    const hidden = await stats(true)
+    assert.equal(hidden.refresh, 0, 'the held timers did not fire')
+    // All three at once: each one sees an expired token.
+    const since = Date.now()
+    await Promise.all(tabs.map((p) => p.evaluate(() => (window.__e2e.unthrottle(), window.__e2e.setHidden(false)))))
+    await nextExpiry('the three tabs to hold the next token', tabs, exp)
+    await sleep(500) // a racing second refresh would be on the server's log by now
+    const back = await stats(true)
+    note(t, 'all three visible again', back)
+    assertNoAlarm(back, 'all three visible again')
+    await assertOneRefresh(back, 'three tabs back together', tabs, since)
+    const t1 = await oneToken(tabs)
+    assert.ok(claims(t1).exp * 1000 > Date.now())
+    await assertAllValid(tabs)
+  },
+)
 
-scenario('a duplicated tab (window.open copies sessionStorage) does not race its parent: no reuse, both end valid', 30_000, async (context, t) => {
-  const a = await firstTab(context)
-  assert.equal(await login(a), true)
-  const t0 = await token(a)
-  assert.ok(t0)
-  const [dup] = await Promise.all([context.waitForEvent('page'), a.evaluate(() => void window.open('/?tab=A-dup'))])
-  watch(dup, 'A-dup')
-  assert.equal(await ready(dup), true, 'the duplicate resumed')
-  const copied = await dup.evaluate(() => window.__e2e.initialStorage)
-  assert.equal(copied[TOKEN_KEY], t0, "the duplicate started with a copy of its parent's sessionStorage")
-  // Recognised as a copy (it found its parent's tab id, and the parent is alive): it takes a new id.
-  const parent = await a.evaluate(() => window.session.tab)
-  const copy = await waitFor('the duplicate to recognise itself as a copy', () => dup.evaluate(() => (window.session.tab.duplicateOf ? window.session.tab : null)), { timeout: 3_000 })
-  assert.equal(copy.duplicateOf, parent.id)
-  assert.notEqual(copy.id, parent.id)
-  assert.equal(parent.duplicateOf, null)
-  const opened = await stats(true)
-  const since = Date.now()
-  note(t, 'duplicate opened', opened)
-  assertNoAlarm(opened, 'duplicate opened')
-  assert.equal(opened.refresh, 0, 'the duplicate had a valid token and needed no refresh')
+scenario(
+  'a duplicated tab (window.open copies sessionStorage) does not race its parent: no reuse, both end valid',
+  30_000,
+  async (context, t) => {
+    const a = await firstTab(context)
+    assert.equal(await login(a), true)
+    const t0 = await token(a)
+    assert.ok(t0)
+    const [dup] = await Promise.all([context.waitForEvent('page'), a.evaluate(() => void window.open('/?tab=A-dup'))])
+    watch(dup, 'A-dup')
+    assert.equal(await ready(dup), true, 'the duplicate resumed')
+    const copied = await dup.evaluate(() => window.__e2e.initialStorage)
+    assert.equal(copied[TOKEN_KEY], t0, "the duplicate started with a copy of its parent's sessionStorage")
+    // Recognised as a copy (it found its parent's tab id, and the parent is alive): it takes a new id.
+    const parent = await a.evaluate(() => window.session.tab)
+    const copy = await waitFor(
+      'the duplicate to recognise itself as a copy',
+      () => dup.evaluate(() => (window.session.tab.duplicateOf ? window.session.tab : null)),
+      { timeout: 3_000 },
+    )
+    assert.equal(copy.duplicateOf, parent.id)
+    assert.notEqual(copy.id, parent.id)
+    assert.equal(parent.duplicateOf, null)
+    const opened = await stats(true)
+    const since = Date.now()
+    note(t, 'duplicate opened', opened)
+    assertNoAlarm(opened, 'duplicate opened')
+    assert.equal(opened.refresh, 0, 'the duplicate had a valid token and needed no refresh')
 
-  await nextExpiry('both tabs to hold the next token', [a, dup], claims(t0).exp)
-  await sleep(500) // a racing second refresh would be on the server's log by now
-  const cycle = await stats(true)
-  note(t, 'one expiry', cycle)
-  assertNoAlarm(cycle, 'one expiry')
-  await assertOneRefresh(cycle, 'one expiry of a tab and its duplicate', [a, dup], since)
-  await oneToken([a, dup])
-  await assertAllValid([a, dup])
-})
+    await nextExpiry('both tabs to hold the next token', [a, dup], claims(t0).exp)
+    await sleep(500) // a racing second refresh would be on the server's log by now
+    const cycle = await stats(true)
+    note(t, 'one expiry', cycle)
+    assertNoAlarm(cycle, 'one expiry')
+    await assertOneRefresh(cycle, 'one expiry of a tab and its duplicate', [a, dup], since)
+    await oneToken([a, dup])
+    await assertAllValid([a, dup])
+  },
+)
 
-scenario('a tab duplicated after its token expired (its timers held): one refresh for both, no reuse', 30_000, async (context, t) => {
-  const a = await firstTab(context)
-  assert.equal(await login(a), true)
-  const t0 = await token(a)
-  const { exp } = claims(t0)
-  await a.evaluate(() => window.__e2e.throttle())
-  await sleep(Math.max(0, exp * 1000 - Date.now()) + 500)
-  const hidden = await stats(true)
-  assert.equal(hidden.refresh, 0, 'the held timer did not fire')
-  const since = Date.now()
-  const [dup] = await Promise.all([context.waitForEvent('page'), a.evaluate(() => void window.open('/?tab=A-dup'))])
-  watch(dup, 'A-dup')
-  await dup.waitForFunction(() => window.__e2e !== undefined, null, { timeout: 10_000 })
-  assert.equal((await dup.evaluate(() => window.__e2e.initialStorage))[TOKEN_KEY], t0, 'the duplicate started with the expired token')
-  assert.equal(await ready(dup), true, 'the duplicate resumed')
-  await nextExpiry('both tabs to hold the next token', [a, dup], exp, 3_000)
-  await sleep(500) // a racing second refresh would be on the server's log by now
-  const s = await stats(true)
-  note(t, 'duplicate of an expired tab opened', s)
-  assertNoAlarm(s, 'duplicate of an expired tab')
-  await assertOneRefresh(s, 'a duplicate of an expired tab', [a, dup], since)
-  const t1 = await oneToken([a, dup])
-  assert.notEqual((await dup.evaluate(() => window.session.tab)).duplicateOf, null, 'recognised as a copy')
-  assert.ok(claims(t1).exp * 1000 > Date.now())
-  await assertAllValid([a, dup])
-  await a.evaluate(() => window.__e2e.releaseHeld())
-})
+scenario(
+  'a tab duplicated after its token expired (its timers held): one refresh for both, no reuse',
+  30_000,
+  async (context, t) => {
+    const a = await firstTab(context)
+    assert.equal(await login(a), true)
+    const t0 = await token(a)
+    const { exp } = claims(t0)
+    await a.evaluate(() => window.__e2e.throttle())
+    await sleep(Math.max(0, exp * 1000 - Date.now()) + 500)
+    const hidden = await stats(true)
+    assert.equal(hidden.refresh, 0, 'the held timer did not fire')
+    const since = Date.now()
+    const [dup] = await Promise.all([context.waitForEvent('page'), a.evaluate(() => void window.open('/?tab=A-dup'))])
+    watch(dup, 'A-dup')
+    await dup.waitForFunction(() => window.__e2e !== undefined, null, { timeout: 10_000 })
+    assert.equal(
+      (await dup.evaluate(() => window.__e2e.initialStorage))[TOKEN_KEY],
+      t0,
+      'the duplicate started with the expired token',
+    )
+    assert.equal(await ready(dup), true, 'the duplicate resumed')
+    await nextExpiry('both tabs to hold the next token', [a, dup], exp, 3_000)
+    await sleep(500) // a racing second refresh would be on the server's log by now
+    const s = await stats(true)
+    note(t, 'duplicate of an expired tab opened', s)
+    assertNoAlarm(s, 'duplicate of an expired tab')
+    await assertOneRefresh(s, 'a duplicate of an expired tab', [a, dup], since)
+    const t1 = await oneToken([a, dup])
+    assert.notEqual((await dup.evaluate(() => window.session.tab)).duplicateOf, null, 'recognised as a copy')
+    assert.ok(claims(t1).exp * 1000 > Date.now())
+    await assertAllValid([a, dup])
+    await a.evaluate(() => window.__e2e.releaseHeld())
+  },
+)
 
 scenario('logout in one tab logs out every tab', 30_000, async (context, t) => {
   const a = await firstTab(context)
@@ -428,7 +471,9 @@ scenario('logout in one tab logs out every tab', 30_000, async (context, t) => {
 
   await b.evaluate(() => window.session.logout())
   for (const p of tabs) {
-    await waitFor(`${p.url()} to be logged out`, async () => (await token(p)) === null && (await stored(p)) === null, { timeout: 5_000 })
+    await waitFor(`${p.url()} to be logged out`, async () => (await token(p)) === null && (await stored(p)) === null, {
+      timeout: 5_000,
+    })
   }
   for (const p of tabs) {
     const types = await events(p)
@@ -450,21 +495,25 @@ scenario('logout in one tab logs out every tab', 30_000, async (context, t) => {
   assert.equal(after.rotate.reuse, 0)
 })
 
-scenario('a reload keeps the session (sessionStorage survives it; no new login, no refresh while the token is valid)', 20_000, async (context, t) => {
-  const a = await firstTab(context)
-  assert.equal(await login(a), true)
-  const t0 = await token(a)
-  assert.ok(claims(t0).exp - Date.now() / 1000 > 3.5, 'the token has time left')
-  await stats(true)
-  await a.reload()
-  assert.equal(await ready(a), true, 'resume() after the reload')
-  assert.equal(await token(a), t0)
-  const s = await stats(true)
-  note(t, 'reload', s)
-  assert.equal(s.login, 0)
-  assert.equal(s.refresh, 0)
-  await assertAllValid([a])
-})
+scenario(
+  'a reload keeps the session (sessionStorage survives it; no new login, no refresh while the token is valid)',
+  20_000,
+  async (context, t) => {
+    const a = await firstTab(context)
+    assert.equal(await login(a), true)
+    const t0 = await token(a)
+    assert.ok(claims(t0).exp - Date.now() / 1000 > 3.5, 'the token has time left')
+    await stats(true)
+    await a.reload()
+    assert.equal(await ready(a), true, 'resume() after the reload')
+    assert.equal(await token(a), t0)
+    const s = await stats(true)
+    note(t, 'reload', s)
+    assert.equal(s.login, 0)
+    assert.equal(s.refresh, 0)
+    await assertAllValid([a])
+  },
+)
 
 /**
  * A background tab whose timers are held (see page/app.js): its refresh timer never fires, the
@@ -480,7 +529,7 @@ async function backgroundTab(context, t, { hide, show, what }) {
   await stats(true)
   await hide(a)
   await a.evaluate(() => window.__e2e.throttle())
-  assert.ok(await a.evaluate(() => window.__e2e.held()) >= 1, 'the session had a timer pending (its refresh)')
+  assert.ok((await a.evaluate(() => window.__e2e.held())) >= 1, 'the session had a timer pending (its refresh)')
 
   // The token expires while the tab is in the background: nothing refreshes.
   await sleep(Math.max(0, exp * 1000 - Date.now()) + 1_000)
@@ -493,10 +542,14 @@ async function backgroundTab(context, t, { hide, show, what }) {
   await a.evaluate(() => window.__e2e.unthrottle())
   const shown = Date.now()
   await show(a)
-  const t1 = await waitFor('a refresh after the tab came back', async () => {
-    const s = await stored(a)
-    return s && s !== t0 ? s : null
-  }, { timeout: 4_000 })
+  const t1 = await waitFor(
+    'a refresh after the tab came back',
+    async () => {
+      const s = await stored(a)
+      return s && s !== t0 ? s : null
+    },
+    { timeout: 4_000 },
+  )
   const latency = Date.now() - shown
   const back = await stats(true)
   note(t, `${what}: back in the foreground (new token after ${latency} ms)`, back)
@@ -514,30 +567,38 @@ async function backgroundTab(context, t, { hide, show, what }) {
   assert.equal(await stored(a), t1)
 }
 
-scenario('a background tab whose timers were throttled refreshes when it becomes visible (visibilitychange)', 30_000, async (context, t) => {
-  await backgroundTab(context, t, {
-    what: 'visibilitychange',
-    hide: (p) => p.evaluate(() => window.__e2e.setHidden(true)),
-    show: (p) => p.evaluate(() => window.__e2e.setHidden(false)),
-  })
-})
+scenario(
+  'a background tab whose timers were throttled refreshes when it becomes visible (visibilitychange)',
+  30_000,
+  async (context, t) => {
+    await backgroundTab(context, t, {
+      what: 'visibilitychange',
+      hide: (p) => p.evaluate(() => window.__e2e.setHidden(true)),
+      show: (p) => p.evaluate(() => window.__e2e.setHidden(false)),
+    })
+  },
+)
 
-scenario('a background tab whose timers were throttled refreshes when it gets the focus back (real Chromium focus)', 30_000, async (context, t) => {
-  let other
-  await backgroundTab(context, t, {
-    what: 'focus',
-    // Playwright emulates focus on every page; turned off, bringing another page to the front
-    // really blurs this one, and bringing it back really fires `focus` (Chromium's own events).
-    hide: async (p) => {
-      await (await context.newCDPSession(p)).send('Emulation.setFocusEmulationEnabled', { enabled: false })
-      other = await context.newPage()
-      await (await context.newCDPSession(other)).send('Emulation.setFocusEmulationEnabled', { enabled: false })
-      await other.goto('about:blank')
-      await other.bringToFront()
-      await waitFor('the tab to lose the focus', () => p.evaluate(() => !document.hasFocus()), { timeout: 3_000 })
-    },
-    show: async (p) => {
-      await p.bringToFront()
-    },
-  })
-})
+scenario(
+  'a background tab whose timers were throttled refreshes when it gets the focus back (real Chromium focus)',
+  30_000,
+  async (context, t) => {
+    let other
+    await backgroundTab(context, t, {
+      what: 'focus',
+      // Playwright emulates focus on every page; turned off, bringing another page to the front
+      // really blurs this one, and bringing it back really fires `focus` (Chromium's own events).
+      hide: async (p) => {
+        await (await context.newCDPSession(p)).send('Emulation.setFocusEmulationEnabled', { enabled: false })
+        other = await context.newPage()
+        await (await context.newCDPSession(other)).send('Emulation.setFocusEmulationEnabled', { enabled: false })
+        await other.goto('about:blank')
+        await other.bringToFront()
+        await waitFor('the tab to lose the focus', () => p.evaluate(() => !document.hasFocus()), { timeout: 3_000 })
+      },
+      show: async (p) => {
+        await p.bringToFront()
+      },
+    })
+  },
+)

@@ -61,14 +61,17 @@ const routes = (env) =>
     loginThrottle: false,
   }))
 
-const me = guard((request, env, ctx, { payload }) => Response.json({ sub: payload.sub, exp: payload.exp, jti: payload.jti }), {
-  keys,
-  algorithms: ['HS256'],
-  issuer: ISSUER,
-  audience: AUDIENCE,
-  scopes: ['profile:read'],
-  realm: 'e2e',
-})
+const me = guard(
+  (request, env, ctx, { payload }) => Response.json({ sub: payload.sub, exp: payload.exp, jti: payload.jti }),
+  {
+    keys,
+    algorithms: ['HS256'],
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    scopes: ['profile:read'],
+    realm: 'e2e',
+  },
+)
 
 const tabOf = (request) => {
   try {

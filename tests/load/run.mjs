@@ -28,7 +28,16 @@
 //   LOAD_REQUESTS=2000 LOAD_CONCURRENCY=8 LOAD_SAMPLES=10 node tests/load/run.mjs
 import { execFileSync, spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs'
 import http from 'node:http'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -96,17 +105,24 @@ const cleanup = async () => {
 }
 process.on('SIGINT', () => cleanup().then(() => process.exit(130)))
 
-const tarball = execFileSync('npm', ['pack', join(root, 'pkg'), '--silent', '--pack-destination', tmp], { cwd: tmp, encoding: 'utf8' })
+const tarball = execFileSync('npm', ['pack', join(root, 'pkg'), '--silent', '--pack-destination', tmp], {
+  cwd: tmp,
+  encoding: 'utf8',
+})
   .trim()
   .split('\n')
   .pop()
 const project = join(tmp, 'project')
 mkdirSync(project)
 writeFileSync(join(project, 'package.json'), '{ "name": "jwt-wasm-load", "private": true, "type": "module" }\n')
-execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', join(tmp, tarball)], {
-  cwd: project,
-  stdio: ['ignore', 'ignore', 'inherit'],
-})
+execFileSync(
+  'npm',
+  ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', join(tmp, tarball)],
+  {
+    cwd: project,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+)
 symlinkSync(join(root, 'tests/node_modules/jose'), join(project, 'node_modules/jose'))
 
 // ---------------------------------------------------------------- the two Workers
@@ -233,7 +249,9 @@ async function startWorkerd(name) {
   const dir = join(out, name)
   const modules = readdirSync(dir)
     .sort((a, b) => (a.endsWith('.js') ? -1 : b.endsWith('.js') ? 1 : 0))
-    .map((f) => `(name = ${JSON.stringify(f)}, ${f.endsWith('.wasm') ? 'wasm' : 'esModule'} = embed ${JSON.stringify(f)})`)
+    .map(
+      (f) => `(name = ${JSON.stringify(f)}, ${f.endsWith('.wasm') ? 'wasm' : 'esModule'} = embed ${JSON.stringify(f)})`,
+    )
   const config = join(dir, 'config.capnp')
   writeFileSync(
     config,
@@ -250,7 +268,9 @@ const worker :Workerd.Worker = (
 );
 `,
   )
-  const child = spawn(workerdPath, ['serve', config, '--control-fd=3'], { stdio: ['ignore', 'inherit', 'inherit', 'pipe'] })
+  const child = spawn(workerdPath, ['serve', config, '--control-fd=3'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
+  })
   children.push(child)
   const port = await new Promise((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`workerd (${name}) did not start in 30 s`)), 30_000)
@@ -265,7 +285,9 @@ const worker :Workerd.Worker = (
   })
   return { child, port }
 }
-const workerdVersion = execFileSync(workerdPath, ['--version'], { encoding: 'utf8' }).trim().replace(/^workerd /, '')
+const workerdVersion = execFileSync(workerdPath, ['--version'], { encoding: 'utf8' })
+  .trim()
+  .replace(/^workerd /, '')
 const servers = { wasm: await startWorkerd('wasm'), jose: await startWorkerd('jose') }
 
 // ---------------------------------------------------------------- tokens and the mix
@@ -275,7 +297,15 @@ const sign = (header, claims, secret) => {
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`
 }
 const now = Math.floor(Date.now() / 1000)
-const claims = (sub, extra = {}) => ({ iss: ISS, aud: 'api', sub, scope: 'read profile', iat: now - 10, exp: now + 3600, ...extra })
+const claims = (sub, extra = {}) => ({
+  iss: ISS,
+  aud: 'api',
+  sub,
+  scope: 'read profile',
+  iat: now - 10,
+  exp: now + 3600,
+  ...extra,
+})
 let seed = 0x9e3779b9
 const random = () => {
   seed = (seed + 0x6d2b79f5) | 0
@@ -284,16 +314,44 @@ const random = () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296
 }
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.'
-const garbage = () => Array.from({ length: 8 + Math.floor(random() * 400) }, () => ALPHABET[Math.floor(random() * ALPHABET.length)]).join('')
+const garbage = () =>
+  Array.from({ length: 8 + Math.floor(random() * 400) }, () => ALPHABET[Math.floor(random() * ALPHABET.length)]).join(
+    '',
+  )
 
 const OK = (sub) => ({ status: 200, error: null, sub })
 const INVALID = { status: 401, error: 'invalid_token' }
 /** Kinds of request, in the order of the cycle; each makes headers and the expected decision. */
 const KINDS = [
-  ['valid', (i) => [{ authorization: `Bearer ${sign({ alg: 'HS256', typ: 'JWT', kid: 'k1' }, claims(`u${i % 997}`), SECRET)}` }, OK(`u${i % 997}`)]],
-  ['valid (previous kid)', (i) => [{ authorization: `Bearer ${sign({ alg: 'HS256', kid: 'k0' }, claims(`p${i % 991}`, { scp: ['read'], scope: undefined }), OLD_SECRET)}` }, OK(`p${i % 991}`)]],
-  ['expired', (i) => [{ authorization: `Bearer ${sign({ alg: 'HS256', kid: 'k1' }, claims(`e${i}`, { iat: now - 7200, exp: now - 3600 }), SECRET)}` }, INVALID]],
-  ['forged (wrong key)', (i) => [{ authorization: `Bearer ${sign({ alg: 'HS256', kid: 'k1' }, claims(`f${i}`), FORGER)}` }, INVALID]],
+  [
+    'valid',
+    (i) => [
+      { authorization: `Bearer ${sign({ alg: 'HS256', typ: 'JWT', kid: 'k1' }, claims(`u${i % 997}`), SECRET)}` },
+      OK(`u${i % 997}`),
+    ],
+  ],
+  [
+    'valid (previous kid)',
+    (i) => [
+      {
+        authorization: `Bearer ${sign({ alg: 'HS256', kid: 'k0' }, claims(`p${i % 991}`, { scp: ['read'], scope: undefined }), OLD_SECRET)}`,
+      },
+      OK(`p${i % 991}`),
+    ],
+  ],
+  [
+    'expired',
+    (i) => [
+      {
+        authorization: `Bearer ${sign({ alg: 'HS256', kid: 'k1' }, claims(`e${i}`, { iat: now - 7200, exp: now - 3600 }), SECRET)}`,
+      },
+      INVALID,
+    ],
+  ],
+  [
+    'forged (wrong key)',
+    (i) => [{ authorization: `Bearer ${sign({ alg: 'HS256', kid: 'k1' }, claims(`f${i}`), FORGER)}` }, INVALID],
+  ],
   [
     'forged (swapped payload)',
     (i) => {
@@ -301,19 +359,41 @@ const KINDS = [
       return [{ authorization: `Bearer ${h}.${b64(JSON.stringify(claims('admin')))}.${s}` }, INVALID]
     },
   ],
-  ['valid', (i) => [{ authorization: `Bearer ${sign({ alg: 'HS256', kid: 'k1' }, claims(`v${i % 983}`), SECRET)}` }, OK(`v${i % 983}`)]],
-  ['alg none', (i) => [{ authorization: `Bearer ${b64('{"alg":"none","typ":"JWT"}')}.${b64(JSON.stringify(claims(`n${i}`)))}.` }, INVALID]],
+  [
+    'valid',
+    (i) => [
+      { authorization: `Bearer ${sign({ alg: 'HS256', kid: 'k1' }, claims(`v${i % 983}`), SECRET)}` },
+      OK(`v${i % 983}`),
+    ],
+  ],
+  [
+    'alg none',
+    (i) => [
+      { authorization: `Bearer ${b64('{"alg":"none","typ":"JWT"}')}.${b64(JSON.stringify(claims(`n${i}`)))}.` },
+      INVALID,
+    ],
+  ],
   ['garbage token', () => [{ authorization: `Bearer ${garbage()}` }, INVALID]],
-  ['malformed header', () => [{ authorization: `Bearer ${garbage()} ${garbage()}` }, { status: 400, error: 'invalid_request' }]],
+  [
+    'malformed header',
+    () => [{ authorization: `Bearer ${garbage()} ${garbage()}` }, { status: 400, error: 'invalid_request' }],
+  ],
   ['no token', () => [{}, { status: 401, error: null }]],
-  ['missing scope', (i) => [{ authorization: `Bearer ${sign({ alg: 'HS256', kid: 'k1' }, claims(`m${i}`, { scope: 'profile' }), SECRET)}` }, { status: 403, error: 'insufficient_scope' }]],
+  [
+    'missing scope',
+    (i) => [
+      { authorization: `Bearer ${sign({ alg: 'HS256', kid: 'k1' }, claims(`m${i}`, { scope: 'profile' }), SECRET)}` },
+      { status: 403, error: 'insufficient_scope' },
+    ],
+  ],
 ]
 /** The same deterministic list of requests for both Workers. */
-const plan = (n, offset) => Array.from({ length: n }, (_, j) => {
-  const i = offset + j
-  const [kind, make] = KINDS[i % KINDS.length]
-  return [kind, ...make(i)]
-})
+const plan = (n, offset) =>
+  Array.from({ length: n }, (_, j) => {
+    const i = offset + j
+    const [kind, make] = KINDS[i % KINDS.length]
+    return [kind, ...make(i)]
+  })
 
 // ---------------------------------------------------------------- memory
 /** Resident set size in MB of a pid, from /proc. */
@@ -338,7 +418,12 @@ async function sample(name, label) {
   const res = await send(servers[name].port, {}, '/__memory')
   const probe = JSON.parse(res.body)
   if (!probe.gc) throw new Error('workerd did not expose gc(): the memory samples would not be comparable')
-  return { label: `${name} ${label}`, workerd: rss(servers[name].child.pid), node: process.memoryUsage().rss / 2 ** 20, wasm: probe.wasm }
+  return {
+    label: `${name} ${label}`,
+    workerd: rss(servers[name].child.pid),
+    node: process.memoryUsage().rss / 2 ** 20,
+    wasm: probe.wasm,
+  }
 }
 
 // ---------------------------------------------------------------- the load
@@ -348,7 +433,13 @@ function send(port, headers, path = '/resource') {
     const req = http.request({ host: '127.0.0.1', port, path, headers, agent, timeout: REQUEST_TIMEOUT_MS }, (res) => {
       const chunks = []
       res.on('data', (c) => chunks.push(c))
-      res.on('end', () => resolveRequest({ status: res.statusCode, www: res.headers['www-authenticate'], body: Buffer.concat(chunks).toString() }))
+      res.on('end', () =>
+        resolveRequest({
+          status: res.statusCode,
+          www: res.headers['www-authenticate'],
+          body: Buffer.concat(chunks).toString(),
+        }),
+      )
       res.on('error', reject)
     })
     req.on('timeout', () => req.destroy(new Error('request timed out')))
@@ -386,7 +477,9 @@ async function run(name, requests, samples) {
   const { port } = servers[name]
   const stats = { wrong: 0, fivexx: 0, examples: [], latencies: new Float64Array(requests.length), byKind: {} }
   let next = 0
-  const marks = samples ? Array.from({ length: SAMPLES - 1 }, (_, k) => Math.floor(((k + 1) * requests.length) / SAMPLES)) : []
+  const marks = samples
+    ? Array.from({ length: SAMPLES - 1 }, (_, k) => Math.floor(((k + 1) * requests.length) / SAMPLES))
+    : []
   const t0 = performance.now()
   const cpu0 = cpuSeconds(servers[name].child.pid)
   await Promise.all(
@@ -445,7 +538,9 @@ try {
 
 // ---------------------------------------------------------------- report
 const f = (n, d = 0) => n.toFixed(d)
-console.log(`load: ${REQUESTS} requests per Worker, ${CONCURRENCY} in flight, on workerd ${workerdVersion} at 127.0.0.1, one process per Worker`)
+console.log(
+  `load: ${REQUESTS} requests per Worker, ${CONCURRENCY} in flight, on workerd ${workerdVersion} at 127.0.0.1, one process per Worker`,
+)
 console.log(`load: mix per ${KINDS.length} requests: ${KINDS.map(([k]) => k).join(', ')}`)
 for (const name of ['wasm', 'jose']) {
   const r = results[name]
@@ -462,7 +557,9 @@ console.log(
 )
 console.log('load: memory after a full GC   workerd RSS MB   node RSS MB   jwt-wasm linear memory')
 for (const s of samples) {
-  console.log(`load:   ${s.label.padEnd(22)} ${f(s.workerd, 1).padStart(12)} ${f(s.node, 1).padStart(13)}   ${s.wasm === null ? '-' : `${s.wasm} B`}`)
+  console.log(
+    `load:   ${s.label.padEnd(22)} ${f(s.workerd, 1).padStart(12)} ${f(s.node, 1).padStart(13)}   ${s.wasm === null ? '-' : `${s.wasm} B`}`,
+  )
 }
 for (const name of ['wasm', 'jose']) {
   const mine = samples.filter((s) => s.label.startsWith(`${name} `))

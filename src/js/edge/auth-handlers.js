@@ -45,7 +45,8 @@ function presented(config, request) {
  * @param {RefreshToken} token
  * @param {number} maxAge
  */
-const setRefresh = (config, token, maxAge) => serializeCookie(config.cookieName, formatToken(token), { path: config.basePath, maxAge })
+const setRefresh = (config, token, maxAge) =>
+  serializeCookie(config.cookieName, formatToken(token), { path: config.basePath, maxAge })
 
 /** @param {Readonly<AuthConfig>} config */
 const clearRefresh = (config) => clearCookie(config.cookieName, config.basePath)
@@ -90,8 +91,10 @@ export const throttleKey = (refreshSecret, login) =>
 function verifiedUser(user) {
   if (user === null || user === undefined || user === false) return undefined
   const { sub, claims = {} } = /** @type {any} */ (user)
-  if (typeof sub !== 'string' || sub === '') throw new TypeError('verifyUser must return { sub: non-empty string, claims? } or null')
-  if (!claims || typeof claims !== 'object' || Array.isArray(claims)) throw new TypeError('verifyUser: claims must be an object')
+  if (typeof sub !== 'string' || sub === '')
+    throw new TypeError('verifyUser must return { sub: non-empty string, claims? } or null')
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims))
+    throw new TypeError('verifyUser: claims must be an object')
   for (const name of Object.keys(claims)) {
     if (RESERVED_CLAIMS.has(name)) throw new TypeError(`verifyUser: claims must not set "${name}" (authRoutes sets it)`)
   }
@@ -125,7 +128,11 @@ export async function login(config, request, env) {
       counter = await throttleKey(config.refreshSecret(env), body.login)
       const { count, resetAt } = await store.hit(counter, throttle.windowSeconds, now)
       if (count > throttle.maxFailures) {
-        return answer(429, { error: 'too_many_requests' }, { 'retry-after': String(Math.max(1, Math.ceil(resetAt - now))) })
+        return answer(
+          429,
+          { error: 'too_many_requests' },
+          { 'retry-after': String(Math.max(1, Math.ceil(resetAt - now))) },
+        )
       }
     }
     user = await config.verifyUser(body.login, body.password, env)
@@ -195,7 +202,14 @@ export async function refresh(config, request, env) {
   let store
   try {
     store = config.store(env)
-    result = await store.rotate(token.familyId, presentedHash, successorHash, now, config.graceSeconds, config.idleTimeout)
+    result = await store.rotate(
+      token.familyId,
+      presentedHash,
+      successorHash,
+      now,
+      config.graceSeconds,
+      config.idleTimeout,
+    )
   } catch (e) {
     config.onError(e, { route: 'refresh', request })
     return unavailable()

@@ -97,7 +97,12 @@ function loginThrottle(t) {
   if (typeof maxFailures !== 'number' || !Number.isInteger(maxFailures) || maxFailures < 1) {
     throw bad('options.loginThrottle.maxFailures must be a positive integer')
   }
-  const window = seconds(windowSeconds, 'options.loginThrottle.windowSeconds', DEFAULTS.loginThrottle.windowSeconds, WHOLE)
+  const window = seconds(
+    windowSeconds,
+    'options.loginThrottle.windowSeconds',
+    DEFAULTS.loginThrottle.windowSeconds,
+    WHOLE,
+  )
   return Object.freeze({ maxFailures, windowSeconds: window })
 }
 
@@ -117,7 +122,9 @@ function signerOf(option, accessTtl) {
   /** @param {unknown} v */
   const make = (v) => {
     const signerOptions =
-      typeof option === 'function' ? { key: /** @type {KeyEntry} */ (v) } : /** @type {import('jwt-wasm').SignerOptions} */ (v)
+      typeof option === 'function'
+        ? { key: /** @type {KeyEntry} */ (v) }
+        : /** @type {import('jwt-wasm').SignerOptions} */ (v)
     return new Signer({ jti: true, ...signerOptions, ttl: accessTtl })
   }
   return perIsolate(option, make)
@@ -187,7 +194,8 @@ export function resolveAuthOptions(options) {
 
   const bind = bindsDevice(o)
   const deviceSecret = bind ? perIsolate(o.deviceSecret, (v) => secretBytes(v, 'options.deviceSecret')) : undefined
-  if (o.refreshSecret === undefined) throw bad('options.refreshSecret is required: at least 32 bytes, or (env) => secret')
+  if (o.refreshSecret === undefined)
+    throw bad('options.refreshSecret is required: at least 32 bytes, or (env) => secret')
   const refreshSecret = perIsolate(o.refreshSecret, (v) => secretBytes(v, 'options.refreshSecret'))
 
   /** @type {Record<string, unknown>} */
@@ -203,7 +211,8 @@ export function resolveAuthOptions(options) {
   const randomId = randomIdOf(o.random)
   /** @type {AuthConfig['onError']} */
   const onError =
-    o.onError ?? ((error, { route }) => console.error(`jwt-wasm/edge authRoutes: ${route}: store or verifyUser failed`, error))
+    o.onError ??
+    ((error, { route }) => console.error(`jwt-wasm/edge authRoutes: ${route}: store or verifyUser failed`, error))
   if (typeof onError !== 'function') throw bad('options.onError must be a function')
   const signer = signerOf(o.signer, accessTtl)
 

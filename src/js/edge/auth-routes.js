@@ -53,7 +53,11 @@ export function authRoutes(options) {
     const route = routes.get(url.pathname)
     if (!route) return null
     if (request.method !== 'POST') return onlyPost()
-    const refused = refuseCrossSite(request, config.allowedOrigins ?? [url.origin], route.csrf ? config.csrfHeader : undefined)
+    const refused = refuseCrossSite(
+      request,
+      config.allowedOrigins ?? [url.origin],
+      route.csrf ? config.csrfHeader : undefined,
+    )
     if (refused) return refused
     return route.handler(config, request, env)
   }

@@ -37,7 +37,9 @@ export function bindsDevice(o) {
   if (o.bind !== undefined && o.bind !== 'device') throw bad('options.bind must be "device" or absent')
   const binds = o.bind === 'device'
   if (binds && o.deviceSecret === undefined) {
-    throw bad('options.deviceSecret is required with bind: "device": a Uint8Array or string of at least 32 bytes, or (env) => one')
+    throw bad(
+      'options.deviceSecret is required with bind: "device": a Uint8Array or string of at least 32 bytes, or (env) => one',
+    )
   }
   if (!binds && o.deviceSecret !== undefined) throw bad('options.deviceSecret is only used with bind: "device"')
   return binds

@@ -92,7 +92,8 @@ export function bearerChallenge(params) {
  * @returns {string}
  */
 export function describedAs(e) {
-  if (e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') return `${e.code}:${e.reason === 'check_failed' ? e.claim : e.reason}`
+  if (e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED')
+    return `${e.code}:${e.reason === 'check_failed' ? e.claim : e.reason}`
   if (e.code === 'ERR_JWT_EXPIRED' && e.claim === 'iat') return 'ERR_JWT_EXPIRED:iat'
   return e.code
 }
@@ -117,7 +118,14 @@ export function guardAnswers(realm, scopes) {
   const answers = new Map()
   for (const [what, error_description] of Object.entries(DESCRIPTIONS)) {
     const request = REQUEST_ERRORS.has(what)
-    const error = what === MISSING ? 'unauthorized' : what === SCOPE ? 'insufficient_scope' : request ? 'invalid_request' : 'invalid_token'
+    const error =
+      what === MISSING
+        ? 'unauthorized'
+        : what === SCOPE
+          ? 'insufficient_scope'
+          : request
+            ? 'invalid_request'
+            : 'invalid_token'
     const challenge =
       what === MISSING
         ? bearerChallenge({ realm })
@@ -128,9 +136,11 @@ export function guardAnswers(realm, scopes) {
   /** @param {{ status: number, challenge: string, body: object }} a */
   const respond = (a) => answer(a.status, a.body, { 'www-authenticate': a.challenge })
   return {
-    refuse: (refusal) => respond(/** @type {{ status: number, challenge: string, body: object }} */ (answers.get(refusal))),
+    refuse: (refusal) =>
+      respond(/** @type {{ status: number, challenge: string, body: object }} */ (answers.get(refusal))),
     refuseToken(e) {
-      const a = answers.get(describedAs(e)) ?? (e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? answers.get(e.code) : undefined)
+      const a =
+        answers.get(describedAs(e)) ?? (e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? answers.get(e.code) : undefined)
       return a && respond(a)
     },
     serverError: () => answer(500, { error: 'server_error' }),

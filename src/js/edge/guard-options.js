@@ -69,7 +69,8 @@ export function resolveGuardOptions(options) {
   for (const k of Object.keys(o)) if (!OWN_OPTIONS.has(k)) verifierOptions[k] = o[k]
 
   const keys = o.keys
-  if (typeof keys !== 'function' && !Array.isArray(keys)) throw bad('options.keys must be an array of keys or a function (env) => keys')
+  if (typeof keys !== 'function' && !Array.isArray(keys))
+    throw bad('options.keys must be an array of keys or a function (env) => keys')
   const scopes = o.scopes ?? []
   if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && SCOPE_TOKEN.test(s))) {
     throw bad('options.scopes must be an array of scope names (visible ASCII, no spaces)')
@@ -80,7 +81,9 @@ export function resolveGuardOptions(options) {
   }
   const cookie = o.cookie === undefined ? undefined : cookieNameOption(o.cookie, 'options.cookie')
   // Like `keys`, the secret may come from `env` (sync or async): resolved on first use, then kept.
-  const deviceSecret = bindsDevice(o) ? perIsolateAsync(o.deviceSecret, (v) => secretBytes(v, 'options.deviceSecret')) : undefined
+  const deviceSecret = bindsDevice(o)
+    ? perIsolateAsync(o.deviceSecret, (v) => secretBytes(v, 'options.deviceSecret'))
+    : undefined
   const clock = o.clock
   if (clock !== undefined && typeof clock !== 'function') throw bad('options.clock must be a function returning a Date')
   const onError = o.onError ?? ((/** @type {unknown} */ e) => console.error('jwt-wasm/edge guard: internal error', e))

@@ -48,7 +48,8 @@ export { bearerChallenge } from './guard-answers.js'
  * @returns {(request: Request, env: Env, ctx: Ctx) => Promise<R | Response>}
  */
 export function guard(handler, options) {
-  if (typeof handler !== 'function') throw bad('guard(handler, options): handler must be a function (request, env, ctx, auth)')
+  if (typeof handler !== 'function')
+    throw bad('guard(handler, options): handler must be a function (request, env, ctx, auth)')
   const config = resolveGuardOptions(/** @type {import('./guard.js').GuardOptions} */ (options))
   const answers = guardAnswers(config.realm, config.scopes)
   return async (request, env, ctx) => {

@@ -30,13 +30,15 @@ export function answer(status, body, headers = {}, cookies = []) {
  * @param {string} description
  * @param {number} [status]
  */
-export const invalidRequest = (description, status = 400) => answer(status, { error: 'invalid_request', error_description: description })
+export const invalidRequest = (description, status = 400) =>
+  answer(status, { error: 'invalid_request', error_description: description })
 
 /** 503 `temporarily_unavailable`: the store or `verifyUser` failed; nothing was changed. */
 export const unavailable = () => answer(503, { error: 'temporarily_unavailable' })
 
 /** 405 for a route that only takes POST. */
-export const onlyPost = () => answer(405, { error: 'invalid_request', error_description: 'Use POST' }, { allow: 'POST' })
+export const onlyPost = () =>
+  answer(405, { error: 'invalid_request', error_description: 'Use POST' }, { allow: 'POST' })
 
 /**
  * The same-origin check of a cookie-authenticated POST: `Origin` must be one of `origins` (a
@@ -51,7 +53,8 @@ export const onlyPost = () => answer(405, { error: 'invalid_request', error_desc
 export function refuseCrossSite(request, origins, csrfHeader) {
   const origin = request.headers.get('origin')
   if (origin === null || !origins.includes(origin)) return invalidRequest('The request origin is not allowed', 403)
-  if (csrfHeader !== undefined && !request.headers.get(csrfHeader)) return invalidRequest(`The ${csrfHeader} header is required`, 403)
+  if (csrfHeader !== undefined && !request.headers.get(csrfHeader))
+    return invalidRequest(`The ${csrfHeader} header is required`, 403)
   return undefined
 }
 

@@ -46,14 +46,20 @@ export function perIsolateAsync(option, check) {
   let cached
   /** @type {Promise<T> | undefined} */
   let pending
-  return (env) =>
-    cached
-      ? cached.value
-      : (pending ??= (async () => check(await option(env)))().then(
-          (value) => (cached = { value }).value,
-          (e) => {
-            pending = undefined
-            throw e
-          },
-        ))
+  return (env) => {
+    if (cached) return cached.value
+    if (!pending) {
+      pending = (async () => check(await option(env)))().then(
+        (value) => {
+          cached = { value }
+          return value
+        },
+        (e) => {
+          pending = undefined
+          throw e
+        },
+      )
+    }
+    return pending
+  }
 }

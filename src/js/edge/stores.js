@@ -58,14 +58,26 @@
  */
 export function rotateRecord(record, presentedHash, successorHash, now, graceSeconds, idleTimeout) {
   if (!record) return { result: { status: 'unknown' }, action: 'none' }
-  if (now >= record.expiresAt || now - record.lastUsedAt > idleTimeout) return { result: { status: 'expired' }, action: 'delete' }
+  if (now >= record.expiresAt || now - record.lastUsedAt > idleTimeout)
+    return { result: { status: 'expired' }, action: 'delete' }
   if (presentedHash === record.current) {
     /** @type {FamilyRecord} */
-    const next = { ...record, current: successorHash, previous: { hash: presentedHash, rotatedAt: now }, lastUsedAt: now }
+    const next = {
+      ...record,
+      current: successorHash,
+      previous: { hash: presentedHash, rotatedAt: now },
+      lastUsedAt: now,
+    }
     return { result: { status: 'rotated', record: next }, action: 'put', record: next }
   }
   const prev = record.previous
-  if (prev && graceSeconds > 0 && presentedHash === prev.hash && now - prev.rotatedAt <= graceSeconds && successorHash === record.current) {
+  if (
+    prev &&
+    graceSeconds > 0 &&
+    presentedHash === prev.hash &&
+    now - prev.rotatedAt <= graceSeconds &&
+    successorHash === record.current
+  ) {
     return { result: { status: 'grace', record }, action: 'none' }
   }
   return { result: { status: 'reuse' }, action: 'delete' }
@@ -90,7 +102,13 @@ export function hitCounter(counter, windowSeconds, now) {
  */
 function familyRecord(record) {
   const r = /** @type {FamilyRecord} */ (record)
-  if (!r || typeof r !== 'object' || typeof r.familyId !== 'string' || r.familyId === '' || typeof r.current !== 'string') {
+  if (
+    !r ||
+    typeof r !== 'object' ||
+    typeof r.familyId !== 'string' ||
+    r.familyId === '' ||
+    typeof r.current !== 'string'
+  ) {
     throw new TypeError('a family record needs a familyId and a current hash')
   }
   return r
@@ -114,7 +132,14 @@ export function memoryStore() {
       families.set(r.familyId, structuredClone(r))
     },
     async rotate(familyId, presentedHash, successorHash, now, graceSeconds, idleTimeout) {
-      const { result, action, record } = rotateRecord(families.get(familyId), presentedHash, successorHash, now, graceSeconds, idleTimeout)
+      const { result, action, record } = rotateRecord(
+        families.get(familyId),
+        presentedHash,
+        successorHash,
+        now,
+        graceSeconds,
+        idleTimeout,
+      )
       if (action === 'put' && record) families.set(familyId, record)
       if (action === 'delete') families.delete(familyId)
       return structuredClone(result)
@@ -270,7 +295,14 @@ export class RefreshFamilies {
       case 'rotate': {
         const { presentedHash, successorHash, now, graceSeconds, idleTimeout } = args
         const out = await storage.transaction(async (txn) => {
-          const decided = rotateRecord(await txn.get(FAMILY), presentedHash, successorHash, now, graceSeconds, idleTimeout)
+          const decided = rotateRecord(
+            await txn.get(FAMILY),
+            presentedHash,
+            successorHash,
+            now,
+            graceSeconds,
+            idleTimeout,
+          )
           if (decided.action === 'put') await txn.put(FAMILY, decided.record)
           if (decided.action === 'delete') await txn.delete(FAMILY)
           return decided
@@ -344,7 +376,8 @@ export function kvStore(kv) {
       /** @type {FamilyRecord | null} */
       const old = await kv.get(key, 'json')
       const { result, action, record } = rotateRecord(old, presentedHash, successorHash, now, graceSeconds, idleTimeout)
-      if (action === 'put' && record) await kv.put(key, JSON.stringify(record), { expirationTtl: ttl(record.expiresAt - now) })
+      if (action === 'put' && record)
+        await kv.put(key, JSON.stringify(record), { expirationTtl: ttl(record.expiresAt - now) })
       if (action === 'delete') await kv.delete(key)
       return result
     },

@@ -32,7 +32,9 @@ function hmacKey(secret) {
  * @returns {Promise<string>}
  */
 export async function hmacSha256(secret, message) {
-  return base64url(new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', await hmacKey(secret), utf8.encode(message))))
+  return base64url(
+    new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', await hmacKey(secret), utf8.encode(message))),
+  )
 }
 
 /**

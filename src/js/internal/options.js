@@ -49,8 +49,16 @@ export const callOptions = (o, allowed) => (o === undefined ? o : /** @type {T} 
  */
 export function seconds(v, what, fallback, { min = 0, exclusive = false, integer = false } = {}) {
   if (v === undefined) return fallback
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (exclusive && v === min) || (integer && !Number.isInteger(v))) {
-    throw bad(`${what} must be ${integer ? 'an integer' : 'a finite number'} of seconds, ${exclusive ? 'above' : 'at least'} ${min}`)
+  if (
+    typeof v !== 'number' ||
+    !Number.isFinite(v) ||
+    v < min ||
+    (exclusive && v === min) ||
+    (integer && !Number.isInteger(v))
+  ) {
+    throw bad(
+      `${what} must be ${integer ? 'an integer' : 'a finite number'} of seconds, ${exclusive ? 'above' : 'at least'} ${min}`,
+    )
   }
   return v
 }
@@ -91,7 +99,8 @@ export function optionalString(v, what) {
  * @returns {Uint8Array<ArrayBuffer>}
  */
 export function secretBytes(v, what, min = 32) {
-  const bytes = typeof v === 'string' ? encoder.encode(v) : v instanceof Uint8Array ? Uint8Array.prototype.slice.call(v) : undefined
+  const bytes =
+    typeof v === 'string' ? encoder.encode(v) : v instanceof Uint8Array ? Uint8Array.prototype.slice.call(v) : undefined
   if (!bytes) throw bad(`${what} must be a Uint8Array or a string`)
   if (bytes.length < min) throw bad(`${what} must be at least ${min} bytes`)
   return bytes
@@ -108,7 +117,8 @@ export function secretBytes(v, what, min = 32) {
  * @returns {string[]}
  */
 export function originList(v, what, example, { empty = false } = {}) {
-  if (!Array.isArray(v) || (v.length === 0 && !empty)) throw bad(`${what} must be a ${empty ? '' : 'non-empty '}array of origins`)
+  if (!Array.isArray(v) || (v.length === 0 && !empty))
+    throw bad(`${what} must be a ${empty ? '' : 'non-empty '}array of origins`)
   return v.map((/** @type {unknown} */ s) => {
     let origin
     try {
@@ -116,7 +126,8 @@ export function originList(v, what, example, { empty = false } = {}) {
     } catch {
       origin = undefined
     }
-    if (!origin || origin === 'null' || origin !== s) throw bad(`${what} must hold origins like "${example}" (scheme, host, port; no path)`)
+    if (!origin || origin === 'null' || origin !== s)
+      throw bad(`${what} must hold origins like "${example}" (scheme, host, port; no path)`)
     return origin
   })
 }

@@ -36,7 +36,8 @@ const NOTICES = {
     'Web Locks are unavailable: tabs serialise refreshes with a BroadcastChannel lease ' +
     '(best effort; the server grace window covers a lost race)',
   none: 'Web Locks and BroadcastChannel are unavailable: cross-tab serialisation is off; racing tabs rely on the server grace window',
-  failed: 'Web Locks failed: refreshes are serialised within this tab only; racing tabs rely on the server grace window',
+  failed:
+    'Web Locks failed: refreshes are serialised within this tab only; racing tabs rely on the server grace window',
 }
 
 /** Marks errors thrown by the callback, to tell them from a failing lock manager. */
@@ -155,7 +156,8 @@ export function coordinator(o) {
     run(fn) {
       return inTab(async () => {
         for (;;) {
-          for (let until = activePeers(); until !== Infinity; until = activePeers()) await waitChange(until - timers.now())
+          for (let until = activePeers(); until !== Infinity; until = activePeers())
+            await waitChange(until - timers.now())
           settling = { lost: false }
           post({ type: 'lease', from: o.instance, until: timers.now() + o.leaseMs, held: false })
           // Listen for the whole settle time (several messages may arrive within it).

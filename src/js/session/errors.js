@@ -46,5 +46,25 @@ export class SessionError extends Error {
 export function roundFailed(last, attempts) {
   const { status, error, reason, retryAfter } = last
   const cause = last.cause ?? last
-  return new SessionError('the refresh failed', { code: 'ERR_SESSION_REFRESH_FAILED', status, error, reason, retryAfter, attempts, cause })
+  return new SessionError('the refresh failed', {
+    code: 'ERR_SESSION_REFRESH_FAILED',
+    status,
+    error,
+    reason,
+    retryAfter,
+    attempts,
+    cause,
+  })
 }
+
+/**
+ * Whether `e` says the session is over (expired, or logged out or closed meanwhile), rather than
+ * that a refresh failed.
+ * @param {unknown} e
+ */
+export const isEnded = (e) =>
+  e instanceof SessionError && (e.code === 'ERR_SESSION_EXPIRED' || e.code === 'ERR_SESSION_ENDED')
+
+/** The error of work dropped because the session was logged out or closed while it ran. */
+export const sessionEnded = () =>
+  new SessionError('the session was logged out or closed meanwhile', { code: 'ERR_SESSION_ENDED' })

@@ -112,7 +112,8 @@ export function resolveOptions(options) {
   const o = object(options === undefined ? {} : options, 'options', OPTIONS)
   const g = /** @type {Record<string, any>} */ (globalThis)
 
-  if (o.refresh !== undefined && o.refreshUrl !== undefined) throw bad('give options.refresh or options.refreshUrl, not both')
+  if (o.refresh !== undefined && o.refreshUrl !== undefined)
+    throw bad('give options.refresh or options.refreshUrl, not both')
   const refresh = o.refresh === undefined ? null : fn(o.refresh, 'options.refresh')
 
   let memoryOnly = false
@@ -121,7 +122,12 @@ export function resolveOptions(options) {
   if (o.storage === null) memoryOnly = true
   else if (o.storage !== undefined) {
     const s = o.storage
-    if (typeof s !== 'object' || typeof s.getItem !== 'function' || typeof s.setItem !== 'function' || typeof s.removeItem !== 'function') {
+    if (
+      typeof s !== 'object' ||
+      typeof s.getItem !== 'function' ||
+      typeof s.setItem !== 'function' ||
+      typeof s.removeItem !== 'function'
+    ) {
       throw bad('options.storage must be a Storage (getItem, setItem, removeItem) or null for memory')
     }
     storage = () => s
@@ -133,8 +139,13 @@ export function resolveOptions(options) {
   const r = object(o.retry ?? {}, 'options.retry', RETRY_OPTIONS)
   const attempts = r.attempts ?? DEFAULTS.retry.attempts
   if (!Number.isInteger(attempts) || attempts < 1) throw bad('options.retry.attempts must be an integer, at least 1')
-  const baseDelay = seconds(r.baseDelay, 'options.retry.baseDelay', DEFAULTS.retry.baseDelay, { min: 0, exclusive: true })
-  const maxDelay = seconds(r.maxDelay, 'options.retry.maxDelay', Math.max(DEFAULTS.retry.maxDelay, baseDelay), { min: baseDelay })
+  const baseDelay = seconds(r.baseDelay, 'options.retry.baseDelay', DEFAULTS.retry.baseDelay, {
+    min: 0,
+    exclusive: true,
+  })
+  const maxDelay = seconds(r.maxDelay, 'options.retry.maxDelay', Math.max(DEFAULTS.retry.maxDelay, baseDelay), {
+    min: baseDelay,
+  })
 
   const csrf = o.csrfHeader ?? DEFAULTS.csrfHeader
   if (!csrf || typeof csrf !== 'object' || !isToken(csrf.name) || typeof csrf.value !== 'string' || csrf.value === '') {
@@ -170,7 +181,10 @@ export function resolveOptions(options) {
   const page = typeof g.addEventListener === 'function' ? /** @type {EventTarget} */ (globalThis) : null
   /** @type {EventTarget | null} */
   const events = o.events === undefined ? page : o.events
-  if (events !== null && ((typeof events !== 'object' && typeof events !== 'function') || typeof events.addEventListener !== 'function')) {
+  if (
+    events !== null &&
+    ((typeof events !== 'object' && typeof events !== 'function') || typeof events.addEventListener !== 'function')
+  ) {
     throw bad('options.events must be an EventTarget or null')
   }
 

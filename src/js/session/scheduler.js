@@ -65,10 +65,13 @@ export class Scheduler {
   arm(at, fire) {
     this.cancel()
     if (at === Infinity) return
-    this.#timer = this.setTimer(() => {
-      this.#timer = undefined
-      fire()
-    }, Math.min(at - this.now(), TICK_MS))
+    this.#timer = this.setTimer(
+      () => {
+        this.#timer = undefined
+        fire()
+      },
+      Math.min(at - this.now(), TICK_MS),
+    )
   }
 
   /** Drops the early trigger. */

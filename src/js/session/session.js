@@ -11,13 +11,13 @@
  * token is never presented twice. Retryable failures back off (time.js); a dead refresh token
  * ends the session (`expired`) in every tab holding it. Nothing here runs at import.
  */
-import { SessionError, roundFailed } from './errors.js'
+import { SessionError, isEnded, roundFailed, sessionEnded } from './errors.js'
 import { resolveOptions } from './options.js'
-import { openStore } from './storage.js'
+import { STORAGE_NOTICE, openStore } from './storage.js'
 import { backoffDelay } from './time.js'
 import { HeldToken } from './token.js'
 import { Scheduler } from './scheduler.js'
-import { Tabs } from './tabs.js'
+import { PEER_WAIT_MS, openTabs } from './tabs.js'
 import { Transport } from './transport.js'
 import { authorizedFetch } from './fetch.js'
 
@@ -30,16 +30,6 @@ import { authorizedFetch } from './fetch.js'
  * @typedef {import('./tabs.js').Message} Message
  * @typedef {import('jwt-wasm').Inspection} Inspection
  */
-
-/**
- * How long a tab that got the refresh lock waits for the result of a peer that announced a
- * refresh and has not said it finished (its messages may still be on their way: a lock grant
- * and a BroadcastChannel message travel separately), before refreshing itself.
- */
-const PEER_WAIT_MS = 1000
-
-/** @param {unknown} e */
-const endedError = (e) => e instanceof SessionError && (e.code === 'ERR_SESSION_EXPIRED' || e.code === 'ERR_SESSION_ENDED')
 
 /**
  * Creates a session. See index.d.ts for the options, methods and events.
@@ -75,14 +65,18 @@ class Session extends EventTarget {
     const o = resolveOptions(options)
     this.#o = o
     const startedAt = o.clock()
-    const timers = (this.#timers = new Scheduler(o))
-    this.#http = new Transport(o, timers, () => this.#held.skew, (code, message, extra) => this.#warn(code, message, extra))
-    const memoryNotice = 'sessionStorage is unavailable or failing: the access token is kept in memory (this tab only, lost on reload)'
-    const onStorageFailure = (/** @type {unknown} */ cause) => this.#warn('storage_unavailable', memoryNotice, { cause })
+    const timers = new Scheduler(o)
+    this.#timers = timers
+    this.#http = new Transport(
+      o,
+      timers,
+      () => this.#held.skew,
+      (code, message, extra) => this.#warn(code, message, extra),
+    )
+    const onStorageFailure = (/** @type {unknown} */ cause) =>
+      this.#warn('storage_unavailable', STORAGE_NOTICE, { cause })
     this.#store = openStore(o.storage, `${o.keyPrefix}probe`, onStorageFailure, o.memoryOnly)
     this.#held = new HeldToken(this.#store, `${o.keyPrefix}access_token`, o)
-    const channelNotice = 'BroadcastChannel is unavailable: tabs do not share tokens or logouts'
-    const onChannelFailure = (/** @type {unknown} */ cause) => this.#warn('channel_unavailable', channelNotice, { cause })
     /** @type {import('./tabs.js').TabHandlers} */
     const handlers = {
       sync: () => this.#sync(),
@@ -94,11 +88,9 @@ class Session extends EventTarget {
       expired: (m) => this.#peerExpired(m),
       logout: () => this.#peerLogout(),
     }
-    const { channel, channelName, locks, lockName } = o
-    const store = this.#store
-    this.#tabs = new Tabs({ channel, channelName, store, tabKey: `${o.keyPrefix}tab`, startedAt, timers, onChannelFailure }, handlers)
-    const leaseMs = o.timeout * 1000 + 1000
-    this.#coord = this.#tabs.coordinator({ locks, lockName, leaseMs, warn: (text, extra) => this.#warn('locks_unavailable', text, extra) })
+    const warn = (/** @type {WarningCode} */ code, /** @type {string} */ text, /** @type {any} */ extra) =>
+      this.#warn(code, text, extra)
+    ;({ tabs: this.#tabs, coord: this.#coord } = openTabs(o, { store: this.#store, startedAt, timers, handlers, warn }))
 
     const restored = this.#held.restore(o.clock())
     // No receipt to estimate the skew from: 0 until the next answer.
@@ -191,10 +183,15 @@ class Session extends EventTarget {
    * @returns {Promise<Record<string, unknown>>}
    */
   async login(login, password) {
-    if (typeof login !== 'string' || typeof password !== 'string') throw new TypeError('login(login, password) takes two strings')
+    if (typeof login !== 'string' || typeof password !== 'string')
+      throw new TypeError('login(login, password) takes two strings')
     const url = this.#o.loginUrl
     if (url === null) {
-      throw new SessionError('this session has no loginUrl', { code: 'ERR_SESSION_LOGIN_FAILED', reason: 'http', status: 0 })
+      throw new SessionError('this session has no loginUrl', {
+        code: 'ERR_SESSION_LOGIN_FAILED',
+        reason: 'http',
+        status: 0,
+      })
     }
     const outcome = await this.#coord.run(async () => {
       const result = await this.#http.login(url, login, password)
@@ -276,7 +273,7 @@ class Session extends EventTarget {
     try {
       return await this.#refresh()
     } catch (e) {
-      if (endedError(e)) return null
+      if (isEnded(e)) return null
       throw e
     }
   }
@@ -374,7 +371,7 @@ class Session extends EventTarget {
 
   /** @param {number} epoch */
   #checkEpoch(epoch) {
-    if (epoch !== this.#epoch) throw new SessionError('the session was logged out or closed meanwhile', { code: 'ERR_SESSION_ENDED' })
+    if (epoch !== this.#epoch) throw sessionEnded()
   }
 
   // ---- state ----
@@ -386,7 +383,8 @@ class Session extends EventTarget {
    */
   #install(token, info, skew) {
     this.#held.set(token, info, skew, this.#timers.now())
-    if (info.exp === undefined) this.#warn('no_exp', 'the access token has no exp: it is never refreshed before the server refuses it')
+    if (info.exp === undefined)
+      this.#warn('no_exp', 'the access token has no exp: it is never refreshed before the server refuses it')
     this.#timers.wake()
     this.#schedule()
   }
@@ -435,7 +433,10 @@ class Session extends EventTarget {
   /** Another tab found the refresh token dead: the session ends here too, unless this token is newer. @param {Message} m */
   #peerExpired(m) {
     if (!this.#held.outlivedBy(m)) return
-    this.#end('broadcast', new SessionError('the session ended in another tab', { code: 'ERR_SESSION_EXPIRED', reason: 'broadcast' }))
+    this.#end(
+      'broadcast',
+      new SessionError('the session ended in another tab', { code: 'ERR_SESSION_EXPIRED', reason: 'broadcast' }),
+    )
   }
 
   /** Another tab logged out. */

@@ -18,6 +18,10 @@
  * }} SessionStore
  */
 
+/** The warning when the token can only be kept in memory. */
+export const STORAGE_NOTICE =
+  'sessionStorage is unavailable or failing: the access token is kept in memory (this tab only, lost on reload)'
+
 /**
  * @param {() => StorageLike | null | undefined} resolve returns the storage; may throw (a
  *   `sessionStorage` getter throws `SecurityError` in sandboxed iframes)
@@ -42,7 +46,12 @@ export function openStore(resolve, probeKey, onFail, quiet) {
   if (!quiet) {
     try {
       const s = resolve()
-      if (!s || typeof s.getItem !== 'function' || typeof s.setItem !== 'function' || typeof s.removeItem !== 'function') {
+      if (
+        !s ||
+        typeof s.getItem !== 'function' ||
+        typeof s.setItem !== 'function' ||
+        typeof s.removeItem !== 'function'
+      ) {
         throw new TypeError('no Web Storage here')
       }
       // A storage can exist and still refuse writes (quota 0 in some private modes).

@@ -64,6 +64,37 @@ export function newId() {
  */
 const older = (a, b) => a.startedAt < b.startedAt || (a.startedAt === b.startedAt && a.from < b.from)
 
+/**
+ * How long a tab that got the refresh lock waits for the result of a peer that announced a
+ * refresh and has not said it finished (its messages may still be on their way: a lock grant
+ * and a BroadcastChannel message travel separately), before refreshing itself.
+ */
+export const PEER_WAIT_MS = 1000
+
+/**
+ * Opens the tabs side of a session: the channel and tab id (`Tabs`) and the cross-tab lock.
+ * @param {import('./options.js').Resolved} o
+ * @param {{
+ *   store: SessionStore, startedAt: number, timers: Scheduler, handlers: TabHandlers,
+ *   warn: (code: import('./index.js').WarningCode, text: string, extra?: Record<string, unknown>) => void,
+ * }} parts
+ */
+export function openTabs(o, { store, startedAt, timers, handlers, warn }) {
+  const { channel, channelName, locks, lockName } = o
+  const onChannelFailure = (/** @type {unknown} */ cause) =>
+    warn('channel_unavailable', 'BroadcastChannel is unavailable: tabs do not share tokens or logouts', { cause })
+  const tabKey = `${o.keyPrefix}tab`
+  const tabs = new Tabs({ channel, channelName, store, tabKey, startedAt, timers, onChannelFailure }, handlers)
+  const leaseMs = o.timeout * 1000 + 1000
+  const coord = tabs.coordinator({
+    locks,
+    lockName,
+    leaseMs,
+    warn: (text, extra) => warn('locks_unavailable', text, extra),
+  })
+  return { tabs, coord }
+}
+
 export class Tabs {
   /** This session object's id (messages from it are ignored by it; lease tie-breaks). */
   instance = newId()
@@ -116,7 +147,8 @@ export class Tabs {
     if (o.channel) {
       try {
         const ch = o.channel(o.channelName)
-        if (typeof ch.addEventListener === 'function') ch.addEventListener('message', /** @type {EventListener} */ (this.#onMessage))
+        if (typeof ch.addEventListener === 'function')
+          ch.addEventListener('message', /** @type {EventListener} */ (this.#onMessage))
         else ch.onmessage = this.#onMessage
         this.#channel = ch
       } catch (e) {
@@ -220,7 +252,8 @@ export class Tabs {
     if (this.#channel) {
       try {
         const listener = /** @type {EventListener} */ (this.#onMessage)
-        if (typeof this.#channel.removeEventListener === 'function') this.#channel.removeEventListener('message', listener)
+        if (typeof this.#channel.removeEventListener === 'function')
+          this.#channel.removeEventListener('message', listener)
         this.#channel.close()
       } catch {
         // already closed
@@ -264,7 +297,10 @@ export class Tabs {
         // Also late (a busy parent answering after the handshake timed out): the tab that
         // started first keeps the id.
         if (m.tab !== this.#tabId) break
-        if (!this.#established || (typeof m.startedAt === 'number' && older({ startedAt: m.startedAt, from: m.from }, self))) {
+        if (
+          !this.#established ||
+          (typeof m.startedAt === 'number' && older({ startedAt: m.startedAt, from: m.from }, self))
+        ) {
           this.#becomeCopy()
         }
         break

@@ -36,7 +36,8 @@ export function estimateSkew(r) {
   const dateMs = typeof r.date === 'number' ? r.date : typeof r.date === 'string' ? Date.parse(r.date) : NaN
   const fromDate = Number.isFinite(dateMs) ? dateMs - mid : undefined
   const fromIat = finite(r.iat) ? r.iat * 1000 - mid : undefined
-  const fromTtl = fromIat === undefined && finite(r.exp) && finite(r.expiresIn) ? (r.exp - r.expiresIn) * 1000 - mid : undefined
+  const fromTtl =
+    fromIat === undefined && finite(r.exp) && finite(r.expiresIn) ? (r.exp - r.expiresIn) * 1000 - mid : undefined
   let skew
   if (fromDate !== undefined && fromIat !== undefined) {
     skew = Math.abs(fromDate - fromIat) <= AGREEMENT_MS + rtt ? (fromDate + fromIat) / 2 : fromDate

@@ -150,7 +150,9 @@ export class HeldToken {
    * @param {Message} m
    */
   outlivedBy(m) {
-    return this.#info !== null && !newer(this.#info, { iat: /** @type {any} */ (m.iat), exp: /** @type {any} */ (m.exp) })
+    return (
+      this.#info !== null && !newer(this.#info, { iat: /** @type {any} */ (m.iat), exp: /** @type {any} */ (m.exp) })
+    )
   }
 
   /**

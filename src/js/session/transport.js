@@ -42,7 +42,8 @@ const REFRESH_FAILED = 'ERR_SESSION_REFRESH_FAILED'
  * @returns {boolean} true when an error thrown by `options.refresh` says the session is over
  */
 const definitive = (e) =>
-  (e instanceof SessionError && e.code === 'ERR_SESSION_EXPIRED') || (!!e && typeof e === 'object' && /** @type {any} */ (e).status === 401)
+  (e instanceof SessionError && e.code === 'ERR_SESSION_EXPIRED') ||
+  (!!e && typeof e === 'object' && /** @type {any} */ (e).status === 401)
 
 /** @param {number} status */
 const ok = (status) => status >= 200 && status < 300
@@ -52,7 +53,8 @@ const ok = (status) => status >= 200 && status < 300
  * @param {string} message
  * @param {{ status?: number, error?: string, cause?: unknown }} details
  */
-const ended = (message, details) => new SessionError(message, { code: 'ERR_SESSION_EXPIRED', reason: 'http', ...details })
+const ended = (message, details) =>
+  new SessionError(message, { code: 'ERR_SESSION_EXPIRED', reason: 'http', ...details })
 
 export class Transport {
   #o
@@ -89,7 +91,10 @@ export class Transport {
       const error = typeof body?.error === 'string' ? body.error : undefined
       const retryAfter = retryAfterSeconds(res.headers.get('retry-after'), receivedAt, this.#skew())
       const message = res.status === 401 ? 'the login was refused' : 'the login failed'
-      return { kind: 'fatal', error: new SessionError(message, { code, status: res.status, error, reason: 'http', retryAfter }) }
+      return {
+        kind: 'fatal',
+        error: new SessionError(message, { code, status: res.status, error, reason: 'http', retryAfter }),
+      }
     } catch (e) {
       return { kind: 'fatal', error: /** @type {SessionError} */ (e) }
     }
@@ -112,7 +117,10 @@ export class Transport {
       } catch (e) {
         if (definitive(e)) return { kind: 'dead', error: ended('the session has ended', { status: 401, cause: e }) }
         if (e instanceof SessionError && e.reason === 'timeout') return { kind: 'retry', error: e }
-        return { kind: 'retry', error: new SessionError('the refresh function failed', { code, reason: 'network', cause: e }) }
+        return {
+          kind: 'retry',
+          error: new SessionError('the refresh function failed', { code, reason: 'network', cause: e }),
+        }
       }
       if (result === null || result === undefined) return { kind: 'dead', error: ended('the session has ended', {}) }
       return this.#answer(result, { sentAt, receivedAt: this.#timers.now(), date: result.date }, code)
@@ -146,7 +154,11 @@ export class Transport {
     try {
       const { res } = await this.#send(url, undefined, code)
       if (ok(res.status)) return { revoked: true }
-      const error = new SessionError('the logout endpoint refused the request', { code, status: res.status, reason: 'http' })
+      const error = new SessionError('the logout endpoint refused the request', {
+        code,
+        status: res.status,
+        reason: 'http',
+      })
       return { revoked: false, error }
     } catch (e) {
       return { revoked: false, error: /** @type {SessionError} */ (e) }
@@ -205,7 +217,9 @@ export class Transport {
         controller.abort(timedOut)
       }, this.#o.timeout * 1000)
     })
-    return /** @type {Promise<T>} */ (Promise.race([work(controller.signal), expiry])).finally(() => this.#timers.clearTimer(timer))
+    return /** @type {Promise<T>} */ (Promise.race([work(controller.signal), expiry])).finally(() =>
+      this.#timers.clearTimer(timer),
+    )
   }
 
   /**
@@ -217,11 +231,17 @@ export class Transport {
    */
   #answer(body, receipt, code) {
     const badAnswer = (/** @type {string} */ why, /** @type {unknown} */ cause) =>
-      /** @type {Outcome} */ ({ kind: 'retry', error: new SessionError(why, { code, status: 200, reason: 'bad_response', cause }) })
+      /** @type {Outcome} */ ({
+        kind: 'retry',
+        error: new SessionError(why, { code, status: 200, reason: 'bad_response', cause }),
+      })
     const token = body?.access_token
     if (typeof token !== 'string' || token === '') return badAnswer('the answer has no access_token', undefined)
     if (body.token_type !== undefined && String(body.token_type).toLowerCase() !== 'bearer') {
-      return { kind: 'fatal', error: new SessionError('the answer is not a Bearer token', { code, status: 200, reason: 'bad_response' }) }
+      return {
+        kind: 'fatal',
+        error: new SessionError('the answer is not a Bearer token', { code, status: 200, reason: 'bad_response' }),
+      }
     }
     /** @type {Inspection} */
     let info

@@ -24,7 +24,10 @@ const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 300)
 const NOW = 1_767_225_600
 const currentDate = new Date(NOW * 1000)
 const secret = new TextEncoder().encode('bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz')
-const cryptoKey = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+const cryptoKey = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, [
+  'sign',
+  'verify',
+])
 const keyObject = createSecretKey(secret)
 
 const small = {
@@ -46,16 +49,34 @@ const tokens = {
   small: signer.sign(small, { currentDate }),
   large: signer.sign(large, { currentDate }),
 }
-const verifier = new Verifier({ keys: [{ alg: 'HS256', secret }], algorithms: ['HS256'], issuer: small.iss, audience: small.aud })
+const verifier = new Verifier({
+  keys: [{ alg: 'HS256', secret }],
+  algorithms: ['HS256'],
+  issuer: small.iss,
+  audience: small.aud,
+})
 
 // Every library must accept the tokens and agree on the payload before anything is timed.
 for (const [size, token] of Object.entries(tokens)) {
   const ours = verifier.verify(token, { currentDate }).payload
-  const viaJose = (await jose.jwtVerify(token, cryptoKey, { algorithms: ['HS256'], currentDate, issuer: small.iss, audience: small.aud })).payload
-  const viaJwt = jsonwebtoken.verify(token, keyObject, { algorithms: ['HS256'], clockTimestamp: NOW, issuer: small.iss, audience: small.aud })
+  const viaJose = (
+    await jose.jwtVerify(token, cryptoKey, {
+      algorithms: ['HS256'],
+      currentDate,
+      issuer: small.iss,
+      audience: small.aud,
+    })
+  ).payload
+  const viaJwt = jsonwebtoken.verify(token, keyObject, {
+    algorithms: ['HS256'],
+    clockTimestamp: NOW,
+    issuer: small.iss,
+    audience: small.aud,
+  })
   const same = JSON.stringify(ours) === JSON.stringify(viaJose) && JSON.stringify(ours) === JSON.stringify(viaJwt)
   if (!same) throw new Error(`the libraries disagree on the ${size} token`)
-  if (JSON.stringify(inspect(token, { currentDate }).payload) !== JSON.stringify(jose.decodeJwt(token))) throw new Error('inspect and decodeJwt disagree')
+  if (JSON.stringify(inspect(token, { currentDate }).payload) !== JSON.stringify(jose.decodeJwt(token)))
+    throw new Error('inspect and decodeJwt disagree')
 }
 
 /** Runs `fn` (sync or async) `n` times; returns the elapsed nanoseconds. */
@@ -104,15 +125,28 @@ async function scenario(title, libs) {
   console.log(`  ${'library'.padEnd(28)}${'ops/s'.padStart(12)}${'µs/op'.padStart(10)}   ratio (time / jwt-wasm)`)
   libs.forEach(([name], j) => {
     const ratio = us[j] / us[0]
-    const note = j === 0 ? '1.00 (baseline)' : `${ratio.toFixed(2)} (${ratio >= 1 ? `jwt-wasm ${ratio.toFixed(1)}× faster` : `jwt-wasm ${(1 / ratio).toFixed(1)}× slower`})`
-    console.log(`  ${name.padEnd(28)}${Math.round(1e6 / us[j]).toLocaleString('en-US').padStart(12)}${us[j].toFixed(2).padStart(10)}   ${note}`)
+    const note =
+      j === 0
+        ? '1.00 (baseline)'
+        : `${ratio.toFixed(2)} (${ratio >= 1 ? `jwt-wasm ${ratio.toFixed(1)}× faster` : `jwt-wasm ${(1 / ratio).toFixed(1)}× slower`})`
+    console.log(
+      `  ${name.padEnd(28)}${Math.round(1e6 / us[j])
+        .toLocaleString('en-US')
+        .padStart(12)}${us[j].toFixed(2).padStart(10)}   ${note}`,
+    )
   })
-  return Object.fromEntries(libs.map(([name], j) => [name, { us: Number(us[j].toFixed(3)), ratio: Number((us[j] / us[0]).toFixed(2)) }]))
+  return Object.fromEntries(
+    libs.map(([name], j) => [name, { us: Number(us[j].toFixed(3)), ratio: Number((us[j] / us[0]).toFixed(2)) }]),
+  )
 }
 
 const started = Date.now()
-console.log(`jwt-wasm benchmark: HS256, Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, load ${os.loadavg()[0].toFixed(2)}`)
-console.log(`tokens: small ${tokens.small.length} B, large ${tokens.large.length} B; ${ROUNDS} rounds of ~${SLICE_MS} ms per library, median`)
+console.log(
+  `jwt-wasm benchmark: HS256, Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, load ${os.loadavg()[0].toFixed(2)}`,
+)
+console.log(
+  `tokens: small ${tokens.small.length} B, large ${tokens.large.length} B; ${ROUNDS} rounds of ~${SLICE_MS} ms per library, median`,
+)
 
 const verifyOpts = { currentDate }
 const joseOpts = { algorithms: ['HS256'], currentDate, issuer: small.iss, audience: small.aud }
@@ -141,18 +175,34 @@ const iat = NOW
 const exp = NOW + 900
 results.sign_small = await scenario('sign, small claims (iat, exp from a 900 s ttl)', [
   ['jwt-wasm Signer.sign', () => signer.sign(small, verifyOpts), false],
-  ['jose SignJWT (CryptoKey)', () => new jose.SignJWT(small).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(iat).setExpirationTime(exp).sign(cryptoKey), true],
+  [
+    'jose SignJWT (CryptoKey)',
+    () =>
+      new jose.SignJWT(small)
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(cryptoKey),
+    true,
+  ],
   ['jsonwebtoken sign', () => jsonwebtoken.sign({ ...small, iat, exp }, keyObject, { algorithm: 'HS256' }), false],
 ])
 
 const ratio = (key, lib) => results[key][lib].ratio
 console.log('\nSummary: time of the other library / time of jwt-wasm (> 1: jwt-wasm is faster)')
 for (const size of ['small', 'large']) {
-  console.log(`  verify ${size}:  jose/jwt-wasm ${ratio(`verify_${size}`, 'jose jwtVerify (CryptoKey)')}  (Uint8Array key ${ratio(`verify_${size}`, 'jose jwtVerify (Uint8Array)')}),  jsonwebtoken/jwt-wasm ${ratio(`verify_${size}`, 'jsonwebtoken verify')}`)
+  console.log(
+    `  verify ${size}:  jose/jwt-wasm ${ratio(`verify_${size}`, 'jose jwtVerify (CryptoKey)')}  (Uint8Array key ${ratio(`verify_${size}`, 'jose jwtVerify (Uint8Array)')}),  jsonwebtoken/jwt-wasm ${ratio(`verify_${size}`, 'jsonwebtoken verify')}`,
+  )
 }
-for (const size of ['small', 'large']) console.log(`  inspect ${size}: jose decodeJwt/jwt-wasm inspect ${ratio(`inspect_${size}`, 'jose decodeJwt')}`)
-console.log(`  sign small:    jose/jwt-wasm ${ratio('sign_small', 'jose SignJWT (CryptoKey)')},  jsonwebtoken/jwt-wasm ${ratio('sign_small', 'jsonwebtoken sign')}`)
-console.log(`\nBENCH_JSON ${JSON.stringify({ node: process.version, tokens: { small: tokens.small.length, large: tokens.large.length }, results })}`)
+for (const size of ['small', 'large'])
+  console.log(`  inspect ${size}: jose decodeJwt/jwt-wasm inspect ${ratio(`inspect_${size}`, 'jose decodeJwt')}`)
+console.log(
+  `  sign small:    jose/jwt-wasm ${ratio('sign_small', 'jose SignJWT (CryptoKey)')},  jsonwebtoken/jwt-wasm ${ratio('sign_small', 'jsonwebtoken sign')}`,
+)
+console.log(
+  `\nBENCH_JSON ${JSON.stringify({ node: process.version, tokens: { small: tokens.small.length, large: tokens.large.length }, results })}`,
+)
 console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s)`)
 verifier.free()
 signer.free()

@@ -7,7 +7,19 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Verifier, Signer, decodeUnverified, inspect, ready, JwtError, JWSInvalid, JWTInvalid, JWTTooLarge, JWSSignatureVerificationFailed, JWTClaimValidationFailed } from 'jwt-wasm'
+import {
+  Verifier,
+  Signer,
+  decodeUnverified,
+  inspect,
+  ready,
+  JwtError,
+  JWSInvalid,
+  JWTInvalid,
+  JWTTooLarge,
+  JWSSignatureVerificationFailed,
+  JWTClaimValidationFailed,
+} from 'jwt-wasm'
 
 const NOW = 1_767_225_600 // 2026-01-01T00:00:00Z
 const at = (s) => ({ currentDate: new Date(s * 1000) })
@@ -39,7 +51,11 @@ describe('string secrets are their UTF-8 bytes', () => {
   })
 
   test('a string key and its UTF-8 Uint8Array are the same key, both ways', () => {
-    for (const [signKey, verifyKey] of [[secret, bytes], [bytes, secret], [secret, secret]]) {
+    for (const [signKey, verifyKey] of [
+      [secret, bytes],
+      [bytes, secret],
+      [secret, secret],
+    ]) {
       const signer = new Signer({ key: { alg: 'HS256', secret: signKey }, ttl: 60 })
       const token = signer.sign({ sub: 'u' }, at(NOW))
       const verifier = new Verifier({ keys: [{ alg: 'HS256', secret: verifyKey }], algorithms: ['HS256'] })
@@ -75,7 +91,11 @@ describe('string secrets are their UTF-8 bytes', () => {
 
 describe('Signer', () => {
   const key = { alg: 'HS256', secret: SECRET }
-  const verifier = new Verifier({ keys: [{ kid: 'k1', alg: 'HS256', secret: SECRET }], algorithms: ['HS256'], requiredClaims: [] })
+  const verifier = new Verifier({
+    keys: [{ kid: 'k1', alg: 'HS256', secret: SECRET }],
+    algorithms: ['HS256'],
+    requiredClaims: [],
+  })
   const date = new Date(NOW * 1000 + 987) // the fraction of a second is dropped
 
   test('without ttl the claims are signed as given (header alg and typ JWT)', () => {
@@ -93,8 +113,14 @@ describe('Signer', () => {
 
   test('ttl per call overrides the Signer ttl', () => {
     const signer = new Signer({ key, ttl: 300 })
-    assert.deepEqual(decodeUnverified(signer.sign({}, { currentDate: date, ttl: 5 })).payload, { iat: NOW, exp: NOW + 5 })
-    assert.deepEqual(decodeUnverified(new Signer({ key }).sign({}, { currentDate: date, ttl: 0 })).payload, { iat: NOW, exp: NOW })
+    assert.deepEqual(decodeUnverified(signer.sign({}, { currentDate: date, ttl: 5 })).payload, {
+      iat: NOW,
+      exp: NOW + 5,
+    })
+    assert.deepEqual(decodeUnverified(new Signer({ key }).sign({}, { currentDate: date, ttl: 0 })).payload, {
+      iat: NOW,
+      exp: NOW,
+    })
   })
 
   test('jti: a random 22-character base64url value (128 bits), different on every call', () => {
@@ -111,14 +137,20 @@ describe('Signer', () => {
   })
 
   test('typ and kid go into the header', () => {
-    const token = new Signer({ key: { kid: 'k1', ...key }, typ: 'at+jwt', ttl: 60 }).sign({ sub: 'u' }, { currentDate: date })
+    const token = new Signer({ key: { kid: 'k1', ...key }, typ: 'at+jwt', ttl: 60 }).sign(
+      { sub: 'u' },
+      { currentDate: date },
+    )
     assert.deepEqual(decodeUnverified(token).header, { alg: 'HS256', typ: 'at+jwt', kid: 'k1' })
     const v = new Verifier({ keys: [{ kid: 'k1', ...key }], algorithms: ['HS256'], typ: 'application/at+jwt' })
     assert.equal(v.verify(token, at(NOW)).header.kid, 'k1')
   })
 
   test('HS384 and HS512 signers', () => {
-    for (const [alg, n] of [['HS384', 48], ['HS512', 64]]) {
+    for (const [alg, n] of [
+      ['HS384', 48],
+      ['HS512', 64],
+    ]) {
       const secret = new Uint8Array(n).map((_, i) => i)
       const token = new Signer({ key: { alg, secret }, ttl: 10 }).sign({ sub: alg }, { currentDate: date })
       assert.equal(token.split('.')[2].length, Math.ceil((n * 4) / 3))
@@ -192,7 +224,10 @@ describe('decodeUnverified', () => {
     assert.equal(inspect(big, { ...at(NOW), maxTokenBytes: 65536 }).expiresIn, 60)
     const v = new Verifier({ keys: [{ alg: 'HS256', secret: SECRET }], algorithms: ['HS256'], maxTokenBytes: 65536 })
     assert.equal(v.verify(big, at(NOW)).payload.blob.length, 20000)
-    assert.throws(() => new Verifier({ keys: [{ alg: 'HS256', secret: SECRET }], algorithms: ['HS256'] }).verify(big, at(NOW)), JWTTooLarge)
+    assert.throws(
+      () => new Verifier({ keys: [{ alg: 'HS256', secret: SECRET }], algorithms: ['HS256'] }).verify(big, at(NOW)),
+      JWTTooLarge,
+    )
   })
 })
 
@@ -201,8 +236,26 @@ describe('inspect', () => {
     const t = mint({ alg: 'HS256' }, { iat: NOW - 100, nbf: NOW - 100, exp: NOW + 500 })
     const i = inspect(t, at(NOW))
     assert.deepEqual(
-      { exp: i.exp, nbf: i.nbf, iat: i.iat, expiresIn: i.expiresIn, expired: i.expired, notYetValid: i.notYetValid, lifetime: i.lifetime, warnings: i.warnings },
-      { exp: NOW + 500, nbf: NOW - 100, iat: NOW - 100, expiresIn: 500, expired: false, notYetValid: false, lifetime: 600, warnings: [] },
+      {
+        exp: i.exp,
+        nbf: i.nbf,
+        iat: i.iat,
+        expiresIn: i.expiresIn,
+        expired: i.expired,
+        notYetValid: i.notYetValid,
+        lifetime: i.lifetime,
+        warnings: i.warnings,
+      },
+      {
+        exp: NOW + 500,
+        nbf: NOW - 100,
+        iat: NOW - 100,
+        expiresIn: 500,
+        expired: false,
+        notYetValid: false,
+        lifetime: 600,
+        warnings: [],
+      },
     )
     assert.deepEqual(i.payload, { iat: NOW - 100, nbf: NOW - 100, exp: NOW + 500 })
     assert.deepEqual(i.header, { alg: 'HS256' })
@@ -248,11 +301,22 @@ describe('inspect', () => {
   })
 
   test('warning personal_data with the claim names', () => {
-    const payload = { sub: 'user-42', iat: NOW, exp: NOW + 60, email: 'ann@example.org', name: 'Ann', contact: '+44 20 7946 0958', role: 'admin' }
+    const payload = {
+      sub: 'user-42',
+      iat: NOW,
+      exp: NOW + 60,
+      email: 'ann@example.org',
+      name: 'Ann',
+      contact: '+44 20 7946 0958',
+      role: 'admin',
+    }
     const i = inspect(mint({ alg: 'HS256' }, payload), at(NOW))
     assert.deepEqual(i.warnings, ['personal_data'])
     assert.deepEqual(i.personalData, ['email', 'name', 'contact'])
-    assert.deepEqual(inspect(mint({ alg: 'HS256' }, { sub: 'user-42', iat: NOW, exp: NOW + 60 }), at(NOW)).personalData, [])
+    assert.deepEqual(
+      inspect(mint({ alg: 'HS256' }, { sub: 'user-42', iat: NOW, exp: NOW + 60 }), at(NOW)).personalData,
+      [],
+    )
   })
 
   test('several warnings at once, in a stable order', () => {
@@ -261,7 +325,10 @@ describe('inspect', () => {
   })
 
   test('registered claims are typed strictly', () => {
-    assert.throws(() => inspect(mint({ alg: 'HS256' }, { exp: 'soon' }), at(NOW)), (e) => e instanceof JWTClaimValidationFailed && e.claim === 'exp' && e.reason === 'invalid')
+    assert.throws(
+      () => inspect(mint({ alg: 'HS256' }, { exp: 'soon' }), at(NOW)),
+      (e) => e instanceof JWTClaimValidationFailed && e.claim === 'exp' && e.reason === 'invalid',
+    )
     assert.throws(() => inspect('x.y', at(NOW)), JWSInvalid)
     invalid(() => inspect(mint({ alg: 'HS256' }, { exp: 1 }), { currentDate: 'today' }), /currentDate/)
   })

@@ -36,13 +36,24 @@ function mint(header, payload, secret = SECRET, alg = 'HS256') {
   const input = `${b64u(header)}.${b64u(payload)}`
   return `${input}.${createHmac(HASH[alg], secret).update(input).digest('base64url')}`
 }
-const claims = { sub: 'MARKER-SUB', iss: 'MARKER-ISS', aud: 'MARKER-AUD', iat: NOW - 10, exp: NOW + 600, email: 'marker@example.org' }
-const verifier = (extra = {}) => new Verifier({ keys: [{ alg: 'HS256', secret: SECRET }], algorithms: ['HS256'], audience: 'MARKER-AUD', ...extra })
+const claims = {
+  sub: 'MARKER-SUB',
+  iss: 'MARKER-ISS',
+  aud: 'MARKER-AUD',
+  iat: NOW - 10,
+  exp: NOW + 600,
+  email: 'marker@example.org',
+}
+const verifier = (extra = {}) =>
+  new Verifier({ keys: [{ alg: 'HS256', secret: SECRET }], algorithms: ['HS256'], audience: 'MARKER-AUD', ...extra })
 
 /** Asserts `fn` throws an instance of `C` (and of JwtError) with C's code and name. */
 function throwsKind(fn, C, check) {
   let error
-  assert.throws(fn, (e) => ((error = e), true))
+  assert.throws(fn, (e) => {
+    error = e
+    return true
+  })
   assert.ok(error instanceof JwtError, `expected a JwtError, got ${error?.name}: ${error?.message}`)
   assert.ok(error instanceof Error)
   assert.ok(error instanceof C, `expected ${C.name}, got ${error.name} (${error.code})`)
@@ -57,14 +68,54 @@ function throwsKind(fn, C, check) {
 const KINDS = [
   ['ERR_JWS_INVALID', JWSInvalid, 'JWSInvalid', () => verifier().verify('only.two', at(NOW))],
   ['ERR_JWT_INVALID', JWTInvalid, 'JWTInvalid', () => verifier().verify(mint({ alg: 'HS256' }, '[1,2]'), at(NOW))],
-  ['ERR_JWT_TOO_LARGE', JWTTooLarge, 'JWTTooLarge', () => verifier({ maxTokenBytes: 64 }).verify(mint({ alg: 'HS256' }, claims), at(NOW))],
-  ['ERR_JOSE_ALG_NOT_ALLOWED', JOSEAlgNotAllowed, 'JOSEAlgNotAllowed', () => verifier().verify(`${b64u({ alg: 'none' })}.${b64u(claims)}.`, at(NOW))],
-  ['ERR_JOSE_NOT_SUPPORTED', JOSENotSupported, 'JOSENotSupported', () => verifier().verify(mint({ alg: 'HS256', crit: ['exp'], exp: 1 }, claims), at(NOW))],
-  ['ERR_JWS_SIGNATURE_VERIFICATION_FAILED', JWSSignatureVerificationFailed, 'JWSSignatureVerificationFailed', () => verifier().verify(mint({ alg: 'HS256' }, claims, SECRET + '!'), at(NOW))],
+  [
+    'ERR_JWT_TOO_LARGE',
+    JWTTooLarge,
+    'JWTTooLarge',
+    () => verifier({ maxTokenBytes: 64 }).verify(mint({ alg: 'HS256' }, claims), at(NOW)),
+  ],
+  [
+    'ERR_JOSE_ALG_NOT_ALLOWED',
+    JOSEAlgNotAllowed,
+    'JOSEAlgNotAllowed',
+    () => verifier().verify(`${b64u({ alg: 'none' })}.${b64u(claims)}.`, at(NOW)),
+  ],
+  [
+    'ERR_JOSE_NOT_SUPPORTED',
+    JOSENotSupported,
+    'JOSENotSupported',
+    () => verifier().verify(mint({ alg: 'HS256', crit: ['exp'], exp: 1 }, claims), at(NOW)),
+  ],
+  [
+    'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+    JWSSignatureVerificationFailed,
+    'JWSSignatureVerificationFailed',
+    () => verifier().verify(mint({ alg: 'HS256' }, claims, SECRET + '!'), at(NOW)),
+  ],
   ['ERR_JWT_EXPIRED', JWTExpired, 'JWTExpired', () => verifier().verify(mint({ alg: 'HS256' }, claims), at(NOW + 600))],
-  ['ERR_JWT_CLAIM_VALIDATION_FAILED', JWTClaimValidationFailed, 'JWTClaimValidationFailed', () => verifier({ issuer: 'someone-else' }).verify(mint({ alg: 'HS256' }, claims), at(NOW))],
-  ['ERR_JWKS_NO_MATCHING_KEY', JWKSNoMatchingKey, 'JWKSNoMatchingKey', () => new Verifier({ keys: [{ kid: 'a', alg: 'HS256', secret: SECRET }], algorithms: ['HS256'], audience: 'MARKER-AUD' }).verify(mint({ alg: 'HS256', kid: 'b' }, claims), at(NOW))],
-  ['ERR_KEY_INVALID', KeyInvalid, 'KeyInvalid', () => new Verifier({ keys: [{ alg: 'HS256', secret: 'x'.repeat(31) }], algorithms: ['HS256'] })],
+  [
+    'ERR_JWT_CLAIM_VALIDATION_FAILED',
+    JWTClaimValidationFailed,
+    'JWTClaimValidationFailed',
+    () => verifier({ issuer: 'someone-else' }).verify(mint({ alg: 'HS256' }, claims), at(NOW)),
+  ],
+  [
+    'ERR_JWKS_NO_MATCHING_KEY',
+    JWKSNoMatchingKey,
+    'JWKSNoMatchingKey',
+    () =>
+      new Verifier({
+        keys: [{ kid: 'a', alg: 'HS256', secret: SECRET }],
+        algorithms: ['HS256'],
+        audience: 'MARKER-AUD',
+      }).verify(mint({ alg: 'HS256', kid: 'b' }, claims), at(NOW)),
+  ],
+  [
+    'ERR_KEY_INVALID',
+    KeyInvalid,
+    'KeyInvalid',
+    () => new Verifier({ keys: [{ alg: 'HS256', secret: 'x'.repeat(31) }], algorithms: ['HS256'] }),
+  ],
 ]
 
 describe('every code maps to its own JwtError subclass', () => {
@@ -84,7 +135,9 @@ describe('every code maps to its own JwtError subclass', () => {
   test('codes are unique and every exported error class is covered', () => {
     const codes = KINDS.map(([code]) => code)
     assert.equal(new Set(codes).size, codes.length)
-    const exported = Object.entries(jwt).filter(([, v]) => typeof v === 'function' && (v === JwtError || v.prototype instanceof JwtError))
+    const exported = Object.entries(jwt).filter(
+      ([, v]) => typeof v === 'function' && (v === JwtError || v.prototype instanceof JwtError),
+    )
     const covered = new Set([...KINDS.map(([, C]) => C), JwtError, WasmNotInitialized])
     for (const [name, C] of exported) assert.ok(covered.has(C), `exported error class ${name} has no test here`)
     assert.equal(WasmNotInitialized.code, 'ERR_WASM_NOT_INITIALIZED')
@@ -128,14 +181,26 @@ describe('every code maps to its own JwtError subclass', () => {
       rmSync(scratch, { recursive: true, force: true })
     }
   }
-  const notInitialized = { name: 'WasmNotInitialized', code: 'ERR_WASM_NOT_INITIALIZED', base: true, own: true, cause: true }
+  const notInitialized = {
+    name: 'WasmNotInitialized',
+    code: 'ERR_WASM_NOT_INITIALIZED',
+    base: true,
+    own: true,
+    cause: true,
+  }
 
   test('WasmNotInitialized: a corrupt .wasm imports fine and throws on use, with the cause', () => {
-    assert.deepEqual(brokenPackage((wasm) => writeFileSync(wasm, 'not wasm')), notInitialized)
+    assert.deepEqual(
+      brokenPackage((wasm) => writeFileSync(wasm, 'not wasm')),
+      notInitialized,
+    )
   })
 
   test('WasmNotInitialized: a missing .wasm imports fine and throws on use, with the cause', () => {
-    assert.deepEqual(brokenPackage((wasm) => rmSync(wasm)), notInitialized)
+    assert.deepEqual(
+      brokenPackage((wasm) => rmSync(wasm)),
+      notInitialized,
+    )
   })
 })
 
@@ -143,19 +208,27 @@ describe('claim and expiry errors carry claim, reason and the verified payload',
   const token = mint({ alg: 'HS256' }, claims)
 
   test('JWTExpired: claim exp, reason check_failed, payload', () => {
-    throwsKind(() => verifier().verify(token, at(NOW + 600)), JWTExpired, (e) => {
-      assert.equal(e.claim, 'exp')
-      assert.equal(e.reason, 'check_failed')
-      assert.deepEqual(e.payload, claims)
-    })
+    throwsKind(
+      () => verifier().verify(token, at(NOW + 600)),
+      JWTExpired,
+      (e) => {
+        assert.equal(e.claim, 'exp')
+        assert.equal(e.reason, 'check_failed')
+        assert.deepEqual(e.payload, claims)
+      },
+    )
   })
 
   test('JWTExpired for maxTokenAge: claim iat', () => {
-    throwsKind(() => verifier({ maxTokenAge: 5 }).verify(token, at(NOW)), JWTExpired, (e) => {
-      assert.equal(e.claim, 'iat')
-      assert.equal(e.reason, 'check_failed')
-      assert.deepEqual(e.payload, claims)
-    })
+    throwsKind(
+      () => verifier({ maxTokenAge: 5 }).verify(token, at(NOW)),
+      JWTExpired,
+      (e) => {
+        assert.equal(e.claim, 'iat')
+        assert.equal(e.reason, 'check_failed')
+        assert.deepEqual(e.payload, claims)
+      },
+    )
   })
 
   const claimCases = [
@@ -169,24 +242,35 @@ describe('claim and expiry errors carry claim, reason and the verified payload',
   ]
   for (const [what, options, payload, claim, reason] of claimCases) {
     test(`JWTClaimValidationFailed: ${what}`, () => {
-      throwsKind(() => verifier(options).verify(mint({ alg: 'HS256' }, payload), at(NOW)), JWTClaimValidationFailed, (e) => {
-        assert.equal(e.claim, claim)
-        assert.equal(e.reason, reason)
-        assert.deepEqual(e.payload, JSON.parse(JSON.stringify(payload)))
-      })
+      throwsKind(
+        () => verifier(options).verify(mint({ alg: 'HS256' }, payload), at(NOW)),
+        JWTClaimValidationFailed,
+        (e) => {
+          assert.equal(e.claim, claim)
+          assert.equal(e.reason, reason)
+          assert.deepEqual(e.payload, JSON.parse(JSON.stringify(payload)))
+        },
+      )
     })
   }
 
   test('JWTClaimValidationFailed: typ in the header', () => {
-    throwsKind(() => verifier({ typ: 'at+jwt' }).verify(mint({ alg: 'HS256', typ: 'JWT' }, claims), at(NOW)), JWTClaimValidationFailed, (e) => {
-      assert.equal(e.claim, 'typ')
-      assert.equal(e.reason, 'check_failed')
-    })
+    throwsKind(
+      () => verifier({ typ: 'at+jwt' }).verify(mint({ alg: 'HS256', typ: 'JWT' }, claims), at(NOW)),
+      JWTClaimValidationFailed,
+      (e) => {
+        assert.equal(e.claim, 'typ')
+        assert.equal(e.reason, 'check_failed')
+      },
+    )
   })
 
   test('no payload, claim or reason on failures before the signature verified', () => {
     const before = [
-      [() => verifier().verify(mint({ alg: 'HS256' }, claims, SECRET + '?'), at(NOW + 600)), JWSSignatureVerificationFailed],
+      [
+        () => verifier().verify(mint({ alg: 'HS256' }, claims, SECRET + '?'), at(NOW + 600)),
+        JWSSignatureVerificationFailed,
+      ],
       [() => verifier().verify(`${b64u({ alg: 'none' })}.${b64u(claims)}.`, at(NOW)), JOSEAlgNotAllowed],
       [() => verifier().verify(token + '=', at(NOW)), JWSInvalid],
     ]
@@ -199,7 +283,10 @@ describe('claim and expiry errors carry claim, reason and the verified payload',
   })
 
   test('an expired token with a bad signature is a signature failure, not JWTExpired', () => {
-    throwsKind(() => verifier().verify(mint({ alg: 'HS256' }, { ...claims, exp: 1 }, SECRET + '?'), at(NOW)), JWSSignatureVerificationFailed)
+    throwsKind(
+      () => verifier().verify(mint({ alg: 'HS256' }, { ...claims, exp: 1 }, SECRET + '?'), at(NOW)),
+      JWSSignatureVerificationFailed,
+    )
   })
 })
 
@@ -229,9 +316,16 @@ test('messages contain neither the token, its segments, the secret nor claim val
   const secrets = ['MARKER', SECRET, good, ...good.split('.'), 'marker@example.org']
   for (const [i, fn] of attempts.entries()) {
     let error
-    assert.throws(fn, (e) => ((error = e), true))
+    assert.throws(fn, (e) => {
+      error = e
+      return true
+    })
     for (const text of [error.message, String(error), error.stack ?? '']) {
-      for (const s of secrets) assert.ok(!text.includes(s), `attempt ${i} (${error.name}): the message echoes input: ${JSON.stringify(error.message)}`)
+      for (const s of secrets)
+        assert.ok(
+          !text.includes(s),
+          `attempt ${i} (${error.name}): the message echoes input: ${JSON.stringify(error.message)}`,
+        )
     }
   }
 })
@@ -263,9 +357,14 @@ describe('invalid options throw TypeError with code ERR_INVALID_OPTIONS naming t
     ['alg none', { ...base, algorithms: ['none'] }, /algorithms/],
     ['keys missing', { algorithms: ['HS256'] }, /keys/],
     ['keys empty', { ...base, keys: [] }, /keys/],
-    ['a key alg not in algorithms', { keys: [{ alg: 'HS384', secret: SECRET + SECRET }], algorithms: ['HS256'] }, /keys\[0\]\.alg/],
+    [
+      'a key alg not in algorithms',
+      { keys: [{ alg: 'HS384', secret: SECRET + SECRET }], algorithms: ['HS256'] },
+      /keys\[0\]\.alg/,
+    ],
     ['a key without alg', { ...base, keys: [{ secret: SECRET }] }, /keys\[0\]\.alg/],
     ['a key with an unknown field', { ...base, keys: [{ ...key, algorithm: 'HS256' }] }, /algorithm/],
+    // biome-ignore lint/correctness/noPrecisionLoss: any number will do; it is refused as a secret
     ['a number secret', { ...base, keys: [{ alg: 'HS256', secret: 12345678901234567890123456789012 }] }, /secret/],
     ['an ArrayBuffer secret', { ...base, keys: [{ alg: 'HS256', secret: new ArrayBuffer(32) }] }, /secret/],
     ['an array secret', { ...base, keys: [{ alg: 'HS256', secret: Array(32).fill(1) }] }, /secret/],
@@ -320,7 +419,11 @@ describe('invalid options throw TypeError with code ERR_INVALID_OPTIONS naming t
 })
 
 describe('keys shorter than the hash output are ERR_KEY_INVALID (RFC 7518 §3.2)', () => {
-  for (const [alg, min] of [['HS256', 32], ['HS384', 48], ['HS512', 64]]) {
+  for (const [alg, min] of [
+    ['HS256', 32],
+    ['HS384', 48],
+    ['HS512', 64],
+  ]) {
     test(`${alg}: ${min - 1} bytes refused, ${min} accepted`, () => {
       const opts = (secret) => ({ keys: [{ alg, secret }], algorithms: [alg] })
       throwsKind(() => new Verifier(opts(new Uint8Array(min - 1).fill(7))), KeyInvalid)
@@ -336,13 +439,23 @@ describe('keys shorter than the hash output are ERR_KEY_INVALID (RFC 7518 §3.2)
 
   test('empty secrets are refused', () => {
     throwsKind(() => new Verifier({ keys: [{ alg: 'HS256', secret: '' }], algorithms: ['HS256'] }), KeyInvalid)
-    throwsKind(() => new Verifier({ keys: [{ alg: 'HS256', secret: new Uint8Array(0) }], algorithms: ['HS256'] }), KeyInvalid)
+    throwsKind(
+      () => new Verifier({ keys: [{ alg: 'HS256', secret: new Uint8Array(0) }], algorithms: ['HS256'] }),
+      KeyInvalid,
+    )
     throwsKind(() => new Signer({ key: { alg: 'HS512', secret: '' } }), KeyInvalid)
   })
 
   test('two keys with the same alg and kid are ambiguous', () => {
     throwsKind(
-      () => new Verifier({ keys: [{ kid: 'a', alg: 'HS256', secret: SECRET }, { kid: 'a', alg: 'HS256', secret: SECRET + '2' }], algorithms: ['HS256'] }),
+      () =>
+        new Verifier({
+          keys: [
+            { kid: 'a', alg: 'HS256', secret: SECRET },
+            { kid: 'a', alg: 'HS256', secret: SECRET + '2' },
+          ],
+          algorithms: ['HS256'],
+        }),
       KeyInvalid,
     )
   })

@@ -20,8 +20,19 @@ const AUD = 'api://interop'
 const secretFor = (alg) => new Uint8Array(LEN[alg] + 5).map((_, i) => (i * 37 + LEN[alg]) & 0xff)
 const b64u = (bytes) => Buffer.from(bytes).toString('base64url')
 /** Claims with non-ASCII text, nested values and numbers. */
-const claimsFor = (alg) => ({ sub: `user-${alg}`, iss: ISS, aud: AUD, iat: NOW - 10, exp: NOW + 600, note: 'Grüße 🔑 日本', scope: ['read', 'write'], n: 1.5, nested: { ok: true, none: null } })
-const verifierFor = (alg, secret = secretFor(alg), extra = {}) => new Verifier({ keys: [{ kid: `kid-${alg}`, alg, secret }], algorithms: [alg], issuer: ISS, audience: AUD, ...extra })
+const claimsFor = (alg) => ({
+  sub: `user-${alg}`,
+  iss: ISS,
+  aud: AUD,
+  iat: NOW - 10,
+  exp: NOW + 600,
+  note: 'Grüße 🔑 日本',
+  scope: ['read', 'write'],
+  n: 1.5,
+  nested: { ok: true, none: null },
+})
+const verifierFor = (alg, secret = secretFor(alg), extra = {}) =>
+  new Verifier({ keys: [{ kid: `kid-${alg}`, alg, secret }], algorithms: [alg], issuer: ISS, audience: AUD, ...extra })
 
 // ---- PyJWT --------------------------------------------------------------------------------
 
@@ -31,7 +42,10 @@ const helper = join(repo, 'tests', 'js', 'core', 'pyjwt_helper.py')
 
 /** Sends a batch of requests to PyJWT; returns its results. */
 function pyjwt(requests) {
-  assert.ok(existsSync(python), `${python} is missing: run \`make setup\` (it creates tests/.venv with PyJWT from tests/requirements.txt)`)
+  assert.ok(
+    existsSync(python),
+    `${python} is missing: run \`make setup\` (it creates tests/.venv with PyJWT from tests/requirements.txt)`,
+  )
   const r = spawnSync(python, [helper], { input: JSON.stringify(requests), encoding: 'utf8' })
   assert.equal(r.status, 0, `pyjwt_helper.py failed: ${r.stderr || r.error}`)
   const out = JSON.parse(r.stdout)
@@ -67,7 +81,14 @@ describe('jose-minted tokens verify with jwt-wasm', () => {
       assert.deepEqual(header, { alg, typ: 'JWT', kid: `kid-${alg}` })
       // The same token is expired for both at exp, and forged for both with another key.
       assert.throws(() => v.verify(token, { currentDate: new Date(exp * 1000) }), { code: 'ERR_JWT_EXPIRED' })
-      assert.throws(() => verifierFor(alg, secretFor(alg).map((b) => b ^ 1)).verify(token, { currentDate }), { code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' })
+      assert.throws(
+        () =>
+          verifierFor(
+            alg,
+            secretFor(alg).map((b) => b ^ 1),
+          ).verify(token, { currentDate }),
+        { code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' },
+      )
     })
   }
 })
@@ -75,7 +96,10 @@ describe('jose-minted tokens verify with jwt-wasm', () => {
 describe('jsonwebtoken-minted tokens verify with jwt-wasm', () => {
   for (const alg of ALGS) {
     test(alg, () => {
-      const token = jsonwebtoken.sign(claimsFor(alg), Buffer.from(secretFor(alg)), { algorithm: alg, keyid: `kid-${alg}` })
+      const token = jsonwebtoken.sign(claimsFor(alg), Buffer.from(secretFor(alg)), {
+        algorithm: alg,
+        keyid: `kid-${alg}`,
+      })
       const { header, payload } = verifierFor(alg).verify(token, { currentDate })
       assert.deepEqual(payload, claimsFor(alg))
       assert.deepEqual(header, { alg, typ: 'JWT', kid: `kid-${alg}` })
@@ -87,19 +111,26 @@ describe('jsonwebtoken-minted tokens verify with jwt-wasm', () => {
     const token = jsonwebtoken.sign(claimsFor('HS256'), secret, { algorithm: 'HS256' })
     assert.equal(verifierFor('HS256', secret).verify(token, { currentDate }).payload.note, 'Grüße 🔑 日本')
     const ours = new Signer({ key: { alg: 'HS256', secret } }).sign(claimsFor('HS256'))
-    assert.equal(jsonwebtoken.verify(ours, secret, { algorithms: ['HS256'], clockTimestamp: NOW }).note, 'Grüße 🔑 日本')
+    assert.equal(
+      jsonwebtoken.verify(ours, secret, { algorithms: ['HS256'], clockTimestamp: NOW }).note,
+      'Grüße 🔑 日本',
+    )
   })
 })
 
 describe('PyJWT-minted tokens verify with jwt-wasm', () => {
   for (const alg of ALGS) {
     test(alg, () => {
-      const [{ token }] = pyjwt([{ op: 'sign', alg, secret: b64u(secretFor(alg)), payload: claimsFor(alg), headers: { kid: `kid-${alg}` } }])
+      const [{ token }] = pyjwt([
+        { op: 'sign', alg, secret: b64u(secretFor(alg)), payload: claimsFor(alg), headers: { kid: `kid-${alg}` } },
+      ])
       const { header, payload } = verifierFor(alg).verify(token, { currentDate })
       assert.deepEqual(payload, claimsFor(alg))
       assert.equal(header.alg, alg)
       assert.equal(header.kid, `kid-${alg}`)
-      assert.throws(() => verifierFor(alg).verify(token, { currentDate: new Date((NOW + 600) * 1000) }), { code: 'ERR_JWT_EXPIRED' })
+      assert.throws(() => verifierFor(alg).verify(token, { currentDate: new Date((NOW + 600) * 1000) }), {
+        code: 'ERR_JWT_EXPIRED',
+      })
     })
   }
 })
@@ -122,11 +153,27 @@ describe('jwt-wasm tokens verify with jose', () => {
     test(alg, async () => {
       const { token, expired, payload } = ours[alg]
       assert.match(payload.jti, /^[A-Za-z0-9_-]{22}$/)
-      const r = await jose.jwtVerify(token, secretFor(alg), { algorithms: [alg], currentDate, issuer: ISS, audience: AUD, typ: 'JWT', requiredClaims: ['exp', 'iat', 'jti'] })
+      const r = await jose.jwtVerify(token, secretFor(alg), {
+        algorithms: [alg],
+        currentDate,
+        issuer: ISS,
+        audience: AUD,
+        typ: 'JWT',
+        requiredClaims: ['exp', 'iat', 'jti'],
+      })
       assert.deepEqual(r.payload, { ...claimsFor(alg), jti: payload.jti })
       assert.deepEqual(r.protectedHeader, { alg, typ: 'JWT', kid: `kid-${alg}` })
-      await assert.rejects(jose.jwtVerify(expired, secretFor(alg), { algorithms: [alg], currentDate }), { code: 'ERR_JWT_EXPIRED' })
-      await assert.rejects(jose.jwtVerify(token, secretFor(alg).map((b) => b ^ 1), { algorithms: [alg], currentDate }), { code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' })
+      await assert.rejects(jose.jwtVerify(expired, secretFor(alg), { algorithms: [alg], currentDate }), {
+        code: 'ERR_JWT_EXPIRED',
+      })
+      await assert.rejects(
+        jose.jwtVerify(
+          token,
+          secretFor(alg).map((b) => b ^ 1),
+          { algorithms: [alg], currentDate },
+        ),
+        { code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' },
+      )
     })
   }
 })
@@ -135,10 +182,19 @@ describe('jwt-wasm tokens verify with jsonwebtoken', () => {
   for (const alg of ALGS) {
     test(alg, () => {
       const { token, expired, payload } = ours[alg]
-      const r = jsonwebtoken.verify(token, Buffer.from(secretFor(alg)), { algorithms: [alg], clockTimestamp: NOW, issuer: ISS, audience: AUD, complete: true })
+      const r = jsonwebtoken.verify(token, Buffer.from(secretFor(alg)), {
+        algorithms: [alg],
+        clockTimestamp: NOW,
+        issuer: ISS,
+        audience: AUD,
+        complete: true,
+      })
       assert.deepEqual(r.payload, { ...claimsFor(alg), jti: payload.jti })
       assert.deepEqual(r.header, { alg, typ: 'JWT', kid: `kid-${alg}` })
-      assert.throws(() => jsonwebtoken.verify(expired, Buffer.from(secretFor(alg)), { algorithms: [alg], clockTimestamp: NOW }), { name: 'TokenExpiredError' })
+      assert.throws(
+        () => jsonwebtoken.verify(expired, Buffer.from(secretFor(alg)), { algorithms: [alg], clockTimestamp: NOW }),
+        { name: 'TokenExpiredError' },
+      )
     })
   }
 })
@@ -187,10 +243,20 @@ describe('jwt-wasm and jose reach the same verdict (code, claim, reason)', () =>
     ['subject mismatch', () => sign(base), { subject: 'someone' }, NOW],
     ['maxTokenAge exceeded', () => sign(base), { maxTokenAge: 5 }, NOW],
     ['typ mismatch', () => sign(base, { alg, typ: 'JWT' }), { typ: 'at+jwt' }, NOW],
-    ['typ application/at+jwt matches at+jwt', () => sign(base, { alg, typ: 'at+jwt' }), { typ: 'application/at+jwt' }, NOW],
+    [
+      'typ application/at+jwt matches at+jwt',
+      () => sign(base, { alg, typ: 'at+jwt' }),
+      { typ: 'application/at+jwt' },
+      NOW,
+    ],
     ['required claim missing', () => sign(base), { requiredClaims: ['exp', 'tenant'] }, NOW],
     ['wrong key', () => new jose.SignJWT(base).setProtectedHeader({ alg }).sign(secret.map((b) => b ^ 1)), {}, NOW],
-    ['alg not allowed', () => new jose.SignJWT(base).setProtectedHeader({ alg: 'HS512' }).sign(secretFor('HS512')), {}, NOW],
+    [
+      'alg not allowed',
+      () => new jose.SignJWT(base).setProtectedHeader({ alg: 'HS512' }).sign(secretFor('HS512')),
+      {},
+      NOW,
+    ],
   ]
   const verdict = (e) => (e === undefined ? 'ok' : { code: e.code, claim: e.claim, reason: e.reason })
 
@@ -206,7 +272,9 @@ describe('jwt-wasm and jose reach the same verdict (code, claim, reason)', () =>
       }
       let mine
       try {
-        new Verifier({ keys: [{ alg, secret }], algorithms: [alg], audience: AUD, ...options }).verify(token, { currentDate: at })
+        new Verifier({ keys: [{ alg, secret }], algorithms: [alg], audience: AUD, ...options }).verify(token, {
+          currentDate: at,
+        })
       } catch (e) {
         assert.ok(e instanceof JwtError, `${e.name}: ${e.message}`)
         mine = e

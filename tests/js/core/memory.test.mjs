@@ -44,7 +44,11 @@ const prelude = `
 /** Runs `body` after the prelude in a child with --expose-gc; returns its `snaps`. */
 function child(body) {
   const script = `${prelude}\n${body}\nconsole.log(JSON.stringify({ tokenBytes: token.length, snaps }))`
-  const out = execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=1', '--input-type=module', '-e', script], { cwd: here, encoding: 'utf8', maxBuffer: 1 << 20 })
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--max-semi-space-size=1', '--input-type=module', '-e', script],
+    { cwd: here, encoding: 'utf8', maxBuffer: 1 << 20 },
+  )
   return JSON.parse(out)
 }
 
@@ -104,7 +108,9 @@ test('verifiers dropped without free() in rounds are reclaimed (FinalizationRegi
     }
   `)
   const r = snaps.rounds
-  t.diagnostic(`wasm memory by round: ${r.map((s) => s.wasm / 1024).join(', ')} KiB (${snaps.start.wasm / 1024} KiB before)`)
+  t.diagnostic(
+    `wasm memory by round: ${r.map((s) => s.wasm / 1024).join(', ')} KiB (${snaps.start.wasm / 1024} KiB before)`,
+  )
   t.diagnostic(`rss by round: ${r.map((s) => (s.rss / MB).toFixed(1)).join(', ')} MB`)
   // Without finalization every round would add what round 1 added.
   assert.ok(r[0].wasm > snaps.start.wasm, 'round 1 needed wasm memory (else this test measures nothing)')

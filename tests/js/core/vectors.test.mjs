@@ -14,7 +14,8 @@ const dir = join(repo, 'tests', 'vectors')
 function key(k, where) {
   const { secret, ...rest } = k
   if (typeof secret?.utf8 === 'string') return { ...rest, secret: secret.utf8 }
-  if (typeof secret?.base64url === 'string') return { ...rest, secret: new Uint8Array(Buffer.from(secret.base64url, 'base64url')) }
+  if (typeof secret?.base64url === 'string')
+    return { ...rest, secret: new Uint8Array(Buffer.from(secret.base64url, 'base64url')) }
   throw new Error(`${where}: a key secret must be {utf8} or {base64url}`)
 }
 
@@ -41,11 +42,14 @@ for (const { file, data } of files) {
       const { expect } = c
 
       if (expect.code === 'ERR_KEY_INVALID') {
-        assert.throws(() => new Verifier(options), (e) => {
-          assert.ok(e instanceof JwtError, `expected a JwtError, got ${e?.name}: ${e?.message}`)
-          assert.equal(e.code, 'ERR_KEY_INVALID')
-          return true
-        })
+        assert.throws(
+          () => new Verifier(options),
+          (e) => {
+            assert.ok(e instanceof JwtError, `expected a JwtError, got ${e?.name}: ${e?.message}`)
+            assert.equal(e.code, 'ERR_KEY_INVALID')
+            return true
+          },
+        )
         return
       }
 
@@ -58,13 +62,16 @@ for (const { file, data } of files) {
           return
         }
         assert.equal(typeof expect.code, 'string', 'expect is {payload, header?} or {code, claim?, reason?}')
-        assert.throws(() => verifier.verify(c.token, { currentDate }), (e) => {
-          assert.equal(e.code, expect.code, `${e.name}: ${e.message}`)
-          if (expect.code !== 'ERR_INVALID_OPTIONS') assert.ok(e instanceof JwtError)
-          if ('claim' in expect) assert.equal(e.claim, expect.claim)
-          if ('reason' in expect) assert.equal(e.reason, expect.reason)
-          return true
-        })
+        assert.throws(
+          () => verifier.verify(c.token, { currentDate }),
+          (e) => {
+            assert.equal(e.code, expect.code, `${e.name}: ${e.message}`)
+            if (expect.code !== 'ERR_INVALID_OPTIONS') assert.ok(e instanceof JwtError)
+            if ('claim' in expect) assert.equal(e.claim, expect.claim)
+            if ('reason' in expect) assert.equal(e.reason, expect.reason)
+            return true
+          },
+        )
       } finally {
         verifier.free()
       }

@@ -14,7 +14,6 @@ import {
   CLEAR,
   b64url,
   verifyCalls,
-  verifyUser,
   setup,
   request,
   call,
@@ -28,7 +27,6 @@ import {
 } from './auth-harness.mjs'
 
 // ---- Cookie tossing ----
-
 
 test('cookie tossing: the refresh cookie twice is 400 invalid_request on every route; nothing is read, counted or revoked', async () => {
   const { handler, store } = setup({ store: storeSpy() })
@@ -71,7 +69,10 @@ test('cookie tossing: a planted second device cookie is 400 on refresh and revok
   const device = /^jwt_device=([\w-]{43});/.exec(victim.cookies[1])[1]
   const attacker = /^jwt_device=([\w-]{43});/.exec((await login(handler, 'bob', 'hunter2 hunter2')).cookies[1])[1]
   const record = await store.read(rt.familyId)
-  const twice = { error: 'invalid_request', error_description: 'The request carries the jwt_device cookie more than once' }
+  const twice = {
+    error: 'invalid_request',
+    error_description: 'The request carries the jwt_device cookie more than once',
+  }
   const cookies = [
     `jwt_rt=${rt.value}; jwt_device=${attacker}; jwt_device=${device}`,
     `jwt_rt=${rt.value}; jwt_device=${device}; jwt_device=${device}`,
@@ -118,27 +119,42 @@ test('CSRF: refresh and logout need an allowed Origin and the X-Requested-With h
 
 test('CSRF: csrfHeader and basePath options; the cookie path follows basePath', async () => {
   const { handler } = setup({ options: { csrfHeader: 'X-CSRF', basePath: '/api/auth', cookieName: '__Secure-rt' } })
-  const r = await call(handler, '/api/auth/login', { json: { login: 'alice', password: 'correct horse battery staple' } })
+  const r = await call(handler, '/api/auth/login', {
+    json: { login: 'alice', password: 'correct horse battery staple' },
+  })
   assert.equal(r.status, 200)
-  const m = /^__Secure-rt=([\w-]{22}\.[\w-]{43}); HttpOnly; Secure; SameSite=Strict; Path=\/api\/auth; Max-Age=1209600$/.exec(r.cookies[0])
+  const m =
+    /^__Secure-rt=([\w-]{22}\.[\w-]{43}); HttpOnly; Secure; SameSite=Strict; Path=\/api\/auth; Max-Age=1209600$/.exec(
+      r.cookies[0],
+    )
   assert.ok(m, r.cookies[0])
   assert.equal(await handler(request('/auth/refresh'), {}, {}), null)
   const refused = await call(handler, '/api/auth/refresh', { cookie: `__Secure-rt=${m[1]}` })
   assert.equal(refused.status, 403)
   assert.deepEqual(refused.body, { error: 'invalid_request', error_description: 'The X-CSRF header is required' })
-  const ok = await call(handler, '/api/auth/refresh', { csrf: false, headers: { 'x-csrf': '1' }, cookie: `__Secure-rt=${m[1]}` })
+  const ok = await call(handler, '/api/auth/refresh', {
+    csrf: false,
+    headers: { 'x-csrf': '1' },
+    cookie: `__Secure-rt=${m[1]}`,
+  })
   assert.equal(ok.status, 200)
-  const out = await call(handler, '/api/auth/logout', { csrf: false, headers: { 'x-csrf': '1' }, cookie: `__Secure-rt=${m[1]}` })
+  const out = await call(handler, '/api/auth/logout', {
+    csrf: false,
+    headers: { 'x-csrf': '1' },
+    cookie: `__Secure-rt=${m[1]}`,
+  })
   assert.deepEqual(out.cookies, ['__Secure-rt=; HttpOnly; Secure; SameSite=Strict; Path=/api/auth; Max-Age=0'])
 })
 
 // ---- Store unavailable ----
 
-
 test('store unavailable: login, refresh and logout answer 503 temporarily_unavailable, never 200, never a cookie change; the guard is unaffected', async () => {
   let down = false
   const errors = []
-  const { handler } = setup({ store: brokenStore(() => down), options: { onError: (e, { route }) => errors.push(`${route}: ${e.message}`) } })
+  const { handler } = setup({
+    store: brokenStore(() => down),
+    options: { onError: (e, { route }) => errors.push(`${route}: ${e.message}`) },
+  })
   const ok = await login(handler)
   const rt0 = refreshCookie(ok)
   down = true
@@ -153,8 +169,18 @@ test('store unavailable: login, refresh and logout answer 503 temporarily_unavai
   assert.equal(verifyCalls, before, 'no password check while the throttle counter is unavailable')
   assert.deepEqual(errors, ['login: store down (hit)', 'refresh: store down (rotate)', 'logout: store down (revoke)'])
   // The guard needs no store.
-  const api = guard(() => new Response('ok'), { keys: [ACCESS_KEY], algorithms: ['HS256'], issuer: 'https://app.example', audience: 'api', clock: () => new Date(NOW * 1000) })
-  const res = await api(new Request(`${ORIGIN}/api`, { headers: { authorization: `Bearer ${ok.body.access_token}` } }), {}, {})
+  const api = guard(() => new Response('ok'), {
+    keys: [ACCESS_KEY],
+    algorithms: ['HS256'],
+    issuer: 'https://app.example',
+    audience: 'api',
+    clock: () => new Date(NOW * 1000),
+  })
+  const res = await api(
+    new Request(`${ORIGIN}/api`, { headers: { authorization: `Bearer ${ok.body.access_token}` } }),
+    {},
+    {},
+  )
   assert.equal(res.status, 200)
   // Back up: the family was untouched by the failures.
   down = false
@@ -163,7 +189,10 @@ test('store unavailable: login, refresh and logout answer 503 temporarily_unavai
 
 test('store unavailable: a failure while creating the family answers 503, and a throwing verifyUser too', async () => {
   const errors = []
-  const { handler } = setup({ store: brokenStore((name) => name === 'create'), options: { onError: (e) => errors.push(e.message) } })
+  const { handler } = setup({
+    store: brokenStore((name) => name === 'create'),
+    options: { onError: (e) => errors.push(e.message) },
+  })
   const r = await login(handler)
   assert.equal(r.status, 503)
   assert.deepEqual(r.cookies, [])
@@ -187,12 +216,17 @@ test('device binding: a device cookie, only its HMAC in the token; the guard nee
   const payload = assertTokenAnswer(r, NOW)
   assert.equal(r.cookies.length, 2)
   const rt0 = refreshCookie(r)
-  const m = /^jwt_device=([A-Za-z0-9_-]{43}); HttpOnly; Secure; SameSite=Strict; Path=\/; Max-Age=1209600$/.exec(r.cookies[1])
+  const m = /^jwt_device=([A-Za-z0-9_-]{43}); HttpOnly; Secure; SameSite=Strict; Path=\/; Max-Age=1209600$/.exec(
+    r.cookies[1],
+  )
   assert.ok(m, r.cookies[1])
   const deviceId = m[1]
   const dvh = b64url(createHmac('sha256', DEVICE_SECRET).update(deviceId).digest())
   assert.equal(payload.dvh, dvh)
-  assert.ok(!r.body.access_token.includes(deviceId) && !Buffer.from(r.body.access_token.split('.')[1], 'base64url').toString().includes(deviceId))
+  assert.ok(
+    !r.body.access_token.includes(deviceId) &&
+      !Buffer.from(r.body.access_token.split('.')[1], 'base64url').toString().includes(deviceId),
+  )
   assert.equal((await store.read(rt0.familyId)).dvh, dvh)
 
   const api = guard(() => new Response('ok'), {
@@ -205,7 +239,13 @@ test('device binding: a device cookie, only its HMAC in the token; the guard nee
     clock: () => new Date(NOW * 1000),
   })
   const ask = (cookie) =>
-    api(new Request(`${ORIGIN}/api`, { headers: { authorization: `Bearer ${r.body.access_token}`, ...(cookie ? { cookie } : {}) } }), {}, {})
+    api(
+      new Request(`${ORIGIN}/api`, {
+        headers: { authorization: `Bearer ${r.body.access_token}`, ...(cookie ? { cookie } : {}) },
+      }),
+      {},
+      {},
+    )
   assert.equal((await ask(`jwt_device=${deviceId}`)).status, 200)
   assert.equal((await ask()).status, 401)
   assert.equal((await ask(`jwt_device=${'x'.repeat(43)}`)).status, 401)

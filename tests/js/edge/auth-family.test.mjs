@@ -32,7 +32,10 @@ test('refresh: rotates to the derived successor; new access token; Max-Age is th
   assert.equal(rt1.familyId, rt0.familyId)
   assert.equal(rt1.secret, successorOf(rt0.familyId, rt0.secret))
   assert.equal(r.cookies.length, 1)
-  assert.equal(r.cookies[0], `jwt_rt=${rt1.value}; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=${LIFETIME - 600}`)
+  assert.equal(
+    r.cookies[0],
+    `jwt_rt=${rt1.value}; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=${LIFETIME - 600}`,
+  )
   const record = await store.read(rt0.familyId)
   assert.equal(record.current, sha256(rt1.secret))
   assert.deepEqual(record.previous, { hash: sha256(rt0.secret), rotatedAt: NOW + 600 })
@@ -105,7 +108,9 @@ test('grace: inside the window the immediate predecessor gets the same successor
     t.now = NOW + 100 + dt
     const again = await refresh(handler, rt0.value)
     assertTokenAnswer(again, t.now)
-    assert.deepEqual(again.cookies, [`jwt_rt=${rt1.value}; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=${LIFETIME - 100 - dt}`])
+    assert.deepEqual(again.cookies, [
+      `jwt_rt=${rt1.value}; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=${LIFETIME - 100 - dt}`,
+    ])
   }
   assert.deepEqual(await store.read(rt0.familyId), record, 'grace answers change nothing')
   // The successor still rotates normally afterwards.

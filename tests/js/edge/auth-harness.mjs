@@ -14,19 +14,23 @@ export const REFRESH_SECRET = 'refresh-derivation-secret-0123456789abcdef'
 export const DEVICE_SECRET = 'device-binding-secret-0123456789-abcdefgh'
 export const DAY = 86400
 export const LIFETIME = 14 * DAY
-export const RT = /^jwt_rt=([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43}); HttpOnly; Secure; SameSite=Strict; Path=\/auth; Max-Age=(\d+)$/
+export const RT =
+  /^jwt_rt=([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43}); HttpOnly; Secure; SameSite=Strict; Path=\/auth; Max-Age=(\d+)$/
 export const CLEAR = 'jwt_rt=; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=0'
 
 export const b64url = (buf) => Buffer.from(buf).toString('base64url')
 /** The successor rule, computed independently: base64url(HMAC-SHA256(refreshSecret, familyId.secret)). */
-export const successorOf = (familyId, secret) => b64url(createHmac('sha256', REFRESH_SECRET).update(`${familyId}.${secret}`).digest())
+export const successorOf = (familyId, secret) =>
+  b64url(createHmac('sha256', REFRESH_SECRET).update(`${familyId}.${secret}`).digest())
 export const sha256 = (s) => b64url(createHash('sha256').update(s).digest())
 
 // ---- The application's verifyUser: PBKDF2 hashes, and the same work for an unknown login. ----
 const enc = new TextEncoder()
 async function pbkdf2(password, salt) {
   const key = await crypto.subtle.importKey('raw', enc.encode(password), 'PBKDF2', false, ['deriveBits'])
-  return new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations: 10_000 }, key, 256))
+  return new Uint8Array(
+    await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations: 10_000 }, key, 256),
+  )
 }
 function equal(a, b) {
   let d = a.length ^ b.length
@@ -68,7 +72,10 @@ export function setup(extra = {}) {
   return { t, store, handler }
 }
 
-export function request(path, { method = 'POST', origin = ORIGIN, csrf = true, cookie, json, form, body, type, headers = {} } = {}) {
+export function request(
+  path,
+  { method = 'POST', origin = ORIGIN, csrf = true, cookie, json, form, body, type, headers = {} } = {},
+) {
   const h = new Headers(headers)
   if (origin !== null) h.set('origin', origin)
   if (csrf) h.set('x-requested-with', 'fetch')
@@ -92,8 +99,10 @@ export async function call(handler, path, init) {
 
 export const login = (h, login = 'alice', password = 'correct horse battery staple', init = {}) =>
   call(h, '/auth/login', { json: { login, password }, csrf: false, ...init })
-export const refresh = (h, rt, init = {}) => call(h, '/auth/refresh', { cookie: rt === undefined ? undefined : `jwt_rt=${rt}`, ...init })
-export const logout = (h, rt, init = {}) => call(h, '/auth/logout', { cookie: rt === undefined ? undefined : `jwt_rt=${rt}`, ...init })
+export const refresh = (h, rt, init = {}) =>
+  call(h, '/auth/refresh', { cookie: rt === undefined ? undefined : `jwt_rt=${rt}`, ...init })
+export const logout = (h, rt, init = {}) =>
+  call(h, '/auth/logout', { cookie: rt === undefined ? undefined : `jwt_rt=${rt}`, ...init })
 
 export function refreshCookie(r, maxAge = LIFETIME) {
   assert.equal(r.cookies.length >= 1, true, 'no Set-Cookie')
@@ -103,7 +112,12 @@ export function refreshCookie(r, maxAge = LIFETIME) {
   return { value: `${m[1]}.${m[2]}`, familyId: m[1], secret: m[2] }
 }
 
-export const verifier = new Verifier({ keys: [ACCESS_KEY], algorithms: ['HS256'], issuer: 'https://app.example', audience: 'api' })
+export const verifier = new Verifier({
+  keys: [ACCESS_KEY],
+  algorithms: ['HS256'],
+  issuer: 'https://app.example',
+  audience: 'api',
+})
 export const at = (t) => ({ currentDate: new Date(t * 1000) })
 
 export function assertTokenAnswer(r, now) {

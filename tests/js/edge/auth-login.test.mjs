@@ -31,7 +31,11 @@ import {
 
 test('options: unknown, missing or invalid options throw TypeError ERR_INVALID_OPTIONS at authRoutes() time', () => {
   const base = { signer: { key: ACCESS_KEY }, verifyUser, store: () => memoryStore(), refreshSecret: REFRESH_SECRET }
-  const bad = (o) => assert.throws(() => authRoutes(o), (e) => e instanceof TypeError && e.code === 'ERR_INVALID_OPTIONS')
+  const bad = (o) =>
+    assert.throws(
+      () => authRoutes(o),
+      (e) => e instanceof TypeError && e.code === 'ERR_INVALID_OPTIONS',
+    )
   bad({ ...base, graceSecond: 5 })
   bad({ ...base, store: undefined })
   bad({ ...base, verifyUser: undefined })
@@ -57,7 +61,9 @@ test('options: unknown, missing or invalid options throw TypeError ERR_INVALID_O
   bad({ ...base, loginThrottle: { maxFailures: 3, window: 60 } })
   bad({ ...base, audience: [] })
   // A bad signing key fails here too (the Signer is built at once when it can be).
-  assert.throws(() => authRoutes({ ...base, signer: { key: { alg: 'HS256', secret: 'short' } } }), { code: 'ERR_KEY_INVALID' })
+  assert.throws(() => authRoutes({ ...base, signer: { key: { alg: 'HS256', secret: 'short' } } }), {
+    code: 'ERR_KEY_INVALID',
+  })
   assert.equal(typeof authRoutes(base), 'function')
 })
 
@@ -133,7 +139,10 @@ test('login: malformed bodies answer 400 invalid_request without calling verifyU
   for (const c of cases) {
     const r = await call(handler, '/auth/login', { ...c, csrf: false })
     assert.equal(r.status, 400, c.body.slice(0, 40))
-    assert.deepEqual(r.body, { error: 'invalid_request', error_description: 'The body must be { login, password } as JSON or form-encoded' })
+    assert.deepEqual(r.body, {
+      error: 'invalid_request',
+      error_description: 'The body must be { login, password } as JSON or form-encoded',
+    })
     assert.deepEqual(r.cookies, [])
   }
   assert.equal(verifyCalls, before)
@@ -164,7 +173,10 @@ test('login: checks Origin (login CSRF) but needs no CSRF header', async () => {
   assert.equal((await login(handler)).status, 200)
   // allowedOrigins replaces the default (the request's own origin).
   const other = setup({ options: { allowedOrigins: ['https://spa.example'] } })
-  assert.equal((await login(other.handler, 'alice', 'correct horse battery staple', { origin: 'https://spa.example' })).status, 200)
+  assert.equal(
+    (await login(other.handler, 'alice', 'correct horse battery staple', { origin: 'https://spa.example' })).status,
+    200,
+  )
   assert.equal((await login(other.handler)).status, 403)
 })
 
@@ -207,7 +219,9 @@ test('login throttle: a success clears the counter; loginThrottle options and fa
 test('login: a new login in the same browser revokes the family of the cookie it replaces', async () => {
   const { handler } = setup()
   const first = refreshCookie(await login(handler))
-  const second = refreshCookie(await login(handler, 'alice', 'correct horse battery staple', { cookie: `jwt_rt=${first.value}` }))
+  const second = refreshCookie(
+    await login(handler, 'alice', 'correct horse battery staple', { cookie: `jwt_rt=${first.value}` }),
+  )
   assert.notEqual(first.familyId, second.familyId)
   assert.equal((await refresh(handler, first.value)).status, 401)
   assert.equal((await refresh(handler, second.value)).status, 200)
@@ -226,7 +240,11 @@ test('login: the random option drives family id and secret; signer as (env) => k
     },
   })
   const env = { KID: 'at-2026-01' }
-  const r1 = await handler(request('/auth/login', { json: { login: 'alice', password: 'correct horse battery staple' } }), env, {})
+  const r1 = await handler(
+    request('/auth/login', { json: { login: 'alice', password: 'correct horse battery staple' } }),
+    env,
+    {},
+  )
   const rt = RT.exec(r1.headers.getSetCookie()[0])
   assert.equal(rt[1], b64url(Uint8Array.from({ length: 16 }, (_, i) => i)))
   assert.equal(rt[2], b64url(Uint8Array.from({ length: 32 }, (_, i) => 16 + i)))
@@ -238,7 +256,10 @@ test('login: the random option drives family id and secret; signer as (env) => k
 
 test('login: verifyUser may not set reserved claims (a programming error: the handler rejects)', async () => {
   const { handler } = setup({ options: { verifyUser: async () => ({ sub: 'u1', claims: { exp: 1 } }) } })
-  await assert.rejects(handler(request('/auth/login', { json: { login: 'a', password: 'b' } }), {}, {}), /must not set "exp"/)
+  await assert.rejects(
+    handler(request('/auth/login', { json: { login: 'a', password: 'b' } }), {}, {}),
+    /must not set "exp"/,
+  )
 })
 
 // ---- Authenticated call ----
@@ -253,7 +274,8 @@ test('authenticated call: the access token from login passes the guard; none or 
     audience: 'api',
     clock: () => new Date((NOW + 10) * 1000),
   })
-  const ask = (token) => api(new Request(`${ORIGIN}/api/me`, { headers: token ? { authorization: `Bearer ${token}` } : {} }), {}, {})
+  const ask = (token) =>
+    api(new Request(`${ORIGIN}/api/me`, { headers: token ? { authorization: `Bearer ${token}` } : {} }), {}, {})
   const ok = await ask(r.body.access_token)
   assert.equal(ok.status, 200)
   assert.deepEqual(await ok.json(), { sub: 'u-alice', role: 'admin' })

@@ -5,7 +5,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { internal } from './internal.mjs'
 
-const { TWO_VALUES, readCookie, serializeCookie, clearCookie, cookieNameOption, isCookieName } = await internal('edge/cookies.js')
+const { TWO_VALUES, readCookie, serializeCookie, clearCookie, cookieNameOption, isCookieName } =
+  await internal('edge/cookies.js')
 
 const read = (cookie, name = 'jwt_rt') =>
   readCookie(new Request('https://app.example/', cookie === undefined ? {} : { headers: { cookie } }), name)
@@ -23,7 +24,13 @@ test('readCookie: absent, one value (trimmed, possibly empty), exact names only'
 })
 
 test('readCookie: a cookie that arrives twice is TWO_VALUES, whatever the values', () => {
-  const twice = ['jwt_rt=a; jwt_rt=b', 'jwt_rt=a; jwt_rt=a', 'jwt_rt=; jwt_rt=a', 'jwt_rt=a; x=1; jwt_rt=', 'jwt_rt=a;jwt_rt=b;jwt_rt=c']
+  const twice = [
+    'jwt_rt=a; jwt_rt=b',
+    'jwt_rt=a; jwt_rt=a',
+    'jwt_rt=; jwt_rt=a',
+    'jwt_rt=a; x=1; jwt_rt=',
+    'jwt_rt=a;jwt_rt=b;jwt_rt=c',
+  ]
   for (const cookie of twice) {
     assert.equal(read(cookie), TWO_VALUES, cookie)
   }
@@ -37,7 +44,10 @@ test('serializeCookie and clearCookie: HttpOnly; Secure; SameSite=Strict; Path; 
     serializeCookie('jwt_rt', 'a.b-c_d', { path: '/auth', maxAge: 60.9 }),
     'jwt_rt=a.b-c_d; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=60',
   )
-  assert.equal(serializeCookie('jwt_rt', 'x', { path: '/', maxAge: -5 }), 'jwt_rt=x; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0')
+  assert.equal(
+    serializeCookie('jwt_rt', 'x', { path: '/', maxAge: -5 }),
+    'jwt_rt=x; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0',
+  )
   assert.equal(clearCookie('jwt_device', '/'), 'jwt_device=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0')
   assert.throws(() => serializeCookie('jwt rt', 'x', { path: '/', maxAge: 1 }), TypeError)
   assert.throws(() => serializeCookie('jwt_rt', 'x;y', { path: '/', maxAge: 1 }), TypeError)

@@ -6,7 +6,8 @@ import { internal } from './internal.mjs'
 
 const { bearerCredentials } = await internal('edge/guard-credentials.js')
 const answersModule = await internal('edge/guard-answers.js')
-const { guardAnswers, describedAs, MISSING, MALFORMED_HEADER, MALFORMED_COOKIE, TWO_TOKENS, DEVICE, SCOPE } = answersModule
+const { guardAnswers, describedAs, MISSING, MALFORMED_HEADER, MALFORMED_COOKIE, TWO_TOKENS, DEVICE, SCOPE } =
+  answersModule
 
 const creds = (headers, cookieName) => bearerCredentials(new Request('https://api.example/', { headers }), cookieName)
 
@@ -24,7 +25,11 @@ test('credentials: the Bearer header, the token cookie when configured, or why t
   assert.deepEqual(creds({ cookie: 'at="abc"' }, 'at'), { refused: MALFORMED_COOKIE })
   assert.deepEqual(creds({ authorization: 'Bearer abc', cookie: 'at=abc' }, 'at'), { refused: TWO_TOKENS })
   assert.deepEqual(creds({ cookie: 'at=abc; at=abc' }, 'at'), { refused: TWO_TOKENS })
-  assert.deepEqual(creds({ cookie: 'at=; at=abc' }, 'at'), { refused: TWO_TOKENS }, 'an empty second value is a second value')
+  assert.deepEqual(
+    creds({ cookie: 'at=; at=abc' }, 'at'),
+    { refused: TWO_TOKENS },
+    'an empty second value is a second value',
+  )
   assert.deepEqual(creds({ authorization: 'Basic dXNlcjpwYXNz', cookie: 'at=abc' }, 'at'), { token: 'abc' })
 })
 
@@ -40,15 +45,25 @@ test('answers: status, challenge and static body per refusal; 500 without a chal
   const missing = { error: 'unauthorized', error_description: 'This resource requires an access token' }
   await expect(answers.refuse(MISSING), 401, 'Bearer realm="api"', missing)
   const two = 'The request carries more than one access token'
-  await expect(answers.refuse(TWO_TOKENS), 400, `Bearer realm="api", error="invalid_request", error_description="${two}"`, {
-    error: 'invalid_request',
-    error_description: two,
-  })
+  await expect(
+    answers.refuse(TWO_TOKENS),
+    400,
+    `Bearer realm="api", error="invalid_request", error_description="${two}"`,
+    {
+      error: 'invalid_request',
+      error_description: two,
+    },
+  )
   const device = 'The access token is bound to another device'
-  await expect(answers.refuse(DEVICE), 401, `Bearer realm="api", error="invalid_token", error_description="${device}"`, {
-    error: 'invalid_token',
-    error_description: device,
-  })
+  await expect(
+    answers.refuse(DEVICE),
+    401,
+    `Bearer realm="api", error="invalid_token", error_description="${device}"`,
+    {
+      error: 'invalid_token',
+      error_description: device,
+    },
+  )
   const scope = 'The access token lacks a required scope'
   const scoped = `Bearer realm="api", error="insufficient_scope", error_description="${scope}", scope="read write"`
   await expect(answers.refuse(SCOPE), 403, scoped, {
@@ -79,5 +94,8 @@ test('describedAs: the description key of a core error', () => {
   assert.equal(describedAs({ code: 'ERR_JWT_EXPIRED', claim: 'exp' }), 'ERR_JWT_EXPIRED')
   assert.equal(describedAs({ code: 'ERR_JWS_INVALID' }), 'ERR_JWS_INVALID')
   // A claim check with a claim the table does not name falls back to the code's own description.
-  assert.equal(guardAnswers(undefined, []).refuseToken({ code: claim, reason: 'check_failed', claim: 'jti' }).status, 401)
+  assert.equal(
+    guardAnswers(undefined, []).refuseToken({ code: claim, reason: 'check_failed', claim: 'jti' }).status,
+    401,
+  )
 })

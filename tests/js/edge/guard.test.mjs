@@ -79,7 +79,11 @@ const invalidRequest = (description) => [
   `Bearer realm="api", error="invalid_request", error_description="${description}"`,
   { error: 'invalid_request', error_description: description },
 ]
-const MISSING = [401, 'Bearer realm="api"', { error: 'unauthorized', error_description: 'This resource requires an access token' }]
+const MISSING = [
+  401,
+  'Bearer realm="api"',
+  { error: 'unauthorized', error_description: 'This resource requires an access token' },
+]
 
 test('a valid token reaches the handler as (request, env, ctx, { header, payload }), deeply frozen', async () => {
   const { calls, handler } = spy()
@@ -97,8 +101,23 @@ test('a valid token reaches the handler as (request, env, ctx, { header, payload
   assert.equal(ctx, CTX)
   assert.deepEqual(Object.keys(auth).sort(), ['header', 'payload'])
   assert.deepEqual(auth.header, { alg: 'HS256', typ: 'JWT', kid: 'new' })
-  assert.deepEqual(auth.payload, { iss: ISS, aud: 'api', sub: 'u1', scope: 'read', nested: { a: [1, { b: 2 }] }, iat: NOW, exp: NOW + 300 })
-  for (const o of [auth, auth.header, auth.payload, auth.payload.nested, auth.payload.nested.a, auth.payload.nested.a[1]]) {
+  assert.deepEqual(auth.payload, {
+    iss: ISS,
+    aud: 'api',
+    sub: 'u1',
+    scope: 'read',
+    nested: { a: [1, { b: 2 }] },
+    iat: NOW,
+    exp: NOW + 300,
+  })
+  for (const o of [
+    auth,
+    auth.header,
+    auth.payload,
+    auth.payload.nested,
+    auth.payload.nested.a,
+    auth.payload.nested.a[1],
+  ]) {
     assert.ok(Object.isFrozen(o))
   }
   // The scheme is case-insensitive; several spaces before the token are allowed (RFC 7235).
@@ -126,7 +145,18 @@ test('a malformed Authorization header or two tokens: 400 invalid_request', asyn
   const fetch = guard(handler, BASE)
   const token = mint()
   const malformed = invalidRequest('The Authorization header is malformed')
-  for (const authorization of ['Bearer', 'Bearer ', 'Bearer a b', `Bearer ${token} x`, 'Bearer tok!en', 'Bearer a=b', 'Bearer\ttoken', '', 'Bearer "abc"', '(Bearer) x']) {
+  for (const authorization of [
+    'Bearer',
+    'Bearer ',
+    'Bearer a b',
+    `Bearer ${token} x`,
+    'Bearer tok!en',
+    'Bearer a=b',
+    'Bearer\ttoken',
+    '',
+    'Bearer "abc"',
+    '(Bearer) x',
+  ]) {
     await refused(await ask(fetch, { authorization }), ...malformed)
   }
   // Two Authorization headers are combined by fetch into one value with a comma.
@@ -146,22 +176,54 @@ test('every verification failure: 401 invalid_token with a static description pe
     ['expired', mint({}, { at: NOW - 400 }), 'The access token expired'],
     ['expired at the exact second', mint({}, { at: NOW - 300 }), 'The access token expired'],
     ['forged (another secret, same kid)', mint({}, { secret: OTHER }), 'The access token signature is invalid'],
-    ['forged (payload swapped)', `${h}.${Buffer.from(JSON.stringify({ iss: ISS, aud: 'api', sub: 'admin', exp: NOW + 300 })).toString('base64url')}.${good.split('.')[2]}`, 'The access token signature is invalid'],
-    ['alg none', `${Buffer.from('{"alg":"none"}').toString('base64url')}.${p}.`, 'The access token algorithm is not allowed'],
-    ['alg none, kid set', `${Buffer.from('{"alg":"none","kid":"new"}').toString('base64url')}.${p}.`, 'The access token algorithm is not allowed'],
-    ['HS512 not allowed', craft({ alg: 'HS512', kid: 'new' }, { exp: NOW + 60 }, NEW, 'sha512'), 'The access token algorithm is not allowed'],
+    [
+      'forged (payload swapped)',
+      `${h}.${Buffer.from(JSON.stringify({ iss: ISS, aud: 'api', sub: 'admin', exp: NOW + 300 })).toString('base64url')}.${good.split('.')[2]}`,
+      'The access token signature is invalid',
+    ],
+    [
+      'alg none',
+      `${Buffer.from('{"alg":"none"}').toString('base64url')}.${p}.`,
+      'The access token algorithm is not allowed',
+    ],
+    [
+      'alg none, kid set',
+      `${Buffer.from('{"alg":"none","kid":"new"}').toString('base64url')}.${p}.`,
+      'The access token algorithm is not allowed',
+    ],
+    [
+      'HS512 not allowed',
+      craft({ alg: 'HS512', kid: 'new' }, { exp: NOW + 60 }, NEW, 'sha512'),
+      'The access token algorithm is not allowed',
+    ],
     ['garbage', 'garbage', 'The access token is malformed'],
     ['two segments', `${h}.${p}`, 'The access token is malformed'],
     ['padding', `${h}.${p}.${good.split('.')[2]}=`, 'The access token is malformed'],
-    ['crit', craft({ alg: 'HS256', kid: 'new', crit: ['exp'] }, { exp: NOW + 60 }), 'The access token uses an unsupported feature'],
+    [
+      'crit',
+      craft({ alg: 'HS256', kid: 'new', crit: ['exp'] }, { exp: NOW + 60 }),
+      'The access token uses an unsupported feature',
+    ],
     ['payload not an object', craft({ alg: 'HS256', kid: 'new' }, [1, 2]), 'The access token claims are malformed'],
     ['retired kid', mint({}, { kid: 'older', secret: OLD }), 'No key matches the access token'],
     ['too large', 'a'.repeat(16 * 1024 + 1), 'The access token is too large'],
-    ['no exp', craft({ alg: 'HS256', kid: 'new' }, { iss: ISS, aud: 'api' }), 'The access token lacks a required claim'],
-    ['exp of the wrong type', craft({ alg: 'HS256', kid: 'new' }, { iss: ISS, aud: 'api', exp: String(NOW + 60) }), 'The access token has a malformed claim'],
+    [
+      'no exp',
+      craft({ alg: 'HS256', kid: 'new' }, { iss: ISS, aud: 'api' }),
+      'The access token lacks a required claim',
+    ],
+    [
+      'exp of the wrong type',
+      craft({ alg: 'HS256', kid: 'new' }, { iss: ISS, aud: 'api', exp: String(NOW + 60) }),
+      'The access token has a malformed claim',
+    ],
     ['other issuer', mint({ iss: 'https://evil.test' }), 'The access token issuer is not accepted'],
     ['other audience', mint({ aud: 'billing' }), 'The access token audience is not accepted'],
-    ['issued in the future', craft({ alg: 'HS256', kid: 'new' }, { iss: ISS, aud: 'api', iat: NOW + 60, exp: NOW + 120 }), 'The access token was issued in the future'],
+    [
+      'issued in the future',
+      craft({ alg: 'HS256', kid: 'new' }, { iss: ISS, aud: 'api', iat: NOW + 60, exp: NOW + 120 }),
+      'The access token was issued in the future',
+    ],
     ['not yet valid', mint({ nbf: NOW + 60 }), 'The access token is not yet valid'],
   ]
   for (const [name, token, description] of cases) {
@@ -180,7 +242,12 @@ test('every verification failure: 401 invalid_token with a static description pe
 test('scopes: all required, from `scope` (space-separated) or `scp` (array); else 403 insufficient_scope', async () => {
   const { calls, handler } = spy()
   const fetch = guard(handler, { ...BASE, scopes: ['read', 'write'] })
-  for (const claims of [{ scope: 'read write' }, { scope: ' write  admin read ' }, { scp: ['write', 'read'] }, { scope: 'read', scp: ['write'] }]) {
+  for (const claims of [
+    { scope: 'read write' },
+    { scope: ' write  admin read ' },
+    { scp: ['write', 'read'] },
+    { scope: 'read', scp: ['write'] },
+  ]) {
     assert.equal((await ask(fetch, bearer(mint(claims)))).status, 200, JSON.stringify(claims))
   }
   assert.equal(calls.length, 4)
@@ -189,7 +256,14 @@ test('scopes: all required, from `scope` (space-separated) or `scp` (array); els
     'Bearer realm="api", error="insufficient_scope", error_description="The access token lacks a required scope", scope="read write"',
     { error: 'insufficient_scope', error_description: 'The access token lacks a required scope' },
   ]
-  for (const claims of [{}, { scope: 'read' }, { scope: 'readwrite' }, { scope: ['read', 'write'] }, { scp: 'read write' }, { scp: [['read'], 'write'] }]) {
+  for (const claims of [
+    {},
+    { scope: 'read' },
+    { scope: 'readwrite' },
+    { scope: ['read', 'write'] },
+    { scp: 'read write' },
+    { scp: [['read'], 'write'] },
+  ]) {
     await refused(await ask(fetch, bearer(mint(claims))), ...insufficient)
   }
   // Token problems come before scope: an expired token without the scope is 401, not 403.
@@ -205,7 +279,10 @@ test('key rotation: old and new kid verify during the overlap; a retired kid is 
   assert.deepEqual(await (await ask(overlap, bearer(oldToken))).json(), { sub: 'old-user', kid: 'old' })
   assert.deepEqual(await (await ask(overlap, bearer(newToken))).json(), { sub: 'new-user', kid: 'new' })
   // A token whose kid names the old key but is signed with the new one is a forgery.
-  await refused(await ask(overlap, bearer(mint({}, { kid: 'old', secret: NEW }))), ...invalidToken('The access token signature is invalid'))
+  await refused(
+    await ask(overlap, bearer(mint({}, { kid: 'old', secret: NEW }))),
+    ...invalidToken('The access token signature is invalid'),
+  )
   const after = guard(handler, { ...BASE, keys: [KEYS[1]] })
   await refused(await ask(after, bearer(oldToken)), ...invalidToken('No key matches the access token'))
   assert.equal((await ask(after, bearer(newToken))).status, 200)
@@ -227,7 +304,10 @@ test('keys as a function of env: called once per guard, even for concurrent firs
   const env = { SECRET: NEW }
   const token = mint()
   const first = await Promise.all(Array.from({ length: 5 }, () => ask(fetch, bearer(token), env)))
-  assert.deepEqual(first.map((r) => r.status), [200, 200, 200, 200, 200])
+  assert.deepEqual(
+    first.map((r) => r.status),
+    [200, 200, 200, 200, 200],
+  )
   for (let i = 0; i < 5; i++) assert.equal((await ask(fetch, bearer(token), env)).status, 200)
   await refused(await ask(fetch, bearer(mint({}, { at: NOW - 400 })), env), ...invalidToken('The access token expired'))
   assert.deepEqual(seen, [env])
@@ -349,8 +429,14 @@ test('options are validated when guard() is called', () => {
   invalid({ ...BASE, deviceSecret: DEVICE_SECRET }, /only used with bind/)
   invalid({ ...BASE, clock: new Date() }, /clock/)
   invalid({ ...BASE, onError: 'log' }, /onError/)
-  assert.throws(() => guard(undefined, BASE), (e) => e.code === 'ERR_INVALID_OPTIONS' && /handler/.test(e.message))
-  assert.throws(() => guard({ fetch: h }, BASE), (e) => e.code === 'ERR_INVALID_OPTIONS')
+  assert.throws(
+    () => guard(undefined, BASE),
+    (e) => e.code === 'ERR_INVALID_OPTIONS' && /handler/.test(e.message),
+  )
+  assert.throws(
+    () => guard({ fetch: h }, BASE),
+    (e) => e.code === 'ERR_INVALID_OPTIONS',
+  )
   // Bad keys in an array throw KeyInvalid now, not on the first request.
   assert.throws(
     () => guard(h, { ...BASE, keys: [{ kid: 'k', alg: 'HS256', secret: 'short' }] }),
@@ -387,7 +473,10 @@ test('bearerChallenge builds RFC 6750 challenges', () => {
   )
   assert.equal(bearerChallenge({ realm: undefined, scope: 'a "b" \\c' }), 'Bearer scope="a \\"b\\" \\\\c"')
   for (const bad of [{ realm: 'a\nb' }, { realm: 'é' }, { 'bad name': 'x' }, { realm: 42 }]) {
-    assert.throws(() => bearerChallenge(bad), (e) => e.code === 'ERR_INVALID_OPTIONS')
+    assert.throws(
+      () => bearerChallenge(bad),
+      (e) => e.code === 'ERR_INVALID_OPTIONS',
+    )
   }
 })
 
@@ -401,10 +490,16 @@ test('the token may come from a named cookie; header and cookie together are 400
   const two = invalidRequest('The request carries more than one access token')
   await refused(await ask(fetch, { ...bearer(token), cookie: `access_token=${token}` }), ...two)
   await refused(await ask(fetch, { cookie: `access_token=${token}; access_token=${token}` }), ...two)
-  await refused(await ask(fetch, { cookie: 'access_token="quoted"' }), ...invalidRequest('The access token cookie is malformed'))
+  await refused(
+    await ask(fetch, { cookie: 'access_token="quoted"' }),
+    ...invalidRequest('The access token cookie is malformed'),
+  )
   await refused(await ask(fetch, { cookie: 'access_token=' }), ...MISSING)
   await refused(await ask(fetch, { cookie: 'other=1' }), ...MISSING)
-  await refused(await ask(fetch, { cookie: `access_token=${mint({}, { at: NOW - 400 })}` }), ...invalidToken('The access token expired'))
+  await refused(
+    await ask(fetch, { cookie: `access_token=${mint({}, { at: NOW - 400 })}` }),
+    ...invalidToken('The access token expired'),
+  )
   // Basic credentials next to the cookie: the header is not a Bearer token, the cookie is used.
   assert.equal((await ask(fetch, { authorization: 'Basic dXNlcjpwYXNz', cookie: `access_token=${token}` })).status, 200)
   assert.equal(calls.length, 3)
@@ -420,7 +515,10 @@ test('cookie tossing: the token cookie twice is 400 even with one value empty; t
   await refused(await ask(fetch, { cookie: `access_token=${bound}; jwt_device=device-1; access_token=` }), ...two)
   const other = invalidToken('The access token is bound to another device')
   await refused(await ask(fetch, { cookie: `access_token=${bound}; jwt_device=; jwt_device=device-1` }), ...other)
-  await refused(await ask(fetch, { cookie: `access_token=${bound}; jwt_device=device-1; jwt_device=device-2` }), ...other)
+  await refused(
+    await ask(fetch, { cookie: `access_token=${bound}; jwt_device=device-1; jwt_device=device-2` }),
+    ...other,
+  )
   assert.equal(calls.length, 1)
 })
 
@@ -458,7 +556,10 @@ test("device binding: the token's dvh must match the HMAC of the device cookie",
   const foreign = createHmac('sha256', OTHER).update('device-1').digest('base64url')
   await refused(await ask(fetch, { ...bearer(mint({ dvh: foreign })), ...cookie('device-1') }), ...other)
   // Signature and time are judged first: an expired bound token says "expired".
-  await refused(await ask(fetch, { ...bearer(mint({ dvh: dvh('device-1') }, { at: NOW - 400 })), ...cookie('device-1') }), ...invalidToken('The access token expired'))
+  await refused(
+    await ask(fetch, { ...bearer(mint({ dvh: dvh('device-1') }, { at: NOW - 400 })), ...cookie('device-1') }),
+    ...invalidToken('The access token expired'),
+  )
   // A Uint8Array secret works the same.
   const bytes = guard(handler, { ...BASE, bind: 'device', deviceSecret: new TextEncoder().encode(DEVICE_SECRET) })
   assert.equal((await ask(bytes, { ...bearer(bound), ...cookie('device-1') })).status, 200)
@@ -479,7 +580,8 @@ test('device binding: deviceSecret may come from env, resolved once; a bad one i
   const bound = mint({ dvh: dvh('device-1') })
   const env = { DEVICE_SECRET }
   const headers = { ...bearer(bound), cookie: 'jwt_device=device-1' }
-  for (let i = 0; i < 3; i++) assert.equal((await fromEnv(new Request('https://api.example/x', { headers }), env, {})).status, 200)
+  for (let i = 0; i < 3; i++)
+    assert.equal((await fromEnv(new Request('https://api.example/x', { headers }), env, {})).status, 200)
   assert.equal(asked, 1)
   assert.equal(calls.length, 3)
   const errors = []
@@ -497,8 +599,13 @@ test('a guard keeps no per-request state: many mixed requests, the same answers'
   const good = mint()
   const expired = mint({}, { at: NOW - 400 })
   const statuses = await Promise.all(
-    Array.from({ length: 300 }, (_, i) => ask(fetch, i % 3 === 0 ? bearer(good) : i % 3 === 1 ? bearer(expired) : {}).then((r) => r.status)),
+    Array.from({ length: 300 }, (_, i) =>
+      ask(fetch, i % 3 === 0 ? bearer(good) : i % 3 === 1 ? bearer(expired) : {}).then((r) => r.status),
+    ),
   )
-  assert.deepEqual(statuses, Array.from({ length: 300 }, (_, i) => [200, 401, 401][i % 3]))
+  assert.deepEqual(
+    statuses,
+    Array.from({ length: 300 }, (_, i) => [200, 401, 401][i % 3]),
+  )
   assert.equal(calls.length, 100)
 })

@@ -57,7 +57,11 @@ async function refused(res, status, challenge, body) {
   assert.equal(res.headers.get('cache-control'), 'no-store')
   assert.deepEqual(await res.json(), body)
 }
-const invalidToken = (d) => [401, `Bearer realm="hono", error="invalid_token", error_description="${d}"`, { error: 'invalid_token', error_description: d }]
+const invalidToken = (d) => [
+  401,
+  `Bearer realm="hono", error="invalid_token", error_description="${d}"`,
+  { error: 'invalid_token', error_description: d },
+]
 
 test('a valid token: next() runs and c.get("jwt") holds the verified, frozen token', async () => {
   const { app: a, hits } = app()
@@ -72,19 +76,41 @@ test('a valid token: next() runs and c.get("jwt") holds the verified, frozen tok
 
 test('the same RFC 6750 answers as guard, and the route never runs', async () => {
   const { app: a, hits } = app()
-  await refused(await get(a), 401, 'Bearer realm="hono"', { error: 'unauthorized', error_description: 'This resource requires an access token' })
-  await refused(await get(a, { authorization: 'Bearer a b' }), 400, 'Bearer realm="hono", error="invalid_request", error_description="The Authorization header is malformed"', {
-    error: 'invalid_request',
-    error_description: 'The Authorization header is malformed',
+  await refused(await get(a), 401, 'Bearer realm="hono"', {
+    error: 'unauthorized',
+    error_description: 'This resource requires an access token',
   })
-  await refused(await get(a, bearer(mint({ scope: 'read' }, { at: NOW - 400 }))), ...invalidToken('The access token expired'))
-  await refused(await get(a, bearer(mint({ scope: 'read' }, { secret: OTHER }))), ...invalidToken('The access token signature is invalid'))
-  await refused(await get(a, bearer(`${Buffer.from('{"alg":"none"}').toString('base64url')}.${mint().split('.')[1]}.`)), ...invalidToken('The access token algorithm is not allowed'))
+  await refused(
+    await get(a, { authorization: 'Bearer a b' }),
+    400,
+    'Bearer realm="hono", error="invalid_request", error_description="The Authorization header is malformed"',
+    {
+      error: 'invalid_request',
+      error_description: 'The Authorization header is malformed',
+    },
+  )
+  await refused(
+    await get(a, bearer(mint({ scope: 'read' }, { at: NOW - 400 }))),
+    ...invalidToken('The access token expired'),
+  )
+  await refused(
+    await get(a, bearer(mint({ scope: 'read' }, { secret: OTHER }))),
+    ...invalidToken('The access token signature is invalid'),
+  )
+  await refused(
+    await get(a, bearer(`${Buffer.from('{"alg":"none"}').toString('base64url')}.${mint().split('.')[1]}.`)),
+    ...invalidToken('The access token algorithm is not allowed'),
+  )
   await refused(await get(a, bearer('garbage')), ...invalidToken('The access token is malformed'))
-  await refused(await get(a, bearer(mint({ scope: 'write' }))), 403, 'Bearer realm="hono", error="insufficient_scope", error_description="The access token lacks a required scope", scope="read"', {
-    error: 'insufficient_scope',
-    error_description: 'The access token lacks a required scope',
-  })
+  await refused(
+    await get(a, bearer(mint({ scope: 'write' }))),
+    403,
+    'Bearer realm="hono", error="insufficient_scope", error_description="The access token lacks a required scope", scope="read"',
+    {
+      error: 'insufficient_scope',
+      error_description: 'The access token lacks a required scope',
+    },
+  )
   assert.equal(hits.length, 0)
 })
 
@@ -117,9 +143,18 @@ test('keys from c.env, resolved once; a failing keys function is a 500 that neve
 })
 
 test('jwtGuard validates its options when called', () => {
-  assert.throws(() => jwtGuard({ keys: [], algorithms: ['HS256'] }), (e) => e.code === 'ERR_INVALID_OPTIONS')
-  assert.throws(() => jwtGuard({ keys: () => [], algorithms: ['HS256'], realms: 'x' }), (e) => e.code === 'ERR_INVALID_OPTIONS')
-  assert.throws(() => jwtGuard({ keys: () => [], algorithms: ['HS256'], bind: 'device' }), (e) => e.code === 'ERR_INVALID_OPTIONS')
+  assert.throws(
+    () => jwtGuard({ keys: [], algorithms: ['HS256'] }),
+    (e) => e.code === 'ERR_INVALID_OPTIONS',
+  )
+  assert.throws(
+    () => jwtGuard({ keys: () => [], algorithms: ['HS256'], realms: 'x' }),
+    (e) => e.code === 'ERR_INVALID_OPTIONS',
+  )
+  assert.throws(
+    () => jwtGuard({ keys: () => [], algorithms: ['HS256'], bind: 'device' }),
+    (e) => e.code === 'ERR_INVALID_OPTIONS',
+  )
 })
 
 test('device binding and cookies work through Hono as well', async () => {
@@ -129,5 +164,8 @@ test('device binding and cookies work through Hono as well', async () => {
   const dvh = createHmac('sha256', deviceSecret).update('dev-1').digest('base64url')
   const token = mint({ dvh })
   assert.equal((await get(a, { cookie: `at=${token}; jwt_device=dev-1` })).status, 200)
-  await refused(await get(a, { cookie: `at=${token}; jwt_device=dev-2` }), ...invalidToken('The access token is bound to another device'))
+  await refused(
+    await get(a, { cookie: `at=${token}; jwt_device=dev-2` }),
+    ...invalidToken('The access token is bound to another device'),
+  )
 })

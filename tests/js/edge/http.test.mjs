@@ -4,7 +4,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { internal } from './internal.mjs'
 
-const { answer, invalidRequest, unavailable, onlyPost, refuseCrossSite, readBody, readLoginBody } = await internal('edge/http.js')
+const { answer, invalidRequest, unavailable, onlyPost, refuseCrossSite, readBody, readLoginBody } =
+  await internal('edge/http.js')
 
 test('answer: JSON with no-store, extra headers, every cookie its own Set-Cookie; null is no body and no content-type', async () => {
   const r = answer(401, { error: 'invalid_grant' }, { 'retry-after': '5' }, ['a=1; Path=/', 'b=2; Path=/'])
@@ -31,10 +32,18 @@ test('refuseCrossSite: Origin must be listed; the CSRF header, when asked for, m
   const origins = ['https://app.example']
   assert.equal(refuseCrossSite(req({ origin: 'https://app.example' }), origins), undefined)
   assert.equal(refuseCrossSite(req({ origin: 'https://app.example', 'x-csrf': '1' }), origins, 'X-CSRF'), undefined)
-  for (const headers of [{}, { origin: 'null' }, { origin: 'https://evil.example' }, { origin: 'https://app.example:443x' }]) {
+  for (const headers of [
+    {},
+    { origin: 'null' },
+    { origin: 'https://evil.example' },
+    { origin: 'https://app.example:443x' },
+  ]) {
     const r = refuseCrossSite(req(headers), origins, 'X-CSRF')
     assert.equal(r.status, 403, JSON.stringify(headers))
-    assert.deepEqual(await r.json(), { error: 'invalid_request', error_description: 'The request origin is not allowed' })
+    assert.deepEqual(await r.json(), {
+      error: 'invalid_request',
+      error_description: 'The request origin is not allowed',
+    })
   }
   for (const headers of [{ origin: 'https://app.example' }, { origin: 'https://app.example', 'x-csrf': '' }]) {
     const r = refuseCrossSite(req(headers), origins, 'X-CSRF')
@@ -48,7 +57,11 @@ test('readBody: at most `limit` bytes of UTF-8, else undefined (declared or stre
   assert.equal(await readBody(post('héllo'), 6), 'héllo')
   assert.equal(await readBody(post('héllo'), 5), undefined, 'é is two bytes')
   assert.equal(await readBody(post(new Uint8Array([0xff, 0xfe])), 10), undefined, 'not UTF-8')
-  assert.equal(await readBody(post('x', { 'content-length': '100' }), 10), undefined, 'a declared length over the limit is not read')
+  assert.equal(
+    await readBody(post('x', { 'content-length': '100' }), 10),
+    undefined,
+    'a declared length over the limit is not read',
+  )
   assert.equal(await readBody(new Request('https://app.example/'), 10), '')
   const stream = new ReadableStream({
     pull(c) {

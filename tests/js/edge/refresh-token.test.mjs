@@ -5,7 +5,8 @@ import assert from 'node:assert/strict'
 import { createHmac, createHash } from 'node:crypto'
 import { internal } from './internal.mjs'
 
-const { FAMILY_BYTES, SECRET_BYTES, firstToken, formatToken, parseToken, successor, secretHash } = await internal('edge/refresh-token.js')
+const { FAMILY_BYTES, SECRET_BYTES, firstToken, formatToken, parseToken, successor, secretHash } =
+  await internal('edge/refresh-token.js')
 
 const SECRET = 'refresh-derivation-secret-0123456789abcdef'
 const secretBytes = new TextEncoder().encode(SECRET)
@@ -56,7 +57,10 @@ test('refresh token: anything but exactly <22>.<43> base64url characters is not 
 test('successor: base64url(HMAC-SHA256(refreshSecret, familyId + "." + secret)), same family, deterministic, a chain', async () => {
   const t0 = { familyId: FAMILY, secret: FIRST }
   const t1 = await successor(secretBytes, t0)
-  assert.deepEqual(t1, { familyId: FAMILY, secret: b64url(createHmac('sha256', SECRET).update(`${FAMILY}.${FIRST}`).digest()) })
+  assert.deepEqual(t1, {
+    familyId: FAMILY,
+    secret: b64url(createHmac('sha256', SECRET).update(`${FAMILY}.${FIRST}`).digest()),
+  })
   assert.deepEqual(await successor(secretBytes, t0), t1, 'a retry of the predecessor gets the same successor')
   assert.ok(parseToken(formatToken(t1)), 'a successor is a well-formed token')
   const t2 = await successor(secretBytes, t1)

@@ -26,12 +26,17 @@ function world() {
   const auth = authRoutes({
     signer: { key: ACCESS_KEY },
     accessTtl: TTL,
-    verifyUser: async (login, password) => (login === 'alice' && password === 'correct horse' ? { sub: 'u-alice', claims: { role: 'admin' } } : null),
+    verifyUser: async (login, password) =>
+      login === 'alice' && password === 'correct horse' ? { sub: 'u-alice', claims: { role: 'admin' } } : null,
     store: () => store,
     refreshSecret: 'refresh-derivation-secret-0123456789abcdef',
     clock: edgeNow,
   })
-  const api = guard((request, env, ctx, { payload }) => Response.json({ sub: payload.sub, role: payload.role }), { keys: [ACCESS_KEY], algorithms: ['HS256'], clock: edgeNow })
+  const api = guard((request, env, ctx, { payload }) => Response.json({ sub: payload.sub, role: payload.role }), {
+    keys: [ACCESS_KEY],
+    algorithms: ['HS256'],
+    clock: edgeNow,
+  })
   const app = async (request) => (await auth(request, {}, {})) ?? api(request, {}, {})
 
   // The browser: cookies by Path (a cookie is never visible to the page), Origin on non-GET.
@@ -42,7 +47,9 @@ function world() {
     const url = new URL(given.url)
     const headers = new Headers(given.headers)
     if (url.origin === ORIGIN && given.method !== 'GET') headers.set('origin', ORIGIN)
-    const cookies = [...jar].filter(([, c]) => url.pathname === c.path || url.pathname.startsWith(`${c.path}/`)).map(([n, c]) => `${n}=${c.value}`)
+    const cookies = [...jar]
+      .filter(([, c]) => url.pathname === c.path || url.pathname.startsWith(`${c.path}/`))
+      .map(([n, c]) => `${n}=${c.value}`)
     if (cookies.length) headers.set('cookie', cookies.join('; '))
     const body = given.body ? await given.arrayBuffer() : undefined
     const request = new Request(url, { method: given.method, headers, body })
@@ -139,7 +146,15 @@ test('login → API → refresh (the refresh token rotates) → API → logout, 
   assert.equal(w.jar.has('jwt_rt'), false, 'the edge cleared the cookie')
   assert.equal(storage.map.has(TOKEN_KEY), false)
   assert.equal((await session.fetch(`${ORIGIN}/api/me`)).status, 401, 'no token: the API refuses')
-  assert.deepEqual(log, ['change:login', 'change:refresh', 'refresh', 'change:refresh', 'refresh', 'change:logout', 'logout'])
+  assert.deepEqual(log, [
+    'change:login',
+    'change:refresh',
+    'refresh',
+    'change:refresh',
+    'refresh',
+    'change:logout',
+    'logout',
+  ])
 
   // A new tab after the logout cannot come back by cookie.
   const other = tab(w)
@@ -156,7 +171,9 @@ test('the same-origin checks pass: Origin (added by the browser) and the X-Reque
   // Without the header the edge refuses (403), and the session does not retry it.
   const strict = tab(w, { options: { csrfHeader: { name: 'X-Other', value: '1' } } })
   const events = []
-  strict.session.addEventListener('error', (e) => events.push([e.detail.error.code, e.detail.error.status, e.detail.attempts]))
+  strict.session.addEventListener('error', (e) =>
+    events.push([e.detail.error.code, e.detail.error.status, e.detail.attempts]),
+  )
   await assert.rejects(strict.session.resume(), (e) => e.code === 'ERR_SESSION_REFRESH_FAILED' && e.status === 403)
   assert.deepEqual(events, [['ERR_SESSION_REFRESH_FAILED', 403, 1]])
   session.close()
@@ -188,7 +205,11 @@ test('a token the edge already finds expired (unknown skew after a reload): 401 
   const reloaded = tab(w, { storage: memoryStorage([[TOKEN_KEY, token]]), options: { refreshBefore: 0, jitter: 0 } })
   await w.time.advance(310_000)
   assert.equal(await reloaded.session.getToken(), token, 'the client thinks it is still valid')
-  const res = await reloaded.session.fetch(`${ORIGIN}/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"qty":1}' })
+  const res = await reloaded.session.fetch(`${ORIGIN}/api/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"qty":1}',
+  })
   assert.equal(res.status, 200)
   assert.equal(w.count('/api/orders'), 2)
   assert.equal(w.count('/auth/refresh'), 1)
@@ -206,7 +227,10 @@ test('reuse detection end to end: a stolen, already-rotated refresh token revoke
   const thief = await authRoutesCall(w, '/auth/refresh', stolen)
   assert.equal(thief.status, 401)
   // The family is revoked: the session's next refresh is refused, definitively.
-  await assert.rejects(session.refresh(), (e) => e.code === 'ERR_SESSION_EXPIRED' && e.status === 401 && e.error === 'invalid_grant')
+  await assert.rejects(
+    session.refresh(),
+    (e) => e.code === 'ERR_SESSION_EXPIRED' && e.status === 401 && e.error === 'invalid_grant',
+  )
   assert.equal(session.token, null)
   assert.equal(storage.map.has(TOKEN_KEY), false)
   assert.deepEqual(log.slice(-2), ['change:expired', 'expired'])
@@ -254,7 +278,10 @@ test('two tabs of one browser due together: one refresh through the lock; withou
     assert.equal(w.count('/auth/refresh'), 3)
     const [ra, rb] = w.requests.filter((r) => r.path === '/auth/refresh').slice(-2)
     assert.equal(ra.cookie, rb.cookie, 'the two tabs really presented the same refresh token')
-    assert.ok(results.every((t) => typeof t === 'string'), 'the edge answered both: the predecessor inside the grace window gets the same successor')
+    assert.ok(
+      results.every((t) => typeof t === 'string'),
+      'the edge answered both: the predecessor inside the grace window gets the same successor',
+    )
     assert.equal(a.session.mode.coordination, 'none')
     assert.ok(a.session.token && b.session.token)
     assert.equal(await b.session.refresh().then(() => 'alive'), 'alive', 'the family was not revoked')

@@ -19,7 +19,7 @@ describe('login, logout and the order of events', () => {
     assert.deepEqual(result, { revoked: true })
     assert.deepEqual(t.log, ['change:login', 'change:refresh', 'refresh', 'change:logout', 'logout'])
     assert.deepEqual(
-      t.details.map((d) => d.detail.token === undefined ? d.type : typeof d.detail.token),
+      t.details.map((d) => (d.detail.token === undefined ? d.type : typeof d.detail.token)),
       ['string', 'string', 'string', 'object', 'logout'],
     )
     assert.deepEqual(t.detail('logout'), [{ source: 'local', revoked: true }])
@@ -47,13 +47,23 @@ describe('login, logout and the order of events', () => {
     const w = world()
     const t = tab(w)
     w.server.login = () => json(401, { error: 'invalid_grant' })
-    await assert.rejects(t.session.login('alice', 'wrong'), (e) => e instanceof SessionError && e.code === 'ERR_SESSION_LOGIN_FAILED' && e.status === 401 && e.error === 'invalid_grant')
+    await assert.rejects(
+      t.session.login('alice', 'wrong'),
+      (e) =>
+        e instanceof SessionError &&
+        e.code === 'ERR_SESSION_LOGIN_FAILED' &&
+        e.status === 401 &&
+        e.error === 'invalid_grant',
+    )
     w.server.login = () => json(429, { error: 'too_many_requests' }, { 'retry-after': '900' })
     await assert.rejects(t.session.login('alice', 'wrong'), (e) => e.status === 429 && e.retryAfter === 900)
     w.server.login = () => {
       throw new TypeError('fetch failed')
     }
-    await assert.rejects(t.session.login('alice', 'pw'), (e) => e.code === 'ERR_SESSION_LOGIN_FAILED' && e.status === 0 && e.reason === 'network')
+    await assert.rejects(
+      t.session.login('alice', 'pw'),
+      (e) => e.code === 'ERR_SESSION_LOGIN_FAILED' && e.status === 0 && e.reason === 'network',
+    )
     assert.equal(t.session.token, null)
     assert.deepEqual(t.log, [])
     t.session.close()
@@ -70,5 +80,4 @@ describe('login, logout and the order of events', () => {
     assert.equal(await session.resume(), false, 'no silent log-in again after a logout')
     session.close()
   })
-
 })

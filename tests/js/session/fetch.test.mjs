@@ -18,10 +18,16 @@ describe('session.fetch: Bearer, one shared refresh and one retry on invalid_tok
 
   test('a POST with a JSON body retried after 401 invalid_token sends the same body twice, with the new token', async () => {
     let n = 0
-    const { server, session } = await api(() => (n++ === 0 ? json(401, { error: 'invalid_token' }, { 'www-authenticate': INVALID }) : json(201, { ok: true })))
+    const { server, session } = await api(() =>
+      n++ === 0 ? json(401, { error: 'invalid_token' }, { 'www-authenticate': INVALID }) : json(201, { ok: true }),
+    )
     const t1 = session.token
     const body = JSON.stringify({ item: 'book', qty: 2, note: 'ünïcödé' })
-    const res = await session.fetch(`${ORIGIN}/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    const res = await session.fetch(`${ORIGIN}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })
     assert.equal(res.status, 201)
     const calls = server.calls.filter((c) => c.path === '/api/orders')
     assert.equal(calls.length, 2)
@@ -42,7 +48,9 @@ describe('session.fetch: Bearer, one shared refresh and one retry on invalid_tok
 
   test('a streamed body is replayed too (the clone is taken before the first send)', async () => {
     let n = 0
-    const { server, session } = await api(() => (n++ === 0 ? json(401, null, { 'www-authenticate': INVALID }) : json(200, {})))
+    const { server, session } = await api(() =>
+      n++ === 0 ? json(401, null, { 'www-authenticate': INVALID }) : json(200, {}),
+    )
     const enc = new TextEncoder()
     const stream = new ReadableStream({
       start(c) {
@@ -87,9 +95,16 @@ describe('session.fetch: Bearer, one shared refresh and one retry on invalid_tok
   })
 
   test('two requests rejected at once share one refresh', async () => {
-    const { server, session } = await api((call) => (call.headers.authorization === `Bearer ${first}` ? json(401, null, { 'www-authenticate': INVALID }) : json(200, {})))
+    const { server, session } = await api((call) =>
+      call.headers.authorization === `Bearer ${first}`
+        ? json(401, null, { 'www-authenticate': INVALID })
+        : json(200, {}),
+    )
     const first = session.token
-    const [a, b] = await Promise.all([session.fetch(`${ORIGIN}/api/a`), session.fetch(`${ORIGIN}/api/b`, { method: 'POST', body: 'b' })])
+    const [a, b] = await Promise.all([
+      session.fetch(`${ORIGIN}/api/a`),
+      session.fetch(`${ORIGIN}/api/b`, { method: 'POST', body: 'b' }),
+    ])
     assert.equal(a.status, 200)
     assert.equal(b.status, 200)
     assert.equal(server.count('/auth/refresh'), 1)
@@ -107,7 +122,7 @@ describe('session.fetch: Bearer, one shared refresh and one retry on invalid_tok
   })
 
   test('the token is only sent to apiOrigins', async () => {
-    const { server, session } = await api((call) => json(200, { auth: call.headers.authorization ?? null }))
+    const { session } = await api((call) => json(200, { auth: call.headers.authorization ?? null }))
     const res = await session.fetch('https://third-party.example/api/track')
     assert.deepEqual(await res.json(), { auth: null })
     const own = await session.fetch(`${ORIGIN}/api/me`)

@@ -40,13 +40,26 @@ export function tab(shared, { name = 'A', storage, options = {} } = {}) {
       details.push({ type, detail: e.detail })
     })
   }
-  return { name, session, storage: store, events, log, details, detail: (type) => details.filter((d) => d.type === type).map((d) => d.detail) }
+  return {
+    name,
+    session,
+    storage: store,
+    events,
+    log,
+    details,
+    detail: (type) => details.filter((d) => d.type === type).map((d) => d.detail),
+  }
 }
 
 export function world({ locks = true, bus = false, lag } = {}) {
   const time = fakeTime()
   const server = fakeAuthServer(time, { signer, origin: ORIGIN })
-  return { time, server, locks: locks ? fakeLocks() : null, bus: bus ? channelBus(lag && { ...lag, timers: time.timers }) : null }
+  return {
+    time,
+    server,
+    locks: locks ? fakeLocks() : null,
+    bus: bus ? channelBus(lag && { ...lag, timers: time.timers }) : null,
+  }
 }
 
 /** One tab in its own world, logged in at T0 (server clock = client clock unless `skew`). */

@@ -36,7 +36,10 @@ describe('options and import', () => {
       }
       const m = await import('jwt-wasm/session')
       console.log(typeof m.createSession, typeof m.SessionError)`
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: process.cwd(), encoding: 'utf8' })
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: process.cwd(),
+      encoding: 'utf8',
+    })
     assert.equal(out.trim(), 'function function')
   })
 })

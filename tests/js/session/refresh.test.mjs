@@ -56,15 +56,24 @@ describe('retries: exponential backoff with bounded jitter; 401 is never retried
   })
 
   test('maxDelay caps the delays; after `attempts` the round gives up with one error event', async () => {
-    const { time, server, session, log, detail } = await failing(Array(50).fill(500), { retry: { attempts: 5, baseDelay: 1, maxDelay: 3 } })
+    const { time, server, session, log, detail } = await failing(Array(50).fill(500), {
+      retry: { attempts: 5, baseDelay: 1, maxDelay: 3 },
+    })
     time.sleep(20 * MIN) // expired: getToken must wait for the round
     const pending = session.getToken()
     pending.catch(() => {})
     await time.advance(9000) // attempts at 0, 1, 3, 6, 9 s
-    await assert.rejects(pending, (e) => e instanceof SessionError && e.code === 'ERR_SESSION_REFRESH_FAILED' && e.status === 500 && e.attempts === 5)
+    await assert.rejects(
+      pending,
+      (e) =>
+        e instanceof SessionError && e.code === 'ERR_SESSION_REFRESH_FAILED' && e.status === 500 && e.attempts === 5,
+    )
     assert.equal(server.count('/auth/refresh'), 5)
     assert.deepEqual(gaps(server), [1000, 2000, 3000, 3000])
-    assert.deepEqual(log.filter((l) => l === 'error'), ['error'])
+    assert.deepEqual(
+      log.filter((l) => l === 'error'),
+      ['error'],
+    )
     assert.equal(detail('error')[0].attempts, 5)
     assert.ok(session.token, 'a failed round does not end the session')
     session.close()
@@ -84,7 +93,9 @@ describe('retries: exponential backoff with bounded jitter; 401 is never retried
   })
 
   test('Retry-After raises the delay (503 temporarily_unavailable)', async () => {
-    const { time, server, session } = await failing([json(503, { error: 'temporarily_unavailable' }, { 'retry-after': '7' })])
+    const { time, server, session } = await failing([
+      json(503, { error: 'temporarily_unavailable' }, { 'retry-after': '7' }),
+    ])
     await time.advance(837_500)
     await time.advance(10_000)
     assert.deepEqual(gaps(server), [7000])
@@ -163,7 +174,10 @@ describe('retries: exponential backoff with bounded jitter; 401 is never retried
   }
 
   test('a 200 without a usable token is retried (bad_response), like a captive portal page', async () => {
-    const { time, server, session } = await failing([new Response('<html>sign in to the Wi-Fi</html>', { status: 200 }), json(200, { access_token: 'not.a.jwt' })])
+    const { time, server, session } = await failing([
+      new Response('<html>sign in to the Wi-Fi</html>', { status: 200 }),
+      json(200, { access_token: 'not.a.jwt' }),
+    ])
     await time.advance(837_500)
     await time.advance(3000)
     assert.equal(server.count('/auth/refresh'), 3)
@@ -190,7 +204,8 @@ describe('one refresh at a time within a tab', () => {
       assert.equal(new Set(tokens).size, 1)
       assert.notEqual(tokens[0], t1)
       assert.equal(tokens[0], session.token)
-      if (locks) assert.equal(w.locks.grants.length - grants, 1, 'one shared promise: the lock is asked for once, not 100 times')
+      if (locks)
+        assert.equal(w.locks.grants.length - grants, 1, 'one shared promise: the lock is asked for once, not 100 times')
       session.close()
     })
   }
@@ -201,7 +216,12 @@ describe('one refresh at a time within a tab', () => {
     w.server.api = (call) => json(200, { auth: call.headers.authorization })
     const { time, server, session } = await loggedIn({ w })
     time.sleep(20 * MIN)
-    const all = Promise.all([session.getToken(), session.refresh(), session.resume(), session.fetch(`${ORIGIN}/api/me`)])
+    const all = Promise.all([
+      session.getToken(),
+      session.refresh(),
+      session.resume(),
+      session.fetch(`${ORIGIN}/api/me`),
+    ])
     await time.advance(500)
     const [a, b, c, res] = await all
     assert.equal(server.count('/auth/refresh'), 1)
@@ -254,7 +274,10 @@ describe('resume(): back in by one refresh, without a new login', () => {
     const resumed = t.session.resume()
     resumed.catch(() => {})
     await w.time.advance(2000)
-    await assert.rejects(resumed, (e) => e.code === 'ERR_SESSION_REFRESH_FAILED' && e.reason === 'network' && e.status === 0)
+    await assert.rejects(
+      resumed,
+      (e) => e.code === 'ERR_SESSION_REFRESH_FAILED' && e.reason === 'network' && e.status === 0,
+    )
     t.session.close()
   })
 

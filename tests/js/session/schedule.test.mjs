@@ -43,7 +43,10 @@ describe('schedule: exp − refreshBefore − random(0..jitter), in server time'
       await time.advance(30_000)
     }
     assert.ok(seen.length >= 10)
-    assert.ok(seen.every((d) => d > 0 && d <= 30_000), `timer delays: ${seen}`)
+    assert.ok(
+      seen.every((d) => d > 0 && d <= 30_000),
+      `timer delays: ${seen}`,
+    )
     session.close()
   })
 
@@ -65,7 +68,10 @@ describe('schedule: exp − refreshBefore − random(0..jitter), in server time'
     await new Promise((r) => setImmediate(r))
     assert.equal(session.timing.skew, -600_000)
     assert.equal(session.timing.expiresAt, T0 + 900_000)
-    assert.deepEqual(log.filter((l) => l.startsWith('warning')), ['warning:clock_skew'])
+    assert.deepEqual(
+      log.filter((l) => l.startsWith('warning')),
+      ['warning:clock_skew'],
+    )
     assert.equal(detail('warning')[0].skew, -600_000)
     session.close()
   })
@@ -74,7 +80,8 @@ describe('schedule: exp − refreshBefore − random(0..jitter), in server time'
     const w = world()
     w.server.skew = 120_000
     // A token minted 10 minutes earlier than the answer (e.g. a cached answer): iat disagrees.
-    w.server.login = () => w.server.tokenAnswer(signer.sign({ sub: 'u1' }, { currentDate: new Date(w.server.now() - 600_000), ttl: 3600 }))
+    w.server.login = () =>
+      w.server.tokenAnswer(signer.sign({ sub: 'u1' }, { currentDate: new Date(w.server.now() - 600_000), ttl: 3600 }))
     const a = tab(w)
     await a.session.login('alice', 'pw')
     assert.equal(a.session.timing.skew, 120_000)

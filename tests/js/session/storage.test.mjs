@@ -31,7 +31,10 @@ describe('storage: the access token only; memory with one warning when storage f
     await t.session.login('alice', 'pw')
     assert.equal(t.session.mode.storage, 'memory')
     assert.ok(t.session.token)
-    assert.deepEqual(t.log.filter((l) => l.startsWith('warning')), ['warning:storage_unavailable'])
+    assert.deepEqual(
+      t.log.filter((l) => l.startsWith('warning')),
+      ['warning:storage_unavailable'],
+    )
     assert.equal(t.detail('warning')[0].cause.name, 'SecurityError')
     t.session.close()
   })
@@ -54,14 +57,25 @@ describe('storage: the access token only; memory with one warning when storage f
     await w.time.advance(837_500)
     assert.notEqual(t.session.token, t1)
     await w.time.flush()
-    assert.deepEqual(t.log.filter((l) => l.startsWith('warning')), ['warning:storage_unavailable'])
+    assert.deepEqual(
+      t.log.filter((l) => l.startsWith('warning')),
+      ['warning:storage_unavailable'],
+    )
     t.session.close()
   })
 
   test('no sessionStorage at all (Node, a worker): the default falls back to memory with a warning', async () => {
     const w = world()
     const events = []
-    const session = createSession({ clock: w.time.clock, timers: w.time.timers, fetch: w.server.fetch, locks: fakeLocks(), channel: null, events: null, random: () => 0.5 })
+    const session = createSession({
+      clock: w.time.clock,
+      timers: w.time.timers,
+      fetch: w.server.fetch,
+      locks: fakeLocks(),
+      channel: null,
+      events: null,
+      random: () => 0.5,
+    })
     session.addEventListener('warning', (e) => events.push(e.detail.code))
     await w.time.flush()
     assert.deepEqual(events, ['storage_unavailable'])

@@ -64,7 +64,10 @@ describe('tabs: one refresh across tabs, a rotated refresh token never presented
   test('100 getToken() in each of two tabs after a sleep: one refresh', async () => {
     const { time, server, a, b } = await twoTabs()
     time.sleep(20 * MIN)
-    const all = Promise.all([...Array.from({ length: 100 }, () => a.session.getToken()), ...Array.from({ length: 100 }, () => b.session.getToken())])
+    const all = Promise.all([
+      ...Array.from({ length: 100 }, () => a.session.getToken()),
+      ...Array.from({ length: 100 }, () => b.session.getToken()),
+    ])
     await time.advance(1000)
     const tokens = await all
     assert.equal(new Set(tokens).size, 1)
@@ -114,7 +117,15 @@ describe('tabs: one refresh across tabs, a rotated refresh token never presented
     await a.session.logout()
     await new Promise((r) => setImmediate(r))
     const stray = bus.open('jwt-wasm')
-    stray.postMessage({ v: 1, type: 'token', from: 'someone', tab: 'x', token: server.mint(), skew: 0, reason: 'refresh' })
+    stray.postMessage({
+      v: 1,
+      type: 'token',
+      from: 'someone',
+      tab: 'x',
+      token: server.mint(),
+      skew: 0,
+      reason: 'refresh',
+    })
     await new Promise((r) => setImmediate(r))
     assert.equal(b.session.token, null)
     await a.session.login('alice', 'pw')
@@ -203,15 +214,23 @@ describe('a duplicated tab (sessionStorage copied) is recognised and does not ra
     // The parent is busy: B's hello reaches it late.
     const channels = w.bus
     const late = []
-    const b = tab({ ...w, bus: { open: (name) => {
-      const ch = channels.open(name)
-      const post = ch.postMessage
-      ch.postMessage = (m) => (m.type === 'hello' ? late.push(() => post(m)) : post(m))
-      return ch
-    } } }, { name: 'B', storage: memoryStorage(a.storage.map) })
+    const b = tab(
+      {
+        ...w,
+        bus: {
+          open: (name) => {
+            const ch = channels.open(name)
+            const post = ch.postMessage
+            ch.postMessage = (m) => (m.type === 'hello' ? late.push(() => post(m)) : post(m))
+            return ch
+          },
+        },
+      },
+      { name: 'B', storage: memoryStorage(a.storage.map) },
+    )
     await w.time.advance(200) // the handshake times out: B believes it owns the id
     assert.equal(b.session.tab.duplicateOf, null)
-    late.forEach((send) => send()) // the parent finally hears B's hello and answers
+    for (const send of late) send() // the parent finally hears B's hello and answers
     await w.time.flush()
     assert.equal(b.session.tab.duplicateOf, parentId)
     assert.notEqual(b.session.tab.id, parentId)

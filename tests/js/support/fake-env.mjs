@@ -51,7 +51,8 @@ export function fakeTime(start = T0, { idle = () => true } = {}) {
       await flush()
       for (;;) {
         let next
-        for (const t of timers.values()) if (t.at <= target && (!next || t.at < next.at || (t.at === next.at && t.id < next.id))) next = t
+        for (const t of timers.values())
+          if (t.at <= target && (!next || t.at < next.at || (t.at === next.at && t.id < next.id))) next = t
         if (!next) break
         timers.delete(next.id)
         now = Math.max(now, next.at)
@@ -150,7 +151,10 @@ export const pageEvents = () => new EventTarget()
 
 /** A JSON answer (`body` null: no body). */
 export const json = (status, body, headers = {}) =>
-  new Response(body === null ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
+  new Response(body === null ? null : JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  })
 
 /**
  * The server side, in process, as `fetch` functions: `/auth/login`, `/auth/refresh` (a rotating
@@ -179,7 +183,8 @@ export function fakeAuthServer(time, { signer, origin }) {
   s.now = () => time.now + s.skew
   s.mint = (ttl = s.ttl, extra = {}) => signer.sign({ sub: 'u1', ...extra }, { currentDate: new Date(s.now()), ttl })
   s.dateHeader = () => (s.sendDate ? { date: new Date(s.now()).toUTCString() } : {})
-  s.tokenAnswer = (token = s.mint()) => json(200, { access_token: token, token_type: 'Bearer', expires_in: s.ttl }, s.dateHeader())
+  s.tokenAnswer = (token = s.mint()) =>
+    json(200, { access_token: token, token_type: 'Bearer', expires_in: s.ttl }, s.dateHeader())
   s.count = (path, tab) => s.calls.filter((c) => c.path === path && (tab === undefined || c.tab === tab)).length
   s.wait = (ms) => new Promise((resolve) => time.timers.setTimeout(resolve, ms))
   s.rotate = async () => {
@@ -196,7 +201,15 @@ export function fakeAuthServer(time, { signer, origin }) {
   s.fetchFor = (tab) => async (input, init) => {
     const req = input instanceof Request ? input : new Request(new URL(String(input), origin), init)
     const path = new URL(req.url).pathname
-    const call = { tab, path, method: req.method, at: time.now, headers: Object.fromEntries(req.headers), body: await req.text(), signal: init?.signal ?? req.signal }
+    const call = {
+      tab,
+      path,
+      method: req.method,
+      at: time.now,
+      headers: Object.fromEntries(req.headers),
+      body: await req.text(),
+      signal: init?.signal ?? req.signal,
+    }
     s.calls.push(call)
     if (path === '/auth/refresh') return s.refresh ? s.refresh(call) : s.rotate()
     if (path === '/auth/login') return s.login ? s.login(call) : s.tokenAnswer()

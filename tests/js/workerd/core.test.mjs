@@ -51,7 +51,10 @@ after(async () => {
 test('the workerd condition was used: the bundle imports the .wasm as a module, not bytes', () => {
   const out = join(dir, 'out')
   const files = readdirSync(out)
-  assert.ok(files.some((f) => f.endsWith('.wasm')), `no .wasm module beside the bundle: ${files}`)
+  assert.ok(
+    files.some((f) => f.endsWith('.wasm')),
+    `no .wasm module beside the bundle: ${files}`,
+  )
   const js = readFileSync(join(out, 'worker.js'), 'utf8')
   assert.match(js, /from\s*"\.\/[^"]+\.wasm"/)
   assert.doesNotMatch(js, /readFileSync|fetch\(new URL/)
@@ -60,7 +63,9 @@ test('the workerd condition was used: the bundle imports the .wasm as a module, 
 test('a token minted in workerd verifies in workerd, with claims', async () => {
   const token = await (await mf.dispatchFetch(`http://localhost/mint?now=${NOW}`)).text()
   assert.equal(token.split('.').length, 3)
-  const res = await mf.dispatchFetch(`http://localhost/?now=${NOW + 10}`, { headers: { authorization: `Bearer ${token}` } })
+  const res = await mf.dispatchFetch(`http://localhost/?now=${NOW + 10}`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
   assert.equal(res.status, 200)
   assert.deepEqual(await res.json(), { ok: true, sub: 'u1', lifetime: 60 })
 })
@@ -75,6 +80,10 @@ test('failures in workerd carry the same codes as everywhere else', async () => 
     code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
     claim: null,
   })
-  assert.deepEqual(await ask('eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1MSJ9.', NOW), { ok: false, code: 'ERR_JOSE_ALG_NOT_ALLOWED', claim: null })
+  assert.deepEqual(await ask('eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1MSJ9.', NOW), {
+    ok: false,
+    code: 'ERR_JOSE_ALG_NOT_ALLOWED',
+    claim: null,
+  })
   assert.deepEqual(await ask('garbage', NOW), { ok: false, code: 'ERR_JWS_INVALID', claim: null })
 })

@@ -15,11 +15,18 @@ const ACCESS_SECRET = 'workerd-access-secret-0123456789-abcdef'
 const REFRESH_SECRET = 'workerd-refresh-secret-0123456789-abcdef'
 const BASE = 'http://localhost'
 const LIFETIME = 14 * 86400
-const RT = /^jwt_rt=([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43}); HttpOnly; Secure; SameSite=Strict; Path=(\/[\w/]+); Max-Age=(\d+)$/
+const RT =
+  /^jwt_rt=([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43}); HttpOnly; Secure; SameSite=Strict; Path=(\/[\w/]+); Max-Age=(\d+)$/
 const b64url = (buf) => Buffer.from(buf).toString('base64url')
 const sha256 = (s) => b64url(createHash('sha256').update(s).digest())
-const successorOf = (familyId, secret) => b64url(createHmac('sha256', REFRESH_SECRET).update(`${familyId}.${secret}`).digest())
-const verifier = new Verifier({ keys: [{ kid: 'at-1', alg: 'HS256', secret: ACCESS_SECRET }], algorithms: ['HS256'], issuer: 'https://auth.test', audience: 'api' })
+const successorOf = (familyId, secret) =>
+  b64url(createHmac('sha256', REFRESH_SECRET).update(`${familyId}.${secret}`).digest())
+const verifier = new Verifier({
+  keys: [{ kid: 'at-1', alg: 'HS256', secret: ACCESS_SECRET }],
+  algorithms: ['HS256'],
+  issuer: 'https://auth.test',
+  audience: 'api',
+})
 
 let mf
 
@@ -51,17 +58,24 @@ async function send(path, { cookie, json, csrf = true, origin = BASE } = {}) {
   if (csrf) headers['x-requested-with'] = 'fetch'
   if (cookie) headers.cookie = cookie
   if (json) headers['content-type'] = 'application/json'
-  const res = await mf.dispatchFetch(`${BASE}${path}`, { method: 'POST', headers, body: json ? JSON.stringify(json) : undefined })
+  const res = await mf.dispatchFetch(`${BASE}${path}`, {
+    method: 'POST',
+    headers,
+    body: json ? JSON.stringify(json) : undefined,
+  })
   const text = await res.text()
   return { status: res.status, body: text ? JSON.parse(text) : null, cookies: res.headers.getSetCookie() }
 }
 
-const setClock = async (skew) => assert.equal(await (await mf.dispatchFetch(`${BASE}/test/clock?skew=${skew}`)).text(), 'ok')
-const login = (base = '/auth') => send(`${base}/login`, { json: { login: 'alice', password: 'correct horse battery staple' }, csrf: false })
+const setClock = async (skew) =>
+  assert.equal(await (await mf.dispatchFetch(`${BASE}/test/clock?skew=${skew}`)).text(), 'ok')
+const login = (base = '/auth') =>
+  send(`${base}/login`, { json: { login: 'alice', password: 'correct horse battery staple' }, csrf: false })
 const refresh = (value, base = '/auth') => send(`${base}/refresh`, { cookie: `jwt_rt=${value}` })
 const logout = (value, base = '/auth') => send(`${base}/logout`, { cookie: `jwt_rt=${value}` })
 const statuses = async () => (await mf.dispatchFetch(`${BASE}/test/statuses`)).json()
-const family = async (id, store = 'do') => (await mf.dispatchFetch(`${BASE}/test/family?store=${store}&id=${id}`)).json()
+const family = async (id, store = 'do') =>
+  (await mf.dispatchFetch(`${BASE}/test/family?store=${store}&id=${id}`)).json()
 const me = async (token) => {
   const res = await mf.dispatchFetch(`${BASE}/api/me`, { headers: token ? { authorization: `Bearer ${token}` } : {} })
   return { status: res.status, body: await res.json() }
@@ -164,7 +178,10 @@ test('Durable Object store: 50 simultaneous presentations of a spent token after
   const rt1 = rtOf(await refresh(rt0.value))
   await setClock(11)
   const answers = await Promise.all(Array.from({ length: 50 }, () => refresh(rt0.value)))
-  assert.deepEqual(answers.map((a) => a.status), Array(50).fill(401))
+  assert.deepEqual(
+    answers.map((a) => a.status),
+    Array(50).fill(401),
+  )
   for (const a of answers) assert.deepEqual(a.cookies, [clearOf()])
   assert.equal((await refresh(rt1.value)).status, 401)
   await setClock(0)
@@ -188,7 +205,11 @@ test('a Durable Object that is down: login, refresh and logout answer 503 and to
   await setClock(0)
   const ok = await login()
   const rt0 = rtOf(ok)
-  for (const r of [await login('/broken/auth'), await refresh(rt0.value, '/broken/auth'), await logout(rt0.value, '/broken/auth')]) {
+  for (const r of [
+    await login('/broken/auth'),
+    await refresh(rt0.value, '/broken/auth'),
+    await logout(rt0.value, '/broken/auth'),
+  ]) {
     assert.equal(r.status, 503)
     assert.deepEqual(r.body, { error: 'temporarily_unavailable' })
     assert.deepEqual(r.cookies, [])

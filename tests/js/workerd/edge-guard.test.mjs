@@ -69,7 +69,10 @@ after(async () => {
 function mint(claims = {}, { kid = 'new', secret = kid === 'old' ? OLD : NEW, at = NOW } = {}) {
   const signer = new Signer({ key: { kid, alg: 'HS256', secret } })
   try {
-    return signer.sign({ aud: 'api', sub: 'u1', scope: 'read', ...claims }, { currentDate: new Date(at * 1000), ttl: 300 })
+    return signer.sign(
+      { aud: 'api', sub: 'u1', scope: 'read', ...claims },
+      { currentDate: new Date(at * 1000), ttl: 300 },
+    )
   } finally {
     signer.free()
   }
@@ -77,13 +80,23 @@ function mint(claims = {}, { kid = 'new', secret = kid === 'old' ? OLD : NEW, at
 
 const REALM = 'workerd \\"edge\\"'
 const body = (error, error_description) => ({ error, error_description })
-const invalidToken = (d) => [401, `Bearer realm="${REALM}", error="invalid_token", error_description="${d}"`, body('invalid_token', d)]
+const invalidToken = (d) => [
+  401,
+  `Bearer realm="${REALM}", error="invalid_token", error_description="${d}"`,
+  body('invalid_token', d),
+]
 
 const cases = () => {
   const good = mint()
   return [
     ['missing', {}, 401, `Bearer realm="${REALM}"`, body('unauthorized', 'This resource requires an access token')],
-    ['Basic', { authorization: 'Basic dXNlcjpwYXNz' }, 401, `Bearer realm="${REALM}"`, body('unauthorized', 'This resource requires an access token')],
+    [
+      'Basic',
+      { authorization: 'Basic dXNlcjpwYXNz' },
+      401,
+      `Bearer realm="${REALM}"`,
+      body('unauthorized', 'This resource requires an access token'),
+    ],
     [
       'malformed header',
       { authorization: 'Bearer a b' },
@@ -91,11 +104,27 @@ const cases = () => {
       `Bearer realm="${REALM}", error="invalid_request", error_description="The Authorization header is malformed"`,
       body('invalid_request', 'The Authorization header is malformed'),
     ],
-    ['expired', { authorization: `Bearer ${mint({}, { at: NOW - 400 })}` }, ...invalidToken('The access token expired')],
-    ['forged', { authorization: `Bearer ${mint({}, { secret: OTHER })}` }, ...invalidToken('The access token signature is invalid')],
-    ['alg none', { authorization: `Bearer eyJhbGciOiJub25lIn0.${good.split('.')[1]}.` }, ...invalidToken('The access token algorithm is not allowed')],
+    [
+      'expired',
+      { authorization: `Bearer ${mint({}, { at: NOW - 400 })}` },
+      ...invalidToken('The access token expired'),
+    ],
+    [
+      'forged',
+      { authorization: `Bearer ${mint({}, { secret: OTHER })}` },
+      ...invalidToken('The access token signature is invalid'),
+    ],
+    [
+      'alg none',
+      { authorization: `Bearer eyJhbGciOiJub25lIn0.${good.split('.')[1]}.` },
+      ...invalidToken('The access token algorithm is not allowed'),
+    ],
     ['garbage', { authorization: 'Bearer garbage' }, ...invalidToken('The access token is malformed')],
-    ['retired kid', { authorization: `Bearer ${mint({}, { kid: 'retired', secret: OLD })}` }, ...invalidToken('No key matches the access token')],
+    [
+      'retired kid',
+      { authorization: `Bearer ${mint({}, { kid: 'retired', secret: OLD })}` },
+      ...invalidToken('No key matches the access token'),
+    ],
     [
       'missing scope',
       { authorization: `Bearer ${mint({ scope: 'write' })}` },
@@ -118,7 +147,9 @@ for (const [via, path] of [
 ]) {
   test(`${via} on workerd: valid tokens (old and new kid) reach the handler with their claims`, async () => {
     for (const kid of ['old', 'new']) {
-      const res = await mf.dispatchFetch(`http://localhost${path}`, { headers: { authorization: `Bearer ${mint({ sub: `user-${kid}` }, { kid })}` } })
+      const res = await mf.dispatchFetch(`http://localhost${path}`, {
+        headers: { authorization: `Bearer ${mint({ sub: `user-${kid}` }, { kid })}` },
+      })
       assert.equal(res.status, 200)
       assert.deepEqual(await res.json(), { via, kid, sub: `user-${kid}`, frozen: true })
     }

@@ -58,7 +58,12 @@ const routes = [
   authRoutes({ ...common, store: (env) => counting(durableObjectStore(env.FAMILIES)) }),
   authRoutes({ ...common, basePath: '/sql/auth', store: (env) => counting(durableObjectStore(env.FAMILIES_SQL)) }),
   authRoutes({ ...common, basePath: '/kv/auth', store: (env) => kvStore(env.KV) }),
-  authRoutes({ ...common, basePath: '/broken/auth', store: (env) => durableObjectStore(env.BROKEN), onError: () => {} }),
+  authRoutes({
+    ...common,
+    basePath: '/broken/auth',
+    store: (env) => durableObjectStore(env.BROKEN),
+    onError: () => {},
+  }),
 ]
 
 const api = guard((request, env, ctx, auth) => Response.json({ sub: auth.payload.sub, role: auth.payload.role }), {
@@ -83,7 +88,8 @@ export default {
     }
     if (url.pathname === '/test/family') {
       const which = url.searchParams.get('store')
-      const store = which === 'kv' ? kvStore(env.KV) : durableObjectStore(which === 'sql' ? env.FAMILIES_SQL : env.FAMILIES)
+      const store =
+        which === 'kv' ? kvStore(env.KV) : durableObjectStore(which === 'sql' ? env.FAMILIES_SQL : env.FAMILIES)
       return Response.json(await store.read(url.searchParams.get('id')))
     }
     for (const route of routes) {
