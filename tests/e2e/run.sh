@@ -42,7 +42,7 @@ for dep in esbuild miniflare playwright-core; do
   ln -s "$root/tests/node_modules/$dep" "$project/node_modules/$dep"
 done
 
-cp -R tests/e2e/worker.js tests/e2e/session.e2e.mjs tests/e2e/page "$project/"
+cp -R tests/e2e/worker.js tests/e2e/harness.mjs tests/e2e/session.e2e.mjs tests/e2e/page "$project/"
 
 cd "$project"
 node --test --test-reporter=tap --test-concurrency=1 --test-timeout=150000 ./session.e2e.mjs
