@@ -164,7 +164,8 @@ export class Core {
     let cap = 0
     for (const p of parts) cap += typeof p === 'string' ? p.length * 3 : p.length
     const inst = this.#on()
-    const view = new Uint8Array(inst.x.memory.buffer, run(inst, 'core_input', this.#ptr, cap) >>> 0, cap)
+    const ptr = run(inst, 'core_input', this.#ptr, cap) >>> 0 // may grow the memory: read its buffer after
+    const view = new Uint8Array(inst.x.memory.buffer, ptr, cap)
     let at = 0
     return parts.map((p) => {
       let n
@@ -187,7 +188,8 @@ export class Core {
   out() {
     const inst = /** @type {Instance} */ (this.#inst)
     const at = run(inst, 'core_out', this.#ptr) >>> 0
-    return decoder.decode(new Uint8Array(inst.x.memory.buffer, at, run(inst, 'core_out_len', this.#ptr) >>> 0))
+    const n = run(inst, 'core_out_len', this.#ptr) >>> 0
+    return decoder.decode(new Uint8Array(inst.x.memory.buffer, at, n))
   }
 
   /** A number of the last inspection, by slot; NaN when absent. @param {number} i */
