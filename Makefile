@@ -4,24 +4,37 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 NODE_BIN := tests/node_modules/.bin
 WASM := target/wasm32-unknown-unknown/release/jwt_wasm.wasm
 
-.PHONY: demo-check www-deps setup pkg test test-rust test-wasm test-js test-e2e typecheck size bench load fuzz demo clean lint fmt
+.PHONY: demo-check www-deps setup pkg pkg-trap test test-rust test-wasm test-js test-e2e typecheck size bench load fuzz demo clean lint fmt
 
 setup:
 	@bash .ci/setup
 
-# The npm package in pkg/: the no_std wasm (sha2 compact backend, trapping panics), wasm-bindgen's
-# `--target web` glue, wasm-opt -Oz, the JS layer and the manifest. wasm-bindgen's declaration of
-# the raw instance exports is dropped: not shipped, and not what a `.wasm` import gives here (a
-# WebAssembly.Module, tests/types/ambient/platform.d.ts).
+# The npm package in pkg/: the no_std wasm (sha2 compact backend, trapping panics), processed by
+# wasm-bindgen, wasm-opt -Oz, the JS layer and the manifest. wasm-bindgen's JS glue and
+# declarations are dropped: src/js/wasm.js instantiates the module itself (so that it can make a
+# fresh instance after a trap) and calls its numbers-only exports.
+# $(call package,DIR,CARGO_FLAGS) builds one such package into DIR.
+define package
+	cargo build --release --locked --target wasm32-unknown-unknown --no-default-features $(2)
+	rm -rf $(1) && mkdir -p $(1)/wasm
+	wasm-bindgen --target web --no-typescript --out-dir $(1)/wasm --out-name jwt_wasm $(WASM)
+	rm $(1)/wasm/jwt_wasm.js
+	$(NODE_BIN)/wasm-opt -Oz --converge --strip-producers --strip-target-features --zero-filled-memory $(1)/wasm/jwt_wasm_bg.wasm -o $(1)/wasm/jwt_wasm_bg.wasm
+	cp -R src/js/. $(1)/
+	cp pkg.json $(1)/package.json
+	cp README.md $(1)/README.md
+endef
+
 pkg: setup
-	cargo build --release --locked --target wasm32-unknown-unknown --no-default-features
-	rm -rf pkg && mkdir -p pkg/wasm
-	wasm-bindgen --target web --out-dir pkg/wasm --out-name jwt_wasm $(WASM)
-	rm pkg/wasm/jwt_wasm_bg.wasm.d.ts
-	$(NODE_BIN)/wasm-opt -Oz --converge --strip-producers --strip-target-features --zero-filled-memory pkg/wasm/jwt_wasm_bg.wasm -o pkg/wasm/jwt_wasm_bg.wasm
-	cp -R src/js/. pkg/
-	cp pkg.json pkg/package.json
-	cp README.md pkg/README.md
+	$(call package,pkg,)
+
+# Test-only: the same package built with the `test-trap` feature (src/trap.rs: two marker tokens
+# make the engine trap), named `jwt-wasm-trap` (its imports of itself renamed too) so the JS tests
+# install it beside jwt-wasm and prove that a trap is survived (tests/js/*/trap*.test.mjs).
+pkg-trap: setup
+	$(call package,pkg-trap,--features test-trap)
+	sed -i "s/\"name\": \"jwt-wasm\"/\"name\": \"jwt-wasm-trap\"/" pkg-trap/package.json
+	find pkg-trap -name '*.js' -exec sed -i "s/from 'jwt-wasm\(['/]\)/from 'jwt-wasm-trap\1/" {} +
 
 # Formatting (rustfmt; Biome for the JS of src/js, tests and www, biome.jsonc) and the linters.
 lint: setup
@@ -29,6 +42,7 @@ lint: setup
 	$(NODE_BIN)/biome check --error-on-warnings --max-diagnostics=100
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --lib -- -D warnings
+	cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features test-trap --lib -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
 	python3 tests/vectors/generate.py --check
 	cargo run --locked --quiet --example protocol -- --check
@@ -51,7 +65,7 @@ test-rust: setup
 test-wasm: setup
 	wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --mode no-install -- --locked
 
-test-js: pkg
+test-js: pkg pkg-trap
 	bash tests/js/run.sh
 
 # jwt-wasm/session end to end: headless Chromium (playwright-core, Debian's /usr/bin/chromium)
@@ -90,4 +104,4 @@ www-deps:
 	ln -s ../../tests/node_modules/esbuild ../../tests/node_modules/miniflare www/node_modules/
 
 clean:
-	rm -rf pkg target tests/node_modules tests/.venv
+	rm -rf pkg pkg-trap target tests/node_modules tests/.venv

@@ -79,6 +79,9 @@ pub mod json;
 pub mod protocol;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+// Test-only traps on demand (`make pkg-trap`); never in the shipped build.
+#[cfg(all(feature = "test-trap", target_arch = "wasm32"))]
+mod trap;
 
 pub use alg::{Algorithm, AlgorithmSet};
 pub use claims::{Audience, Claims};

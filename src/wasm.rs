@@ -180,6 +180,8 @@ impl Core {
             return self.fail(ErrorKind::InvalidOptions.into());
         };
         let token = self.input.get(..len).unwrap_or(&[]);
+        #[cfg(feature = "test-trap")]
+        crate::trap::on_marker(token);
         match v.verify_into(token, now, &mut self.bufs) {
             Ok(()) => {
                 self.out.clear();

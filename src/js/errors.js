@@ -93,6 +93,16 @@ export const WasmNotInitialized = kind(
   'the jwt-wasm WebAssembly module is not initialised',
 )
 
+/**
+ * The engine trapped during this call, which therefore has no answer (never a wrong one). The
+ * instance was dropped; the next call runs on a fresh one. `cause` is the trap.
+ */
+export const WasmTrapped = kind(
+  'WasmTrapped',
+  'ERR_WASM_TRAPPED',
+  'the jwt-wasm engine trapped during this call; the next call runs on a fresh instance',
+)
+
 /** Options are invalid: a `TypeError` with `code` `ERR_INVALID_OPTIONS` and a precise message. */
 export class InvalidOptionsError extends TypeError {
   /** @param {string} message */

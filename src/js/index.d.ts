@@ -176,6 +176,7 @@ export type ErrorCode =
   | 'ERR_JWKS_NO_MATCHING_KEY'
   | 'ERR_KEY_INVALID'
   | 'ERR_WASM_NOT_INITIALIZED'
+  | 'ERR_WASM_TRAPPED'
 
 /** Why a claim failed. */
 export type ClaimReason = 'missing' | 'invalid' | 'check_failed'
@@ -216,6 +217,12 @@ export declare class JWTClaimValidationFailed extends JwtErrorOf<'ERR_JWT_CLAIM_
 export declare class JWKSNoMatchingKey extends JwtErrorOf<'ERR_JWKS_NO_MATCHING_KEY'> {}
 export declare class KeyInvalid extends JwtErrorOf<'ERR_KEY_INVALID'> {}
 export declare class WasmNotInitialized extends JwtErrorOf<'ERR_WASM_NOT_INITIALIZED'> {}
+/**
+ * The engine trapped during this call (which has no answer, never a wrong one); `cause` is the
+ * trap. The instance was dropped: the next call runs on a fresh one, where every `Verifier` and
+ * `Signer` rebuilds itself.
+ */
+export declare class WasmTrapped extends JwtErrorOf<'ERR_WASM_TRAPPED'> {}
 
 /** Invalid options: a `TypeError` with `code` `ERR_INVALID_OPTIONS`. */
 export declare class InvalidOptionsError extends TypeError {

@@ -4,7 +4,7 @@
  * in browsers, Node and Workers. Import from `jwt-wasm`; the package's exports map picks the
  * entry point that loads the wasm the way the runtime allows.
  */
-import { engine, put, out, call } from './wasm.js'
+import { Core, put, out, call } from './wasm.js'
 import { fromCore, JWSInvalid, JWTTooLarge } from './errors.js'
 import { bad, callOptions, object, optionalString, seconds, strings } from './internal/options.js'
 import { randomBase64url } from './internal/encoding.js'
@@ -45,6 +45,7 @@ export {
   JWKSNoMatchingKey,
   KeyInvalid,
   WasmNotInitialized,
+  WasmTrapped,
   InvalidOptionsError,
 } from './errors.js'
 
@@ -94,7 +95,7 @@ function keyEntry(k, what) {
 
 /**
  * Runs a core call that returns a status; throws the matching error on failure.
- * @param {import('./wasm/jwt_wasm.js').Core} core
+ * @param {import('./wasm.js').Core} core
  * @param {number} status
  */
 function check(core, status) {
@@ -103,7 +104,7 @@ function check(core, status) {
 
 /**
  * Splits a core output `header SEP payload [SEP extra]` and parses the JSON parts.
- * @param {import('./wasm/jwt_wasm.js').Core} core
+ * @param {import('./wasm.js').Core} core
  */
 function parts(core) {
   return out(core)
@@ -120,7 +121,7 @@ function parts(core) {
  * Call `free()` when done, or let the garbage collector release the wasm memory.
  */
 export class Verifier {
-  /** @type {import('./wasm/jwt_wasm.js').Core | undefined} */
+  /** @type {import('./wasm.js').Core | undefined} */
   #core
   #maxTokenBytes
 
@@ -156,22 +157,19 @@ export class Verifier {
     const clockTolerance = seconds(o.clockTolerance, 'options.clockTolerance', 0)
     const maxTokenAge = seconds(o.maxTokenAge, 'options.maxTokenAge', ABSENT)
 
-    const { Core } = engine()
     const mask = o.algorithms.reduce((m, a) => m | (1 << ALGS.indexOf(a)), 0)
-    const core = new Core(mask, clockTolerance, maxTokenAge, maxTokenBytes)
-    try {
-      for (const [kind, list] of lists)
+    // The setup, replayed on a fresh instance after a trap: it keeps copies of what it sends.
+    const sent = lists.map(([kind, list]) => /** @type {[number, string[]]} */ ([kind, [...list]]))
+    const ring = keys.map((k) => ({ ...k, secret: k.secret.slice() }))
+    this.#core = new Core([mask, clockTolerance, maxTokenAge, maxTokenBytes], (core) => {
+      for (const [kind, list] of sent)
         for (const s of list) check(core, call(core, OP_OPTION, kind, 0, put(core, [s])[0], 0, 0))
-      for (const k of keys) {
+      for (const k of ring) {
         const [kidLen, secretLen] = put(core, [k.kid ?? '', k.secret])
         check(core, call(core, OP_ADD_KEY, k.alg, k.kid === undefined ? ABSENT : kidLen, secretLen, 0, 0))
       }
       check(core, call(core, OP_FINISH, 0, 0, 0, 0, 0))
-    } catch (e) {
-      core.free()
-      throw e
-    }
-    this.#core = core
+    })
     this.#maxTokenBytes = maxTokenBytes
   }
 
@@ -206,7 +204,7 @@ const SIGNER_OPTIONS = new Set(['key', 'typ', 'ttl', 'jti'])
  * belong in a browser.
  */
 export class Signer {
-  /** @type {import('./wasm/jwt_wasm.js').Core | undefined} */
+  /** @type {import('./wasm.js').Core | undefined} */
   #core
   #typ
   #ttl
@@ -220,16 +218,11 @@ export class Signer {
     this.#ttl = o.ttl === undefined ? undefined : seconds(o.ttl, 'options.ttl', 0)
     this.#jti = o.jti ?? false
     if (typeof this.#jti !== 'boolean') throw bad('options.jti must be a boolean')
-    const { Core } = engine()
-    const core = new Core(0, 0, ABSENT, DEFAULT_MAX_TOKEN_BYTES)
-    const [kidLen, secretLen] = put(core, [key.kid ?? '', key.secret])
-    try {
+    const secret = key.secret.slice() // replayed on a fresh instance after a trap: a copy
+    this.#core = new Core([0, 0, ABSENT, DEFAULT_MAX_TOKEN_BYTES], (core) => {
+      const [kidLen, secretLen] = put(core, [key.kid ?? '', secret])
       check(core, call(core, OP_SET_SIGNER, key.alg, key.kid === undefined ? ABSENT : kidLen, secretLen, 0, 0))
-    } catch (e) {
-      core.free()
-      throw e
-    }
-    this.#core = core
+    })
   }
 
   /**
@@ -277,7 +270,7 @@ export class Signer {
   }
 }
 
-/** @type {import('./wasm/jwt_wasm.js').Core | undefined} */
+/** @type {import('./wasm.js').Core | undefined} */
 let reader
 
 /** @param {string} token @param {number} maxTokenBytes */
@@ -285,8 +278,7 @@ function read(token, maxTokenBytes) {
   if (typeof token !== 'string') throw new JWSInvalid('token must be a string')
   if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 1) throw bad('maxTokenBytes must be a positive integer')
   if (token.length > maxTokenBytes) throw new JWTTooLarge()
-  const { Core } = engine()
-  if (!reader) reader = new Core(0, 0, ABSENT, 0x7fffffff)
+  reader ??= new Core([0, 0, ABSENT, 0x7fffffff])
   return { core: reader, len: put(reader, [token])[0] }
 }
 

@@ -21,7 +21,7 @@ esac
 
 die() { echo "tests/js/run.sh: $*" >&2; exit 1; }
 [ -f pkg/package.json ] || die "pkg/ is not built: run \`make pkg\` (or \`make test-js\`)"
-for dep in jose jsonwebtoken esbuild miniflare hono; do
+for dep in jose jsonwebtoken esbuild miniflare hono playwright-core; do
   [ -d "tests/node_modules/$dep" ] || die "tests/node_modules/$dep is missing: run \`make setup\`"
 done
 
@@ -38,12 +38,19 @@ mkdir -p "$project"
 cat >"$project/package.json" <<'JSON'
 { "name": "jwt-wasm-js-tests-run", "private": true, "type": "module" }
 JSON
-(cd "$project" && npm install --offline --no-audit --no-fund --no-package-lock --loglevel=error "$tmp/$tarball" >/dev/null)
+# The test-only build that traps on demand (`make pkg-trap`), installed beside it as
+# `jwt-wasm-trap` for the trap tests (which fail without it; `make test-js` builds both).
+extra=
+if [ -f pkg-trap/package.json ]; then
+  extra=$(cd "$tmp" && npm pack "$root/pkg-trap" --silent --pack-destination "$tmp" | tail -n 1)
+  extra=$tmp/$extra
+fi
+(cd "$project" && npm install --offline --no-audit --no-fund --no-package-lock --loglevel=error "$tmp/$tarball" $extra >/dev/null)
 [ -f "$project/node_modules/jwt-wasm/package.json" ] || die "installing $tarball failed"
 
 # The anchor libraries and the workerd runner (miniflare, esbuild to bundle like wrangler), from tests/node_modules (their own dependencies resolve from there,
 # since Node follows the symlinks to the real paths).
-for dep in jose jsonwebtoken esbuild miniflare hono; do
+for dep in jose jsonwebtoken esbuild miniflare hono playwright-core; do
   ln -s "$root/tests/node_modules/$dep" "$project/node_modules/$dep"
 done
 

@@ -138,10 +138,11 @@ describe('every code maps to its own JwtError subclass', () => {
     const exported = Object.entries(jwt).filter(
       ([, v]) => typeof v === 'function' && (v === JwtError || v.prototype instanceof JwtError),
     )
-    const covered = new Set([...KINDS.map(([, C]) => C), JwtError, WasmNotInitialized])
+    const covered = new Set([...KINDS.map(([, C]) => C), JwtError, WasmNotInitialized, jwt.WasmTrapped])
     for (const [name, C] of exported) assert.ok(covered.has(C), `exported error class ${name} has no test here`)
     assert.equal(WasmNotInitialized.code, 'ERR_WASM_NOT_INITIALIZED')
     assert.equal(WasmNotInitialized.name, 'WasmNotInitialized')
+    assert.equal(jwt.WasmTrapped.code, 'ERR_WASM_TRAPPED') // thrown in tests/js/core/trap.test.mjs
     assert.equal(JwtError.name, 'JwtError')
     assert.equal(new JwtError('m').name, 'JwtError')
   })
