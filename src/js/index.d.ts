@@ -47,7 +47,7 @@ export interface VerifierOptions {
   keys: KeyEntry[]
   /** Allowed algorithms. Required, non-empty. A header `alg` outside it is refused. */
   algorithms: Algorithm[]
-  /** Accepted `iss` values (exact match). Default: not checked. */
+  /** Accepted `iss` values (exact match), at least one. Default: not checked (`[]` is a `TypeError`). */
   issuer?: string | string[]
   /**
    * Accepted audiences; the token's `aud` must contain one. Default: none configured, and then
@@ -60,7 +60,7 @@ export interface VerifierOptions {
   clockTolerance?: number
   /** Maximum age in seconds since `iat` (which becomes required). Default: none. */
   maxTokenAge?: number
-  /** Claims that must be present. Default `['exp']`. An empty list accepts tokens that never expire. */
+  /** Claims that must be present: at least one name. Default `['exp']`. An empty list is a `TypeError`. */
   requiredClaims?: string[]
   /** Required header `typ`, compared as a media type (`JWT` ≡ `application/jwt`). Default: ignored. */
   typ?: string

@@ -148,6 +148,9 @@ export class Verifier {
     if (!Array.isArray(required) || !required.every((s) => typeof s === 'string' && s !== '')) {
       throw bad('options.requiredClaims must be an array of claim names')
     }
+    if (required.length === 0) {
+      throw bad("options.requiredClaims must name at least one claim; omit it for the default ['exp']")
+    }
     lists.push([OPT.requiredClaims, required])
     const maxTokenBytes = o.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES
     if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 1 || maxTokenBytes > 0x7fffffff) {

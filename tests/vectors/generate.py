@@ -190,6 +190,8 @@ NOT_SUPPORTED = err("ERR_JOSE_NOT_SUPPORTED")
 BAD_SIG = err("ERR_JWS_SIGNATURE_VERIFICATION_FAILED")
 NO_KEY = err("ERR_JWKS_NO_MATCHING_KEY")
 KEY_INVALID = err("ERR_KEY_INVALID")
+# Refused when the Verifier is built (an empty allowlist never switches its check off).
+INVALID_OPTIONS = err("ERR_INVALID_OPTIONS")
 
 
 def expired(claim="exp"):
@@ -749,7 +751,7 @@ def claims_cases():
                  claim_err("aud", "invalid"), options=opts(audience="api")))
     add(case("null_exp_is_invalid_even_when_not_required", STEP6_TYPED,
              tok(payload='{"sub":"user-1","exp":null}'), claim_err("exp", "invalid"),
-             options=opts(requiredClaims=[])))
+             options=opts(requiredClaims=["sub"])))
     add(case("escaped_exp_name_is_still_typed", STEP6_TYPED, tok(payload='{"\\u0065xp":"never"}'),
              claim_err("exp", "invalid")))
     add(case("escaped_exp_name_is_still_enforced", STEP6_TYPED,
@@ -908,7 +910,13 @@ def policy_cases():
     REQ = "jwt-wasm: requiredClaims (default [\"exp\"])"
     bad("exp_is_required_by_default", REQ, pt({"sub": "user-1"}), claim_err("exp", "missing"))
     bad("empty_payload_object_is_missing_exp", REQ, pt({}), claim_err("exp", "missing"))
-    good("empty_required_claims_accepts_a_token_without_exp", REQ, pt({"sub": "user-1"}), requiredClaims=[])
+    EMPTY = "jwt-wasm issue 8: an empty list never switches a check off"
+    bad("empty_required_claims_is_refused", EMPTY, pt({"sub": "user-1"}), INVALID_OPTIONS, requiredClaims=[])
+    bad("empty_issuer_list_is_refused", EMPTY, pt(dict(P, iss="https://any.example")), INVALID_OPTIONS, issuer=[])
+    bad("empty_audience_list_is_refused", EMPTY, pt(dict(P, aud="api")), INVALID_OPTIONS, audience=[])
+    bad("empty_issuer_value_is_refused", EMPTY, pt(dict(P, iss="")), INVALID_OPTIONS, issuer="")
+    bad("empty_subject_is_refused", EMPTY, pt(dict(P, sub="")), INVALID_OPTIONS, subject="")
+    bad("empty_typ_is_refused", EMPTY, pt(), INVALID_OPTIONS, typ="")
     good("custom_required_claims_replace_the_default", REQ, pt({"sub": "user-1"}), requiredClaims=["sub"])
     bad("custom_required_claim_absent_is_missing", REQ, pt(), claim_err("jti", "missing"),
         requiredClaims=["exp", "jti"])
@@ -955,6 +963,7 @@ CODES = {
     "ERR_JWS_INVALID", "ERR_JWT_INVALID", "ERR_JWT_TOO_LARGE", "ERR_JOSE_ALG_NOT_ALLOWED",
     "ERR_JOSE_NOT_SUPPORTED", "ERR_JWS_SIGNATURE_VERIFICATION_FAILED", "ERR_JWT_EXPIRED",
     "ERR_JWT_CLAIM_VALIDATION_FAILED", "ERR_JWKS_NO_MATCHING_KEY", "ERR_KEY_INVALID",
+    "ERR_INVALID_OPTIONS",
 }
 
 
