@@ -155,17 +155,25 @@ impl Validation {
     }
 }
 
-/// Media-type comparison for `typ` and `cty` (RFC 7515 §4.1.9): ASCII case-insensitive, with
-/// an optional `application/` prefix, so `JWT`, `jwt` and `application/jwt` are equal.
+/// Media-type comparison for `typ` and `cty` (RFC 7515 §4.1.9): ASCII case-insensitive, where
+/// a value with no `/` stands for `application/` followed by it, so `JWT`, `jwt` and
+/// `application/jwt` are equal. Each side is normalised on its own: `application/` is never
+/// stripped from a value, so `application/text/plain` is not `text/plain`.
 #[must_use]
 pub fn media_type_eq(a: &str, b: &str) -> bool {
-    fn strip(s: &str) -> &str {
-        match s.get(..12) {
-            Some(p) if p.eq_ignore_ascii_case("application/") => s.get(12..).unwrap_or(""),
-            _ => s,
-        }
+    /// `(implied application/, the rest)`: the value itself when it has a `/`.
+    fn split(s: &str) -> (bool, &str) {
+        (!s.contains('/'), s)
     }
-    strip(a).eq_ignore_ascii_case(strip(b))
+    const APP: &str = "application/";
+    let with_prefix = |full: &str, short: &str| {
+        full.get(..APP.len()).is_some_and(|p| p.eq_ignore_ascii_case(APP))
+            && full.get(APP.len()..).is_some_and(|rest| rest.eq_ignore_ascii_case(short))
+    };
+    match (split(a), split(b)) {
+        ((true, a), (false, full)) | ((false, full), (true, a)) => with_prefix(full, a),
+        ((_, a), (_, b)) => a.eq_ignore_ascii_case(b),
+    }
 }
 
 #[cfg(test)]
@@ -312,5 +320,11 @@ mod tests {
         assert!(media_type_eq("Application/JWT", "jwt"));
         assert!(!media_type_eq("JWT", "at+jwt"));
         assert!(!media_type_eq("appl", "jwt"));
+        // RFC 7515 §4.1.9: `application/` is implied only for a value without a `/`.
+        assert!(!media_type_eq("application/text/plain", "text/plain"));
+        assert!(!media_type_eq("text/plain", "application/text/plain"));
+        assert!(media_type_eq("Text/Plain", "text/plain"));
+        assert!(media_type_eq("application/at+jwt", "AT+JWT"));
+        assert!(!media_type_eq("application/jwt/x", "jwt"));
     }
 }

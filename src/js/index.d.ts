@@ -62,7 +62,11 @@ export interface VerifierOptions {
   maxTokenAge?: number
   /** Claims that must be present: at least one name. Default `['exp']`. An empty list is a `TypeError`. */
   requiredClaims?: string[]
-  /** Required header `typ`, compared as a media type (`JWT` ≡ `application/jwt`). Default: ignored. */
+  /**
+   * Required header `typ`, compared as a media type, case-insensitively: `application/` is implied
+   * only for a value without `/` (`JWT` ≡ `application/jwt`; `application/text/plain` ≠ `text/plain`).
+   * Default: ignored.
+   */
   typ?: string
   /** Maximum token length in bytes. Default 16384. */
   maxTokenBytes?: number

@@ -903,6 +903,14 @@ def policy_cases():
     bad("typ_jwt_is_not_at_jwt", TYP, th("JWT"), claim_err("typ", "check_failed"), typ="at+jwt")
     bad("typ_with_parameters_is_not_jwt", TYP, th("application/jwt; charset=utf-8"),
         claim_err("typ", "check_failed"), typ="JWT")
+    bad("typ_text_plain_is_not_application_text_plain", TYP, th("text/plain"), claim_err("typ", "check_failed"),
+        typ="application/text/plain")
+    bad("typ_application_text_plain_is_not_text_plain", TYP, th("application/text/plain"),
+        claim_err("typ", "check_failed"), typ="text/plain")
+    bad("typ_application_jwt_slash_x_is_not_jwt", TYP, th("application/jwt/x"), claim_err("typ", "check_failed"),
+        typ="JWT")
+    good("typ_with_a_slash_compares_case_insensitively", TYP, th("Text/Plain"), typ="text/plain")
+    good("typ_short_matches_configured_application_form", TYP, th("AT+JWT"), typ="application/at+jwt")
     bad("typ_required_but_absent_is_missing", TYP, th(None), claim_err("typ", "missing"), typ="JWT")
     good("typ_ignored_when_not_configured", TYP, th("anything/at-all"))
     good("absent_typ_accepted_when_not_configured", TYP, th(None))
