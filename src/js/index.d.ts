@@ -119,7 +119,10 @@ export interface SignOptions {
 /** Mints compact tokens with one key (for issuers and tests; an HMAC secret does not belong in a browser). */
 export declare class Signer {
   constructor(options: SignerOptions)
-  /** Signs the claims; throws `TypeError` for claims of the wrong type. */
+  /**
+   * Signs the claims, a plain object (prototype `Object.prototype` or `null`); a Buffer, typed
+   * array, Map, Date, array or class instance, and claims of the wrong type, throw `TypeError`.
+   */
   sign<Custom extends object = Record<string, unknown>>(claims: Claims<Custom>, options?: SignOptions): string
   /** Releases the wasm memory now. */
   free(): void

@@ -4,7 +4,7 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHmac } from 'node:crypto'
-import { Verifier } from 'jwt-wasm'
+import { Verifier, Signer } from 'jwt-wasm'
 
 const NOW = 1_767_225_600 // 2026-01-01T00:00:00Z
 const at = (s) => ({ currentDate: new Date(s * 1000) })
@@ -67,6 +67,41 @@ describe('1. an empty list never switches a check off', () => {
     const v = new Verifier({ ...BASE, issuer: ['a', 'b'], audience: ['api'], requiredClaims: ['exp', 'sub'] })
     const token = mint({ alg: 'HS256' }, { iss: 'b', aud: 'api', sub: 'u', exp: NOW + 60 })
     assert.equal(v.verify(token, at(NOW)).payload.sub, 'u')
+    v.free()
+  })
+})
+
+describe('3. Signer.sign() takes only plain objects as claims', () => {
+  const signer = () => new Signer({ key: { alg: 'HS256', secret: SECRET } })
+
+  test('a Buffer, a Uint8Array, a Map, a Date, an array, a class instance are TypeErrors', () => {
+    class Claims {
+      sub = 'u'
+    }
+    const s = signer()
+    for (const claims of [
+      Buffer.from('a secret'),
+      new Uint8Array([1, 2]),
+      new Map([['sub', 'u']]),
+      new Date(0),
+      ['sub'],
+      new Claims(),
+      new String('sub'),
+      Object.create({ sub: 'u' }),
+    ]) {
+      invalid(() => s.sign(claims), /claims must be a plain object/)
+    }
+    for (const claims of [null, undefined, 'sub', 42]) invalid(() => s.sign(claims), /claims must be a plain object/)
+    s.free()
+  })
+
+  test('an object literal and a null-prototype object are claims', () => {
+    const s = signer()
+    const bare = Object.assign(Object.create(null), { sub: 'n', exp: NOW + 60 })
+    const v = new Verifier(BASE)
+    assert.equal(v.verify(s.sign(bare), at(NOW)).payload.sub, 'n')
+    assert.equal(v.verify(s.sign({ sub: 'o', exp: NOW + 60 }), at(NOW)).payload.sub, 'o')
+    s.free()
     v.free()
   })
 })
