@@ -4,7 +4,7 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHmac } from 'node:crypto'
-import { Verifier, Signer } from 'jwt-wasm'
+import { Verifier, Signer, decodeUnverified, inspect, JWTTooLarge } from 'jwt-wasm'
 
 const NOW = 1_767_225_600 // 2026-01-01T00:00:00Z
 const at = (s) => ({ currentDate: new Date(s * 1000) })
@@ -103,5 +103,54 @@ describe('3. Signer.sign() takes only plain objects as claims', () => {
     assert.equal(v.verify(s.sign({ sub: 'o', exp: NOW + 60 }), at(NOW)).payload.sub, 'o')
     s.free()
     v.free()
+  })
+})
+
+describe('4. the header cap has an option of its own: maxHeaderBytes', () => {
+  const kid = 'k'.repeat(10_000)
+  const token = mint({ alg: 'HS256', kid }, { sub: 'big', exp: NOW + 60 })
+  const keys = [{ kid, alg: 'HS256', secret: SECRET }]
+
+  test('a 10,000-character kid verifies with maxTokenBytes 65536 and maxHeaderBytes 16384', () => {
+    const v = new Verifier({ keys, algorithms: ['HS256'], maxTokenBytes: 65536, maxHeaderBytes: 16384 })
+    assert.equal(v.verify(token, at(NOW)).payload.sub, 'big')
+    v.free()
+  })
+
+  test('the default header cap (8 KiB) still refuses it, even with a larger maxTokenBytes', () => {
+    const v = new Verifier({ keys, algorithms: ['HS256'], maxTokenBytes: 65536 })
+    assert.throws(() => v.verify(token, at(NOW)), JWTTooLarge)
+    v.free()
+  })
+
+  test('decodeUnverified and inspect take the same caps', () => {
+    const caps = { maxTokenBytes: 65536, maxHeaderBytes: 16384 }
+    assert.equal(decodeUnverified(token, caps).header.kid, kid)
+    assert.equal(inspect(token, { ...caps, ...at(NOW) }).payload.sub, 'big')
+    assert.throws(() => decodeUnverified(token, { maxTokenBytes: 65536 }), JWTTooLarge)
+    assert.throws(() => inspect(token, { maxTokenBytes: 65536, ...at(NOW) }), JWTTooLarge)
+  })
+
+  test('a smaller header cap is enforced, and it defaults to maxTokenBytes when that is lower', () => {
+    const small = mint({ alg: 'HS256', kid: 'k1' }, { exp: NOW + 60 })
+    const header = small.indexOf('.')
+    assert.throws(() => decodeUnverified(small, { maxHeaderBytes: header - 1 }), JWTTooLarge)
+    assert.ok(decodeUnverified(small, { maxHeaderBytes: header }))
+    assert.ok(decodeUnverified(small, { maxTokenBytes: small.length }))
+  })
+
+  test('maxHeaderBytes must be a positive integer, at most maxTokenBytes', () => {
+    for (const bad of [0, -1, 1.5, '8k', 20_000]) {
+      invalid(
+        () => new Verifier({ ...BASE, maxHeaderBytes: bad }),
+        /options\.maxHeaderBytes must be a positive integer, at most maxTokenBytes \(16384\)/,
+      )
+      invalid(() => decodeUnverified('a.b.c', { maxHeaderBytes: bad }), /maxHeaderBytes/)
+      invalid(() => inspect('a.b.c', { maxHeaderBytes: bad }), /maxHeaderBytes/)
+    }
+    invalid(
+      () => new Verifier({ ...BASE, maxTokenBytes: 1000, maxHeaderBytes: 1001 }),
+      /at most maxTokenBytes \(1000\)/,
+    )
   })
 })
