@@ -5,12 +5,13 @@
  * entry point that loads the wasm the way the runtime allows.
  */
 import { engine, put, out, call } from './wasm.js'
-import { fromCore, JWSInvalid, JWTTooLarge } from './errors.js'
+import { fromCore, JWSInvalid, JWTTooLarge, KeyInvalid } from './errors.js'
 import { bad, callOptions, object, optionalString, plainObject, seconds, strings } from './internal/options.js'
 import { randomBase64url } from './internal/encoding.js'
 import {
   ABSENT,
   ALGS,
+  MIN_SECRET_BYTES,
   OP_ADD_KEY,
   OP_DECODE,
   OP_FINISH,
@@ -108,6 +109,10 @@ function keyEntry(k, what) {
   optionalString(key.kid, `${what}.kid`)
   const secret = typeof key.secret === 'string' ? new TextEncoder().encode(key.secret) : key.secret
   if (!(secret instanceof Uint8Array)) throw bad(`${what}.secret must be a Uint8Array or a string`)
+  // Said here, before the core (which refuses it too): the lengths, never the bytes.
+  const min = MIN_SECRET_BYTES[ALGS.indexOf(key.alg)]
+  if (secret.length < min)
+    throw new KeyInvalid(`${what}.secret is ${secret.length} bytes; ${key.alg} needs at least ${min}`)
   return { kid: /** @type {string | undefined} */ (key.kid), alg: ALGS.indexOf(key.alg), secret }
 }
 
@@ -148,9 +153,15 @@ export class Verifier {
    */
   constructor(options) {
     const o = object(options, 'options', VERIFIER_OPTIONS)
-    if (!Array.isArray(o.algorithms) || o.algorithms.length === 0 || !o.algorithms.every((a) => ALGS.includes(a))) {
+    if (!Array.isArray(o.algorithms) || o.algorithms.length === 0) {
       throw bad(`options.algorithms is required: a non-empty array of ${ALGS.join(', ')}`)
     }
+    o.algorithms.forEach((a, i) => {
+      // The name is echoed only when it looks like one (an algorithm name is not a secret).
+      const name = typeof a === 'string' && /^[\w+-]{1,20}$/.test(a) ? a : `options.algorithms[${i}]`
+      if (!ALGS.includes(a))
+        throw bad(`options.algorithms: ${name} is not supported (jwt-wasm verifies ${ALGS.join(', ')})`)
+    })
     if (!Array.isArray(o.keys) || o.keys.length === 0) throw bad('options.keys must be a non-empty array')
     const keys = o.keys.map((k, i) => keyEntry(k, `options.keys[${i}]`))
     keys.forEach((k, i) => {

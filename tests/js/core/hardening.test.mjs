@@ -4,7 +4,7 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHmac } from 'node:crypto'
-import { Verifier, Signer, decodeUnverified, inspect, JWTTooLarge } from 'jwt-wasm'
+import { Verifier, Signer, decodeUnverified, inspect, JWTTooLarge, KeyInvalid } from 'jwt-wasm'
 
 const NOW = 1_767_225_600 // 2026-01-01T00:00:00Z
 const at = (s) => ({ currentDate: new Date(s * 1000) })
@@ -151,6 +151,44 @@ describe('4. the header cap has an option of its own: maxHeaderBytes', () => {
     invalid(
       () => new Verifier({ ...BASE, maxTokenBytes: 1000, maxHeaderBytes: 1001 }),
       /at most maxTokenBytes \(1000\)/,
+    )
+  })
+})
+
+describe('5. messages say what is wrong', () => {
+  test("algorithms: ['RS256'] names RS256 as unsupported and lists what is", () => {
+    invalid(
+      () => new Verifier({ keys: KEYS, algorithms: ['RS256'] }),
+      /^options\.algorithms: RS256 is not supported \(jwt-wasm verifies HS256, HS384, HS512\)$/,
+    )
+    invalid(
+      () => new Verifier({ keys: KEYS, algorithms: ['HS256', { x: 1 }] }),
+      /options\.algorithms\[1\] is not supported/,
+    )
+    invalid(() => new Verifier({ keys: KEYS, algorithms: [] }), /options\.algorithms is required/)
+  })
+
+  test('a short secret says its length and the minimum, never its bytes', () => {
+    for (const [alg, min] of [
+      ['HS256', 32],
+      ['HS384', 48],
+      ['HS512', 64],
+    ]) {
+      const secret = 'ab\u00e7de' // 6 UTF-8 bytes
+      assert.throws(
+        () => new Verifier({ keys: [{ alg, secret }], algorithms: [alg] }),
+        (e) => {
+          assert.ok(e instanceof KeyInvalid)
+          assert.equal(e.code, 'ERR_KEY_INVALID')
+          assert.equal(e.message, `options.keys[0].secret is 6 bytes; ${alg} needs at least ${min}`)
+          assert.ok(!e.message.includes(secret))
+          return true
+        },
+      )
+    }
+    assert.throws(
+      () => new Signer({ key: { alg: 'HS256', secret: 'abcde' } }),
+      (e) => e instanceof KeyInvalid && e.message === 'options.key.secret is 5 bytes; HS256 needs at least 32',
     )
   })
 })
