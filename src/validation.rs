@@ -39,7 +39,7 @@ pub struct Validation {
     /// Maximum age in seconds measured from `iat` (which then becomes required).
     /// Defaults to `None`.
     pub max_token_age: Option<f64>,
-    /// Claims that must be present: at least one name. Defaults to `["exp"]`. An empty list is
+    /// Claims that must be present: at least one name, none with a control character. Defaults to `["exp"]`. An empty list is
     /// refused by [`Validation::check`] (a list computed at run time that comes out empty must
     /// not accept tokens that never expire).
     pub required_claims: Vec<String>,
@@ -88,6 +88,7 @@ impl Validation {
             || bad_value(&self.subject)
             || bad_value(&self.typ)
             || bad_list(&self.required_claims)
+            || self.required_claims.iter().any(|n| n.chars().any(char::is_control))
         {
             return Err(ErrorKind::InvalidOptions.into());
         }

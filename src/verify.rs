@@ -54,7 +54,11 @@ impl Verifier {
     }
 
     /// Verifies into reusable buffers; on success they hold the header and payload JSON.
+    /// A non-finite `now` is refused (`ERR_INVALID_OPTIONS`) before the token is looked at.
     pub fn verify_into(&self, token: &[u8], now: f64, bufs: &mut Buffers) -> Result<()> {
+        if !now.is_finite() {
+            return Err(ErrorKind::InvalidOptions.into());
+        }
         // 1. Size caps (token, header) and exactly three segments.
         let seg = split_capped(token, self.validation.limits())?;
         // 2. Strict base64url for all three segments.

@@ -74,3 +74,26 @@ fn the_header_cap_is_configurable_for_verify_decode_and_inspect() {
     assert_eq!(Limits::from(100).header_cap(), 100);
     assert_eq!(Limits::from(65536).header_cap(), DEFAULT_MAX_HEADER_BYTES);
 }
+
+#[test]
+fn a_non_finite_now_is_refused_before_parsing_or_mac_even_for_a_forgery() {
+    let verifier = build(policy()).unwrap();
+    let good = Signer::new(key()).sign(r#"{"exp":2000000000}"#, None).unwrap();
+    let forged = format!("{}AAAA", &good[..good.len() - 4]);
+    for now in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        for token in [good.as_str(), forged.as_str(), "not a token", ""] {
+            let e = verifier.verify(token, now).unwrap_err();
+            assert_eq!(e.code(), "ERR_INVALID_OPTIONS", "now {now}, token {token:?}");
+        }
+    }
+    assert_eq!(verifier.verify(&forged, 1.0e9).unwrap_err().code(), "ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
+}
+
+#[test]
+fn a_required_claim_name_with_a_control_character_is_refused() {
+    for name in ["a\0b", "\n", "x\u{7f}", "tab\there", "c1\u{85}"] {
+        let mut v = policy();
+        v.required_claims = vec!["exp".into(), name.into()];
+        assert_eq!(build(v).unwrap_err().code(), "ERR_INVALID_OPTIONS", "{name:?}");
+    }
+}

@@ -181,6 +181,11 @@ export class Verifier {
     if (required.length === 0) {
       throw bad("options.requiredClaims must name at least one claim; omit it for the default ['exp']")
     }
+    // A claim name comes back in errors (`claim`): a control character (NUL, the output's
+    // separator, among them) is no claim name.
+    required.forEach((s, i) => {
+      if (/[\0-\x1f\x7f]/.test(s)) throw bad(`options.requiredClaims[${i}] must not contain control characters`)
+    })
     lists.push([OPT.requiredClaims, required])
     const { maxTokenBytes, maxHeaderBytes } = sizeCaps(o, 'options')
     const clockTolerance = seconds(o.clockTolerance, 'options.clockTolerance', 0)

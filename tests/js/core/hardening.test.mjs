@@ -192,3 +192,23 @@ describe('5. messages say what is wrong', () => {
     )
   })
 })
+
+describe('6. control characters in requiredClaims are refused up front', () => {
+  test('a NUL (the output separator) or any control character in a claim name is a TypeError', () => {
+    for (const name of ['a\0b', '\0', 'line\nfeed', 'del\x7f', 'tab\there']) {
+      invalid(
+        () => new Verifier({ ...BASE, requiredClaims: ['exp', name] }),
+        /options\.requiredClaims\[1\] must not contain control characters/,
+      )
+    }
+  })
+
+  test('a name with other unusual characters still works, and is reported as given', () => {
+    const v = new Verifier({ ...BASE, requiredClaims: ['exp', 'x-ünïcode claim'] })
+    assert.throws(
+      () => v.verify(mint({ alg: 'HS256' }, { exp: NOW + 60 }), at(NOW)),
+      (e) => e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && e.claim === 'x-ünïcode claim' && e.reason === 'missing',
+    )
+    v.free()
+  })
+})
