@@ -7,8 +7,8 @@ use crate::header;
 use crate::key::KeyRing;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::segments::{decode_segments, split, Buffers};
-use crate::validation::{Validation, MAX_HEADER_BYTES};
+use crate::segments::{decode_segments, split_capped, Buffers};
+use crate::validation::Validation;
 
 /// A verified token: its decoded header and payload JSON texts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,10 +28,17 @@ pub struct Verifier {
 
 impl Verifier {
     /// Builds a verifier. Refuses an empty key ring or invalid options (`ERR_INVALID_OPTIONS`),
-    /// and a key whose algorithm is not in `validation.algorithms` (also `ERR_INVALID_OPTIONS`).
+    /// a key whose algorithm is not in `validation.algorithms`, and a key bound to an issuer
+    /// that the issuer allowlist does not accept (both `ERR_INVALID_OPTIONS`).
     pub fn new(ring: KeyRing, validation: Validation) -> Result<Self> {
         validation.check()?;
-        if ring.keys().is_empty() || ring.keys().iter().any(|k| !validation.algorithms.contains(k.alg())) {
+        let unusable = |k: &crate::HmacKey| {
+            !validation.algorithms.contains(k.alg())
+                || k.issuer()
+                    .zip(validation.issuer.as_deref())
+                    .is_some_and(|(i, list)| !list.iter().any(|x| x == i))
+        };
+        if ring.keys().is_empty() || ring.keys().iter().any(unusable) {
             return Err(ErrorKind::InvalidOptions.into());
         }
         Ok(Self { ring, validation })
@@ -54,15 +61,13 @@ impl Verifier {
     }
 
     /// Verifies into reusable buffers; on success they hold the header and payload JSON.
+    /// A non-finite `now` is refused (`ERR_INVALID_OPTIONS`) before the token is looked at.
     pub fn verify_into(&self, token: &[u8], now: f64, bufs: &mut Buffers) -> Result<()> {
-        // 1. Size caps and exactly three segments.
-        if token.len() > self.validation.max_token_bytes {
-            return Err(ErrorKind::TooLarge.into());
+        if !now.is_finite() {
+            return Err(ErrorKind::InvalidOptions.into());
         }
-        let seg = split(token)?;
-        if seg.header.len() > MAX_HEADER_BYTES {
-            return Err(ErrorKind::TooLarge.into());
-        }
+        // 1. Size caps (token, header) and exactly three segments.
+        let seg = split_capped(token, self.validation.limits())?;
         // 2. Strict base64url for all three segments.
         decode_segments(&seg, bufs)?;
         // 3. Header: strict JSON object, alg present, crit refused.
@@ -81,6 +86,6 @@ impl Verifier {
         let payload_text = core::str::from_utf8(&bufs.payload).map_err(|_| ErrorKind::JwtInvalid)?;
         let claims = Claims::parse(payload_text)?;
         // 7. Policy, with time judged only now that the signature verified.
-        self.validation.validate(&claims, header.typ.as_deref(), now)
+        self.validation.validate_for(&claims, header.typ.as_deref(), key.issuer(), now)
     }
 }

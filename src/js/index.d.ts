@@ -14,9 +14,21 @@ export interface KeyEntry {
   alg: Algorithm
   /**
    * The secret: bytes, or a string taken as its UTF-8 bytes. At least 32, 48 or 64 bytes for
-   * HS256, HS384, HS512 (RFC 7518 §3.2); shorter or empty secrets throw `KeyInvalid`.
+   * HS256, HS384, HS512 (RFC 7518 §3.2); shorter or empty secrets throw `KeyInvalid`, and so
+   * does a public key or certificate given as a secret (PEM, OpenSSH, JWK or DER: the
+   * RS256→HS256 confusion). One secret may not be listed under two algorithms (RFC 8725 §3.1).
    */
   secret: Uint8Array | string
+}
+
+/** A key of a `Verifier`'s ring, which may name the issuer it speaks for. */
+export interface VerifierKey extends KeyEntry {
+  /**
+   * The issuer this key speaks for: a token it verifies must carry exactly this `iss` (else
+   * `JWTClaimValidationFailed` on `iss`), besides passing the `issuer` allowlist, which must
+   * include it. Default: any issuer the allowlist accepts.
+   */
+  issuer?: string
 }
 
 /** Registered claims (RFC 7519 §4.1), as jwt-wasm types them. */
@@ -44,10 +56,10 @@ export interface Header {
 /** Options of `new Verifier(...)`. Names follow jose's `jwtVerify` where the meaning matches. */
 export interface VerifierOptions {
   /** The key ring. Required, non-empty; every key's `alg` must be in `algorithms`. */
-  keys: KeyEntry[]
+  keys: VerifierKey[]
   /** Allowed algorithms. Required, non-empty. A header `alg` outside it is refused. */
   algorithms: Algorithm[]
-  /** Accepted `iss` values (exact match). Default: not checked. */
+  /** Accepted `iss` values (exact match), at least one. Default: not checked (`[]` is a `TypeError`). */
   issuer?: string | string[]
   /**
    * Accepted audiences; the token's `aud` must contain one. Default: none configured, and then
@@ -60,12 +72,29 @@ export interface VerifierOptions {
   clockTolerance?: number
   /** Maximum age in seconds since `iat` (which becomes required). Default: none. */
   maxTokenAge?: number
-  /** Claims that must be present. Default `['exp']`. An empty list accepts tokens that never expire. */
+  /** Claims that must be present: at least one name. Default `['exp']`. An empty list is a `TypeError`. */
   requiredClaims?: string[]
-  /** Required header `typ`, compared as a media type (`JWT` ≡ `application/jwt`). Default: ignored. */
+  /**
+   * Required header `typ`, compared as a media type, case-insensitively: `application/` is implied
+   * only for a value without `/` (`JWT` ≡ `application/jwt`; `application/text/plain` ≠ `text/plain`).
+   * Default: ignored.
+   */
   typ?: string
+  /** Maximum token length in bytes (longer: `JWTTooLarge`). Default 16384. */
+  maxTokenBytes?: number
+  /**
+   * Maximum length of the encoded header segment in bytes (longer: `JWTTooLarge`), at most
+   * `maxTokenBytes`. Default 8192, or `maxTokenBytes` if lower.
+   */
+  maxHeaderBytes?: number
+}
+
+/** The size caps of `decodeUnverified` and `inspect`, with the defaults of `VerifierOptions`. */
+export interface SizeCaps {
   /** Maximum token length in bytes. Default 16384. */
   maxTokenBytes?: number
+  /** Maximum encoded header length in bytes, at most `maxTokenBytes`. Default 8192 (or `maxTokenBytes` if lower). */
+  maxHeaderBytes?: number
 }
 
 /** Options of one verification. */
@@ -115,7 +144,10 @@ export interface SignOptions {
 /** Mints compact tokens with one key (for issuers and tests; an HMAC secret does not belong in a browser). */
 export declare class Signer {
   constructor(options: SignerOptions)
-  /** Signs the claims; throws `TypeError` for claims of the wrong type. */
+  /**
+   * Signs the claims, a plain object (prototype `Object.prototype` or `null`); a Buffer, typed
+   * array, Map, Date, array or class instance, and claims of the wrong type, throw `TypeError`.
+   */
   sign<Custom extends object = Record<string, unknown>>(claims: Claims<Custom>, options?: SignOptions): string
   /** Releases the wasm memory now. */
   free(): void
@@ -127,7 +159,7 @@ export declare class Signer {
  */
 export declare function decodeUnverified<Custom extends object = Record<string, unknown>>(
   token: string,
-  options?: { maxTokenBytes?: number },
+  options?: SizeCaps,
 ): { header: Header; payload: Claims<Custom> }
 
 /** A warning of `inspect`. */
@@ -157,7 +189,7 @@ export interface Inspection<Custom extends object = Record<string, unknown>> {
  */
 export declare function inspect<Custom extends object = Record<string, unknown>>(
   token: string,
-  options?: { currentDate?: Date; maxLifetime?: number; maxTokenBytes?: number },
+  options?: SizeCaps & { currentDate?: Date; maxLifetime?: number },
 ): Inspection<Custom>
 
 /** Resolves when the wasm engine has loaded (or failed to; then the API throws `WasmNotInitialized`). */

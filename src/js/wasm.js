@@ -127,7 +127,7 @@ export class Core {
 
   /**
    * Makes it now: a setup error (an invalid key) or a trap is thrown here, and nothing is kept.
-   * @param {[number, number, number, number]} args alg mask, clockTolerance, maxTokenAge, maxTokenBytes
+   * @param {[number, number, number, number, number]} args alg mask, clockTolerance, maxTokenAge, maxTokenBytes, maxHeaderBytes
    * @param {(core: Core) => void} [setup] its calls after `new` (options, keys); it must capture
    *   only copies of what it sends, so that a replay sends the very same bytes
    */
