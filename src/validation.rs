@@ -18,22 +18,26 @@ pub struct Validation {
     /// Allowed algorithms. Required and non-empty; every key's algorithm must be in it.
     /// No default.
     pub algorithms: AlgorithmSet,
-    /// Accepted `iss` values (exact match). Empty means `iss` is not checked. Defaults to empty.
-    pub issuer: Vec<String>,
+    /// Accepted `iss` values (exact match). `None` means `iss` is not checked; an empty list (or
+    /// an empty value) is refused by [`Validation::check`], never read as "no check".
+    /// Defaults to `None`.
+    pub issuer: Option<Vec<String>>,
     /// Accepted audiences: the token's `aud` (a string or an array) must contain one of them.
-    /// When empty, a token that carries `aud` is rejected (RFC 7519 §4.1.3). Defaults to empty.
-    pub audience: Vec<String>,
-    /// The required `sub` (exact match). Defaults to `None` (not checked).
+    /// With `None`, a token that carries `aud` is rejected (RFC 7519 §4.1.3); an empty list is
+    /// refused by [`Validation::check`]. Defaults to `None`.
+    pub audience: Option<Vec<String>>,
+    /// The required `sub` (exact match, non-empty). Defaults to `None` (not checked).
     pub subject: Option<String>,
     /// Seconds of clock skew tolerated in every time check. Defaults to `0`.
     pub clock_tolerance: f64,
     /// Maximum age in seconds measured from `iat` (which then becomes required).
     /// Defaults to `None`.
     pub max_token_age: Option<f64>,
-    /// Claims that must be present. Defaults to `["exp"]`. Emptying it accepts tokens that
-    /// never expire: only do so when something else bounds their life.
+    /// Claims that must be present: at least one name. Defaults to `["exp"]`. An empty list is
+    /// refused by [`Validation::check`] (a list computed at run time that comes out empty must
+    /// not accept tokens that never expire).
     pub required_claims: Vec<String>,
-    /// The required header `typ`, compared after media-type normalisation (`JWT` ≡
+    /// The required header `typ` (non-empty), compared after media-type normalisation (`JWT` ≡
     /// `application/jwt`, case-insensitive). Defaults to `None` (`typ` ignored).
     pub typ: Option<String>,
     /// The maximum token length in bytes. Defaults to 16 KiB.
@@ -48,8 +52,8 @@ impl Validation {
         }
         Ok(Self {
             algorithms,
-            issuer: Vec::new(),
-            audience: Vec::new(),
+            issuer: None,
+            audience: None,
             subject: None,
             clock_tolerance: 0.0,
             max_token_age: None,
@@ -59,13 +63,21 @@ impl Validation {
         })
     }
 
-    /// Checks the options themselves (finite, non-negative numbers; a non-empty allowlist).
+    /// Checks the options themselves (finite, non-negative numbers; non-empty allowlists and
+    /// values: an empty one never switches its check off), with `ERR_INVALID_OPTIONS`.
     pub fn check(&self) -> Result<()> {
         let bad_secs = |x: f64| !x.is_finite() || x < 0.0;
+        let bad_list = |l: &[String]| l.is_empty() || l.iter().any(String::is_empty);
+        let bad_value = |v: &Option<String>| v.as_deref().is_some_and(str::is_empty);
         if self.algorithms.is_empty()
             || bad_secs(self.clock_tolerance)
             || self.max_token_age.is_some_and(bad_secs)
             || self.max_token_bytes == 0
+            || self.issuer.as_deref().is_some_and(bad_list)
+            || self.audience.as_deref().is_some_and(bad_list)
+            || bad_value(&self.subject)
+            || bad_value(&self.typ)
+            || bad_list(&self.required_claims)
         {
             return Err(ErrorKind::InvalidOptions.into());
         }
@@ -92,10 +104,10 @@ impl Validation {
         if self.max_token_age.is_some() && claims.iat.is_none() {
             return Err(missing("iat"));
         }
-        if !self.issuer.is_empty() {
+        if let Some(issuer) = &self.issuer {
             match &claims.iss {
                 None => return Err(missing("iss")),
-                Some(iss) if !self.issuer.iter().any(|x| x == iss) => return Err(fail("iss")),
+                Some(iss) if !issuer.iter().any(|x| x == iss) => return Err(fail("iss")),
                 Some(_) => {}
             }
         }
@@ -106,10 +118,10 @@ impl Validation {
                 Some(_) => {}
             }
         }
-        match (&claims.aud, self.audience.is_empty()) {
-            (None, false) => return Err(missing("aud")),
-            (Some(_), true) => return Err(fail("aud")),
-            (Some(aud), false) if !aud.meets(&self.audience) => return Err(fail("aud")),
+        match (&claims.aud, &self.audience) {
+            (None, Some(_)) => return Err(missing("aud")),
+            (Some(_), None) => return Err(fail("aud")),
+            (Some(aud), Some(want)) if !aud.meets(want) => return Err(fail("aud")),
             _ => {}
         }
         if let Some(want) = &self.typ {
@@ -143,17 +155,25 @@ impl Validation {
     }
 }
 
-/// Media-type comparison for `typ` and `cty` (RFC 7515 §4.1.9): ASCII case-insensitive, with
-/// an optional `application/` prefix, so `JWT`, `jwt` and `application/jwt` are equal.
+/// Media-type comparison for `typ` and `cty` (RFC 7515 §4.1.9): ASCII case-insensitive, where
+/// a value with no `/` stands for `application/` followed by it, so `JWT`, `jwt` and
+/// `application/jwt` are equal. Each side is normalised on its own: `application/` is never
+/// stripped from a value, so `application/text/plain` is not `text/plain`.
 #[must_use]
 pub fn media_type_eq(a: &str, b: &str) -> bool {
-    fn strip(s: &str) -> &str {
-        match s.get(..12) {
-            Some(p) if p.eq_ignore_ascii_case("application/") => s.get(12..).unwrap_or(""),
-            _ => s,
-        }
+    /// `(implied application/, the rest)`: the value itself when it has a `/`.
+    fn split(s: &str) -> (bool, &str) {
+        (!s.contains('/'), s)
     }
-    strip(a).eq_ignore_ascii_case(strip(b))
+    const APP: &str = "application/";
+    let with_prefix = |full: &str, short: &str| {
+        full.get(..APP.len()).is_some_and(|p| p.eq_ignore_ascii_case(APP))
+            && full.get(APP.len()..).is_some_and(|rest| rest.eq_ignore_ascii_case(short))
+    };
+    match (split(a), split(b)) {
+        ((true, a), (false, full)) | ((false, full), (true, a)) => with_prefix(full, a),
+        ((_, a), (_, b)) => a.eq_ignore_ascii_case(b),
+    }
 }
 
 #[cfg(test)]
@@ -220,8 +240,8 @@ mod tests {
         assert_eq!(check(&p, r#"{}"#, None, 0.0), "ERR_JWT_CLAIM_VALIDATION_FAILED exp missing");
         p.required_claims = vec!["exp".into(), "scope".into()];
         assert_eq!(check(&p, r#"{"exp":9}"#, None, 0.0), "ERR_JWT_CLAIM_VALIDATION_FAILED scope missing");
-        p.required_claims.clear();
-        assert_eq!(check(&p, r#"{}"#, None, 0.0), "OK");
+        p.required_claims = vec!["iat".into()];
+        assert_eq!(check(&p, r#"{"iat":0}"#, None, 0.0), "OK");
     }
 
     #[test]
@@ -231,7 +251,7 @@ mod tests {
             check(&p, r#"{"exp":9,"aud":"x"}"#, None, 0.0),
             "ERR_JWT_CLAIM_VALIDATION_FAILED aud check_failed"
         );
-        p.audience = vec!["api".into(), "web".into()];
+        p.audience = Some(vec!["api".into(), "web".into()]);
         assert_eq!(check(&p, r#"{"exp":9}"#, None, 0.0), "ERR_JWT_CLAIM_VALIDATION_FAILED aud missing");
         assert_eq!(check(&p, r#"{"exp":9,"aud":"web"}"#, None, 0.0), "OK");
         assert_eq!(check(&p, r#"{"exp":9,"aud":["x","api"]}"#, None, 0.0), "OK");
@@ -248,7 +268,7 @@ mod tests {
     #[test]
     fn issuer_subject_typ() {
         let mut p = v();
-        p.issuer = vec!["a".into(), "b".into()];
+        p.issuer = Some(vec!["a".into(), "b".into()]);
         p.subject = Some("u1".into());
         p.typ = Some("at+jwt".into());
         assert_eq!(
@@ -277,7 +297,7 @@ mod tests {
     #[test]
     fn identity_checks_come_before_time() {
         let mut p = v();
-        p.issuer = vec!["a".into()];
+        p.issuer = Some(vec!["a".into()]);
         assert_eq!(
             check(&p, r#"{"exp":1,"iss":"z"}"#, None, 5.0),
             "ERR_JWT_CLAIM_VALIDATION_FAILED iss check_failed"
@@ -300,5 +320,11 @@ mod tests {
         assert!(media_type_eq("Application/JWT", "jwt"));
         assert!(!media_type_eq("JWT", "at+jwt"));
         assert!(!media_type_eq("appl", "jwt"));
+        // RFC 7515 §4.1.9: `application/` is implied only for a value without a `/`.
+        assert!(!media_type_eq("application/text/plain", "text/plain"));
+        assert!(!media_type_eq("text/plain", "application/text/plain"));
+        assert!(media_type_eq("Text/Plain", "text/plain"));
+        assert!(media_type_eq("application/at+jwt", "AT+JWT"));
+        assert!(!media_type_eq("application/jwt/x", "jwt"));
     }
 }

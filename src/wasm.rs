@@ -136,8 +136,8 @@ impl Core {
             return self.fail(ErrorKind::InvalidOptions.into());
         };
         match kind {
-            opt::ISSUER => p.issuer.push(value),
-            opt::AUDIENCE => p.audience.push(value),
+            opt::ISSUER => p.issuer.get_or_insert_with(Vec::new).push(value),
+            opt::AUDIENCE => p.audience.get_or_insert_with(Vec::new).push(value),
             opt::SUBJECT => p.subject = Some(value),
             opt::TYP => p.typ = Some(value),
             opt::REQUIRED_CLAIMS => p.required_claims.push(value),

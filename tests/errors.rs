@@ -213,8 +213,8 @@ fn messages_never_echo_token_key_or_claim_bytes() {
     // Verifiers: a plain one and one whose every identity check fails against the marker token.
     let plain = verifier(policy(), vec![key(None, Algorithm::HS256)]);
     let mut strict = policy();
-    strict.issuer = vec!["https://issuer.example".into()];
-    strict.audience = vec!["api".into()];
+    strict.issuer = Some(vec!["https://issuer.example".into()]);
+    strict.audience = Some(vec!["api".into()]);
     strict.subject = Some("user-1".into());
     strict.typ = Some("at+jwt".into());
     strict.max_token_age = Some(10.0);

@@ -108,8 +108,8 @@ fn build_verifier(keys: &[Value], options: &Map<String, Value>) -> Result<Verifi
     for (name, value) in options {
         match name.as_str() {
             "algorithms" => {}
-            "issuer" => v.issuer = strings(value, name),
-            "audience" => v.audience = strings(value, name),
+            "issuer" => v.issuer = Some(strings(value, name)),
+            "audience" => v.audience = Some(strings(value, name)),
             "subject" => v.subject = Some(value.as_str().expect("subject").to_owned()),
             "typ" => v.typ = Some(value.as_str().expect("typ").to_owned()),
             "clockTolerance" => v.clock_tolerance = value.as_f64().expect("clockTolerance"),

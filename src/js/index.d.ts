@@ -47,7 +47,7 @@ export interface VerifierOptions {
   keys: KeyEntry[]
   /** Allowed algorithms. Required, non-empty. A header `alg` outside it is refused. */
   algorithms: Algorithm[]
-  /** Accepted `iss` values (exact match). Default: not checked. */
+  /** Accepted `iss` values (exact match), at least one. Default: not checked (`[]` is a `TypeError`). */
   issuer?: string | string[]
   /**
    * Accepted audiences; the token's `aud` must contain one. Default: none configured, and then
@@ -60,9 +60,13 @@ export interface VerifierOptions {
   clockTolerance?: number
   /** Maximum age in seconds since `iat` (which becomes required). Default: none. */
   maxTokenAge?: number
-  /** Claims that must be present. Default `['exp']`. An empty list accepts tokens that never expire. */
+  /** Claims that must be present: at least one name. Default `['exp']`. An empty list is a `TypeError`. */
   requiredClaims?: string[]
-  /** Required header `typ`, compared as a media type (`JWT` ≡ `application/jwt`). Default: ignored. */
+  /**
+   * Required header `typ`, compared as a media type, case-insensitively: `application/` is implied
+   * only for a value without `/` (`JWT` ≡ `application/jwt`; `application/text/plain` ≠ `text/plain`).
+   * Default: ignored.
+   */
   typ?: string
   /** Maximum token length in bytes. Default 16384. */
   maxTokenBytes?: number
@@ -115,7 +119,10 @@ export interface SignOptions {
 /** Mints compact tokens with one key (for issuers and tests; an HMAC secret does not belong in a browser). */
 export declare class Signer {
   constructor(options: SignerOptions)
-  /** Signs the claims; throws `TypeError` for claims of the wrong type. */
+  /**
+   * Signs the claims, a plain object (prototype `Object.prototype` or `null`); a Buffer, typed
+   * array, Map, Date, array or class instance, and claims of the wrong type, throw `TypeError`.
+   */
   sign<Custom extends object = Record<string, unknown>>(claims: Claims<Custom>, options?: SignOptions): string
   /** Releases the wasm memory now. */
   free(): void

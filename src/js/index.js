@@ -6,7 +6,7 @@
  */
 import { engine, put, out, call } from './wasm.js'
 import { fromCore, JWSInvalid, JWTTooLarge } from './errors.js'
-import { bad, callOptions, object, optionalString, seconds, strings } from './internal/options.js'
+import { bad, callOptions, object, optionalString, plainObject, seconds, strings } from './internal/options.js'
 import { randomBase64url } from './internal/encoding.js'
 import {
   ABSENT,
@@ -148,6 +148,9 @@ export class Verifier {
     if (!Array.isArray(required) || !required.every((s) => typeof s === 'string' && s !== '')) {
       throw bad('options.requiredClaims must be an array of claim names')
     }
+    if (required.length === 0) {
+      throw bad("options.requiredClaims must name at least one claim; omit it for the default ['exp']")
+    }
     lists.push([OPT.requiredClaims, required])
     const maxTokenBytes = o.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES
     if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 1 || maxTokenBytes > 0x7fffffff) {
@@ -243,7 +246,7 @@ export class Signer {
     const core = this.#core
     if (!core) throw bad('this Signer was freed')
     callOptions(options, SIGN_OPTIONS)
-    const payload = { ...object(claims, 'claims') }
+    const payload = { ...plainObject(claims, 'claims') }
     const ttl = options?.ttl === undefined ? this.#ttl : seconds(options.ttl, 'options.ttl', 0)
     if (ttl !== undefined) {
       if ('iat' in payload || 'exp' in payload) throw bad('claims already carry iat or exp; do not also pass a ttl')

@@ -190,6 +190,8 @@ NOT_SUPPORTED = err("ERR_JOSE_NOT_SUPPORTED")
 BAD_SIG = err("ERR_JWS_SIGNATURE_VERIFICATION_FAILED")
 NO_KEY = err("ERR_JWKS_NO_MATCHING_KEY")
 KEY_INVALID = err("ERR_KEY_INVALID")
+# Refused when the Verifier is built (an empty allowlist never switches its check off).
+INVALID_OPTIONS = err("ERR_INVALID_OPTIONS")
 
 
 def expired(claim="exp"):
@@ -749,7 +751,7 @@ def claims_cases():
                  claim_err("aud", "invalid"), options=opts(audience="api")))
     add(case("null_exp_is_invalid_even_when_not_required", STEP6_TYPED,
              tok(payload='{"sub":"user-1","exp":null}'), claim_err("exp", "invalid"),
-             options=opts(requiredClaims=[])))
+             options=opts(requiredClaims=["sub"])))
     add(case("escaped_exp_name_is_still_typed", STEP6_TYPED, tok(payload='{"\\u0065xp":"never"}'),
              claim_err("exp", "invalid")))
     add(case("escaped_exp_name_is_still_enforced", STEP6_TYPED,
@@ -901,6 +903,14 @@ def policy_cases():
     bad("typ_jwt_is_not_at_jwt", TYP, th("JWT"), claim_err("typ", "check_failed"), typ="at+jwt")
     bad("typ_with_parameters_is_not_jwt", TYP, th("application/jwt; charset=utf-8"),
         claim_err("typ", "check_failed"), typ="JWT")
+    bad("typ_text_plain_is_not_application_text_plain", TYP, th("text/plain"), claim_err("typ", "check_failed"),
+        typ="application/text/plain")
+    bad("typ_application_text_plain_is_not_text_plain", TYP, th("application/text/plain"),
+        claim_err("typ", "check_failed"), typ="text/plain")
+    bad("typ_application_jwt_slash_x_is_not_jwt", TYP, th("application/jwt/x"), claim_err("typ", "check_failed"),
+        typ="JWT")
+    good("typ_with_a_slash_compares_case_insensitively", TYP, th("Text/Plain"), typ="text/plain")
+    good("typ_short_matches_configured_application_form", TYP, th("AT+JWT"), typ="application/at+jwt")
     bad("typ_required_but_absent_is_missing", TYP, th(None), claim_err("typ", "missing"), typ="JWT")
     good("typ_ignored_when_not_configured", TYP, th("anything/at-all"))
     good("absent_typ_accepted_when_not_configured", TYP, th(None))
@@ -908,7 +918,13 @@ def policy_cases():
     REQ = "jwt-wasm: requiredClaims (default [\"exp\"])"
     bad("exp_is_required_by_default", REQ, pt({"sub": "user-1"}), claim_err("exp", "missing"))
     bad("empty_payload_object_is_missing_exp", REQ, pt({}), claim_err("exp", "missing"))
-    good("empty_required_claims_accepts_a_token_without_exp", REQ, pt({"sub": "user-1"}), requiredClaims=[])
+    EMPTY = "jwt-wasm issue 8: an empty list never switches a check off"
+    bad("empty_required_claims_is_refused", EMPTY, pt({"sub": "user-1"}), INVALID_OPTIONS, requiredClaims=[])
+    bad("empty_issuer_list_is_refused", EMPTY, pt(dict(P, iss="https://any.example")), INVALID_OPTIONS, issuer=[])
+    bad("empty_audience_list_is_refused", EMPTY, pt(dict(P, aud="api")), INVALID_OPTIONS, audience=[])
+    bad("empty_issuer_value_is_refused", EMPTY, pt(dict(P, iss="")), INVALID_OPTIONS, issuer="")
+    bad("empty_subject_is_refused", EMPTY, pt(dict(P, sub="")), INVALID_OPTIONS, subject="")
+    bad("empty_typ_is_refused", EMPTY, pt(), INVALID_OPTIONS, typ="")
     good("custom_required_claims_replace_the_default", REQ, pt({"sub": "user-1"}), requiredClaims=["sub"])
     bad("custom_required_claim_absent_is_missing", REQ, pt(), claim_err("jti", "missing"),
         requiredClaims=["exp", "jti"])
@@ -955,6 +971,7 @@ CODES = {
     "ERR_JWS_INVALID", "ERR_JWT_INVALID", "ERR_JWT_TOO_LARGE", "ERR_JOSE_ALG_NOT_ALLOWED",
     "ERR_JOSE_NOT_SUPPORTED", "ERR_JWS_SIGNATURE_VERIFICATION_FAILED", "ERR_JWT_EXPIRED",
     "ERR_JWT_CLAIM_VALIDATION_FAILED", "ERR_JWKS_NO_MATCHING_KEY", "ERR_KEY_INVALID",
+    "ERR_INVALID_OPTIONS",
 }
 
 

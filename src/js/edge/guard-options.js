@@ -75,6 +75,10 @@ export function resolveGuardOptions(options) {
   if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && SCOPE_TOKEN.test(s))) {
     throw bad('options.scopes must be an array of scope names (visible ASCII, no spaces)')
   }
+  // An empty list never switches the check off by accident: no scope is said by omitting it.
+  if (o.scopes !== undefined && scopes.length === 0) {
+    throw bad('options.scopes must name at least one scope; omit it to require none')
+  }
   const realm = o.realm
   if (realm !== undefined && (typeof realm !== 'string' || !QUOTABLE.test(realm))) {
     throw bad('options.realm must be a string of visible ASCII characters, spaces and tabs')

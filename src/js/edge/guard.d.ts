@@ -28,7 +28,8 @@ export interface GuardBaseOptions<Env = unknown> extends Omit<VerifierOptions, '
   /**
    * Scopes this route requires, all of them. Granted scopes are read from the `scope` claim
    * (space-separated string) and the `scp` claim (array of strings). A token that lacks one
-   * gets 403 `insufficient_scope` with `scope="<these, space-separated>"`. Default: none.
+   * gets 403 `insufficient_scope` with `scope="<these, space-separated>"`. Default: none (omit it:
+   * `[]` is a `TypeError`, so a list computed at run time that comes out empty never means "none").
    */
   scopes?: string[]
   /** The `realm` of every challenge. Default: no realm parameter. */

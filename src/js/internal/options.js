@@ -30,6 +30,22 @@ export function object(o, what, allowed) {
 }
 
 /**
+ * A plain object (its prototype is `Object.prototype` or `null`), as claims must be: a Buffer, a
+ * typed array, a Map, a Date, an array or a class instance is refused, never serialised into
+ * something else (a Buffer's bytes as `{"0":97,...}`, a Map or a Date as `{}`).
+ * @param {unknown} o
+ * @param {string} what
+ * @returns {Record<string, unknown>}
+ */
+export function plainObject(o, what) {
+  const proto = o !== null && typeof o === 'object' ? Object.getPrototypeOf(o) : undefined
+  if (proto !== Object.prototype && proto !== null) {
+    throw bad(`${what} must be a plain object (not a Buffer, typed array, Map, Date, array or class instance)`)
+  }
+  return /** @type {Record<string, unknown>} */ (o)
+}
+
+/**
  * A per-call options object, optional: `undefined` stays `undefined`.
  * @template {object} T
  * @param {T | undefined} o

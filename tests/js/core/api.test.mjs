@@ -94,7 +94,6 @@ describe('Signer', () => {
   const verifier = new Verifier({
     keys: [{ kid: 'k1', alg: 'HS256', secret: SECRET }],
     algorithms: ['HS256'],
-    requiredClaims: [],
   })
   const date = new Date(NOW * 1000 + 987) // the fraction of a second is dropped
 

@@ -160,7 +160,7 @@ test('jwtGuard validates its options when called', () => {
 test('device binding and cookies work through Hono as well', async () => {
   const { createHmac } = await import('node:crypto')
   const deviceSecret = 'hono-device-secret-0123456789-abcdefgh'
-  const { app: a } = app({ bind: 'device', deviceSecret, cookie: 'at', scopes: [] })
+  const { app: a } = app({ bind: 'device', deviceSecret, cookie: 'at', scopes: undefined })
   const dvh = createHmac('sha256', deviceSecret).update('dev-1').digest('base64url')
   const token = mint({ dvh })
   assert.equal((await get(a, { cookie: `at=${token}; jwt_device=dev-1` })).status, 200)
