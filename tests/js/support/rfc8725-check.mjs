@@ -37,7 +37,11 @@ export function assertOutcome(c, got) {
   }
   assert.notEqual(got.ok, true, `expected ${want.code} at ${want.stage}, but the token verified`)
   assert.equal(got.code, want.code, `expected ${want.code} at ${want.stage}, got ${seen}`)
-  assert.equal(got.stage, want.stage, `expected ${want.code} when the Verifier is ${want.stage === 'construct' ? 'built' : 'used'}, got ${seen}`)
+  assert.equal(
+    got.stage,
+    want.stage,
+    `expected ${want.code} when the Verifier is ${want.stage === 'construct' ? 'built' : 'used'}, got ${seen}`,
+  )
   if (want.code === 'ERR_INVALID_OPTIONS') assert.equal(got.typeError, true, `an options error is a TypeError: ${seen}`)
   else assert.equal(got.jwtError, true, `a token or key error is a JwtError: ${seen}`)
   assert.equal(got.claim, want.claim ?? null, `claim: ${seen}`)
