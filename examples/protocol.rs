@@ -159,6 +159,10 @@ fn render_js() -> String {
     )
     .unwrap();
     writeln!(w, "{}", js_array("ALGS", &algs)).unwrap();
+    let min = by_index(protocol::ALGORITHMS.iter().enumerate().map(|(i, a)| (i, a.digest_len().to_string())));
+    writeln!(w, "/** The shortest secret of each algorithm, by index: its hash output (RFC 7518 §3.2). */")
+        .unwrap();
+    writeln!(w, "{}", js_array("MIN_SECRET_BYTES", &min)).unwrap();
     writeln!(w, "/** A length or an age that is absent. */").unwrap();
     writeln!(w, "export const ABSENT = {}", protocol::ABSENT).unwrap();
     writeln!(w, "/** The character between the parts of an output. */").unwrap();

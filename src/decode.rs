@@ -5,8 +5,7 @@ use crate::error::{ErrorKind, Result};
 use crate::header::{self, Header};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::segments::{decode_segments, split, Buffers};
-use crate::validation::MAX_HEADER_BYTES;
+use crate::segments::{decode_segments, split_capped, Buffers, Limits};
 
 /// An unverified token's parts. Nothing about it is trustworthy.
 #[derive(Debug, Clone)]
@@ -30,24 +29,19 @@ impl Unverified {
 }
 
 /// Decodes a token **without verifying anything**: no signature, no time, no policy. Checks
-/// only the structure, strict base64url, and that header and payload are strict JSON objects.
-pub fn decode_unverified(token: &str, max_token_bytes: usize) -> Result<Unverified> {
-    let token = decode_parts(token, max_token_bytes)?;
+/// only the size caps (a token cap, or [`Limits`] with a header cap), the structure, strict
+/// base64url, and that header and payload are strict JSON objects.
+pub fn decode_unverified(token: &str, limits: impl Into<Limits>) -> Result<Unverified> {
+    let token = decode_parts(token, limits.into())?;
     header::parse(&token.header_json)?;
     crate::json::parse_object(&token.payload_json).map_err(|_| ErrorKind::JwtInvalid)?;
     Ok(token)
 }
 
 /// Size caps, three segments, strict base64url and UTF-8; the JSON is not parsed yet.
-pub(crate) fn decode_parts(token: &str, max_token_bytes: usize) -> Result<Unverified> {
-    let token = token.as_bytes();
-    if token.len() > max_token_bytes {
-        return Err(ErrorKind::TooLarge.into());
-    }
-    let seg = split(token)?;
-    if seg.header.len() > MAX_HEADER_BYTES {
-        return Err(ErrorKind::TooLarge.into());
-    }
+pub(crate) fn decode_parts(token: &str, limits: Limits) -> Result<Unverified> {
+    limits.check()?;
+    let seg = split_capped(token.as_bytes(), limits)?;
     let mut bufs = Buffers::default();
     decode_segments(&seg, &mut bufs)?;
     let header_json = String::from_utf8(bufs.header).map_err(|_| ErrorKind::JwsInvalid)?;

@@ -53,8 +53,14 @@ const PERSONAL_NAMES: [&str; 12] = [
 /// Decodes and describes `token` at `now` **without verifying it** (no key, no signature).
 /// Use it to schedule refreshes and to show a token's anatomy, never to authorise anything.
 /// Registered claims are typed as strictly as in verification.
-pub fn inspect(token: &str, now: f64, max_lifetime: f64, max_token_bytes: usize) -> Result<Inspection> {
-    let token = decode_parts(token, max_token_bytes)?;
+/// The size caps are a token cap or [`Limits`](crate::Limits), as for `decode_unverified`.
+pub fn inspect(
+    token: &str,
+    now: f64,
+    max_lifetime: f64,
+    limits: impl Into<crate::Limits>,
+) -> Result<Inspection> {
+    let token = decode_parts(token, limits.into())?;
     let (exp, nbf, iat, mut warnings, personal_data) = {
         let header = token.header()?;
         let claims = token.claims()?;

@@ -85,9 +85,11 @@ pub use claims::{Audience, Claims};
 pub use error::{all_codes, ClaimReason, Error, ErrorKind, Result};
 pub use header::Header;
 pub use key::{HmacKey, KeyRing};
-pub use segments::Buffers;
+pub use segments::{Buffers, Limits};
 pub use sign::Signer;
-pub use validation::{media_type_eq, Validation, DEFAULT_MAX_TOKEN_BYTES, MAX_HEADER_BYTES};
+#[allow(deprecated)]
+pub use validation::MAX_HEADER_BYTES;
+pub use validation::{media_type_eq, Validation, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_TOKEN_BYTES};
 pub use verify::{Verified, Verifier};
 /// The internal wasm boundary used by the JavaScript layer and the browser tests; not a public API.
 #[cfg(target_arch = "wasm32")]

@@ -8,7 +8,8 @@
 //! natively and for wasm, and knows nothing of JavaScript values: nothing here adds code to the
 //! wasm, whose exports use only the numbers.
 //!
-//! The exchange: JS creates `new Core(alg_mask, clock_tolerance, max_token_age, max_token_bytes)`,
+//! The exchange: JS creates
+//! `new Core(alg_mask, clock_tolerance, max_token_age, max_token_bytes, max_header_bytes)`,
 //! writes an operation's bytes back to back into the input buffer (`input(len)` returns where),
 //! and runs `call(op, a, b, c, t, u)` (`op`), which returns 0 or an error number (`err`).
 //! The output buffer (`out()`, `out_len()`) then holds the parts in [`OPS`], separated by
@@ -55,7 +56,8 @@ numbered! {
 }
 
 /// How JS drives a `Core` (the description, not code).
-pub const EXCHANGE: &str = "new Core(alg_mask, clock_tolerance, max_token_age, max_token_bytes); per operation: \
+pub const EXCHANGE: &str = "new Core(alg_mask, clock_tolerance, max_token_age, max_token_bytes, max_header_bytes \
+(0: the default, 8 KiB or the token cap if lower)); per operation: \
 input(len) returns where to write the input parts back to back, call(op, a, b, c, t, u) returns 0 or an error number, \
 out() and out_len() give the output, num(slot) the numbers of an inspection";
 
@@ -77,13 +79,14 @@ pub const OPS: [OpLayout; 8] = [
     },
     OpLayout {
         op: op::DECODE,
-        args: "c = token length",
+        args: "b = header cap in bytes (0 or negative: the default), c = token length",
         input: "token",
         output: "header JSON, SEP, payload JSON",
     },
     OpLayout {
         op: op::INSPECT,
-        args: "c = token length, t = now (seconds), u = lifetime ceiling (seconds)",
+        args: "b = header cap in bytes (0 or negative: the default), c = token length, t = now (seconds), \
+u = lifetime ceiling (seconds)",
         input: "token",
         output: "header JSON, SEP, payload JSON, SEP, personal-data claim names as a JSON array; num(slot)",
     },

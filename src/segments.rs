@@ -17,6 +17,52 @@ pub(crate) struct Segments<'a> {
     pub signed: &'a [u8],
 }
 
+/// The size caps of step 1: the whole token and its encoded header segment, in bytes.
+/// `From<usize>` gives a token cap with the default header cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The maximum token length (at least 1).
+    pub max_token_bytes: usize,
+    /// The maximum header segment length, from 1 to `max_token_bytes`; `None`: 8 KiB
+    /// ([`DEFAULT_MAX_HEADER_BYTES`](crate::DEFAULT_MAX_HEADER_BYTES)), or the token cap if lower.
+    pub max_header_bytes: Option<usize>,
+}
+
+impl From<usize> for Limits {
+    fn from(max_token_bytes: usize) -> Self {
+        Self { max_token_bytes, max_header_bytes: None }
+    }
+}
+
+impl Limits {
+    /// The header cap in effect.
+    #[must_use]
+    pub fn header_cap(&self) -> usize {
+        self.max_header_bytes.unwrap_or(crate::validation::DEFAULT_MAX_HEADER_BYTES.min(self.max_token_bytes))
+    }
+
+    /// Refuses a zero cap, or a header cap above the token cap, with `ERR_INVALID_OPTIONS`.
+    pub fn check(&self) -> Result<()> {
+        let header = self.header_cap();
+        if self.max_token_bytes == 0 || header == 0 || header > self.max_token_bytes {
+            return Err(ErrorKind::InvalidOptions.into());
+        }
+        Ok(())
+    }
+}
+
+/// Step 1: the size caps (token, then header segment), then [`split`].
+pub(crate) fn split_capped(token: &[u8], limits: Limits) -> Result<Segments<'_>> {
+    if token.len() > limits.max_token_bytes {
+        return Err(ErrorKind::TooLarge.into());
+    }
+    let seg = split(token)?;
+    if seg.header.len() > limits.header_cap() {
+        return Err(ErrorKind::TooLarge.into());
+    }
+    Ok(seg)
+}
+
 /// Exactly three segments; header and payload non-empty. The signature may be empty here
 /// (an `alg: none` token is then refused by the allowlist, a wrong length by the MAC check).
 pub(crate) fn split(token: &[u8]) -> Result<Segments<'_>> {

@@ -5,12 +5,18 @@ use crate::claims::Claims;
 use crate::error::{ClaimReason, Error, ErrorKind, Result};
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::segments::Limits;
 
 /// The default cap on the token length in bytes (16 KiB).
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
 
-/// The cap on the encoded header segment, in bytes.
-pub const MAX_HEADER_BYTES: usize = 8 * 1024;
+/// The default cap on the encoded header segment, in bytes (8 KiB, or the token cap if lower).
+pub const DEFAULT_MAX_HEADER_BYTES: usize = 8 * 1024;
+
+/// The former name of [`DEFAULT_MAX_HEADER_BYTES`]: the cap is now configurable
+/// ([`Validation::max_header_bytes`], [`Limits`]).
+#[deprecated(note = "use DEFAULT_MAX_HEADER_BYTES; the cap is configurable (Validation::max_header_bytes)")]
+pub const MAX_HEADER_BYTES: usize = DEFAULT_MAX_HEADER_BYTES;
 
 /// What a token must satisfy besides its signature. Every field states its default.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +39,7 @@ pub struct Validation {
     /// Maximum age in seconds measured from `iat` (which then becomes required).
     /// Defaults to `None`.
     pub max_token_age: Option<f64>,
-    /// Claims that must be present: at least one name. Defaults to `["exp"]`. An empty list is
+    /// Claims that must be present: at least one name, none with a control character. Defaults to `["exp"]`. An empty list is
     /// refused by [`Validation::check`] (a list computed at run time that comes out empty must
     /// not accept tokens that never expire).
     pub required_claims: Vec<String>,
@@ -42,6 +48,9 @@ pub struct Validation {
     pub typ: Option<String>,
     /// The maximum token length in bytes. Defaults to 16 KiB.
     pub max_token_bytes: usize,
+    /// The maximum length of the encoded header segment in bytes, at most `max_token_bytes`.
+    /// Defaults to `None`: 8 KiB, or `max_token_bytes` if that is lower.
+    pub max_header_bytes: Option<usize>,
 }
 
 impl Validation {
@@ -60,6 +69,7 @@ impl Validation {
             required_claims: vec!["exp".to_owned()],
             typ: None,
             max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
+            max_header_bytes: None,
         })
     }
 
@@ -72,16 +82,23 @@ impl Validation {
         if self.algorithms.is_empty()
             || bad_secs(self.clock_tolerance)
             || self.max_token_age.is_some_and(bad_secs)
-            || self.max_token_bytes == 0
+            || self.limits().check().is_err()
             || self.issuer.as_deref().is_some_and(bad_list)
             || self.audience.as_deref().is_some_and(bad_list)
             || bad_value(&self.subject)
             || bad_value(&self.typ)
             || bad_list(&self.required_claims)
+            || self.required_claims.iter().any(|n| n.chars().any(char::is_control))
         {
             return Err(ErrorKind::InvalidOptions.into());
         }
         Ok(())
+    }
+
+    /// The size caps of step 1.
+    #[must_use]
+    pub fn limits(&self) -> Limits {
+        Limits { max_token_bytes: self.max_token_bytes, max_header_bytes: self.max_header_bytes }
     }
 
     /// Applies the policy to a verified token's claims, in this order: required claims

@@ -7,8 +7,8 @@ use crate::header;
 use crate::key::KeyRing;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::segments::{decode_segments, split, Buffers};
-use crate::validation::{Validation, MAX_HEADER_BYTES};
+use crate::segments::{decode_segments, split_capped, Buffers};
+use crate::validation::Validation;
 
 /// A verified token: its decoded header and payload JSON texts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,15 +54,13 @@ impl Verifier {
     }
 
     /// Verifies into reusable buffers; on success they hold the header and payload JSON.
+    /// A non-finite `now` is refused (`ERR_INVALID_OPTIONS`) before the token is looked at.
     pub fn verify_into(&self, token: &[u8], now: f64, bufs: &mut Buffers) -> Result<()> {
-        // 1. Size caps and exactly three segments.
-        if token.len() > self.validation.max_token_bytes {
-            return Err(ErrorKind::TooLarge.into());
+        if !now.is_finite() {
+            return Err(ErrorKind::InvalidOptions.into());
         }
-        let seg = split(token)?;
-        if seg.header.len() > MAX_HEADER_BYTES {
-            return Err(ErrorKind::TooLarge.into());
-        }
+        // 1. Size caps (token, header) and exactly three segments.
+        let seg = split_capped(token, self.validation.limits())?;
         // 2. Strict base64url for all three segments.
         decode_segments(&seg, bufs)?;
         // 3. Header: strict JSON object, alg present, crit refused.

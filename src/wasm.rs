@@ -20,7 +20,7 @@ use crate::error::{ClaimReason, Error, ErrorKind};
 use crate::json::push_json_string;
 use crate::key::{HmacKey, KeyRing};
 use crate::protocol::{op, opt, reason, slot, ALGORITHMS, SEP, SLOTS};
-use crate::segments::Buffers;
+use crate::segments::{Buffers, Limits};
 use crate::sign::Signer;
 use crate::validation::Validation;
 use crate::verify::Verifier;
@@ -54,10 +54,17 @@ pub struct Core {
 #[wasm_bindgen]
 impl Core {
     /// An engine allowing the algorithms in `alg_mask` (bit i = `ALGORITHMS[i]`); a
-    /// negative `max_token_age` means none. `requiredClaims` starts empty here: JS sends them.
+    /// negative `max_token_age` means none; `max_header_bytes` 0 means the default cap.
+    /// `requiredClaims` starts empty here: JS sends them.
     #[wasm_bindgen(constructor)]
     #[must_use]
-    pub fn new(alg_mask: u8, clock_tolerance: f64, max_token_age: f64, max_token_bytes: u32) -> Core {
+    pub fn new(
+        alg_mask: u8,
+        clock_tolerance: f64,
+        max_token_age: f64,
+        max_token_bytes: u32,
+        max_header_bytes: u32,
+    ) -> Core {
         let max_bytes = usize::try_from(max_token_bytes).unwrap_or(usize::MAX);
         let algorithms: AlgorithmSet = ALGORITHMS
             .iter()
@@ -70,6 +77,7 @@ impl Core {
             p.clock_tolerance = clock_tolerance;
             p.max_token_age = (max_token_age >= 0.0 || max_token_age.is_nan()).then_some(max_token_age);
             p.max_token_bytes = max_bytes;
+            p.max_header_bytes = header_cap(i64::from(max_header_bytes));
             p
         });
         Core {
@@ -116,8 +124,8 @@ impl Core {
             op::ADD_KEY => self.add_key(a, b, c),
             op::FINISH => self.finish(),
             op::VERIFY => self.verify(c, t),
-            op::DECODE => self.decode(c),
-            op::INSPECT => self.inspect(c, t, u),
+            op::DECODE => self.decode(c, b),
+            op::INSPECT => self.inspect(c, b, t, u),
             op::SET_SIGNER => self.set_signer(a, b, c),
             op::SIGN => self.sign(c, b),
             _ => self.fail(ErrorKind::InvalidOptions.into()),
@@ -202,12 +210,13 @@ impl Core {
         }
     }
 
-    /// Decodes the first `len` input bytes **without verifying**; output as for `verify`.
-    pub fn decode(&mut self, len: usize) -> u32 {
+    /// Decodes the first `len` input bytes **without verifying**, with a header cap (≤ 0: the
+    /// default); output as for `verify`.
+    pub fn decode(&mut self, len: usize, max_header: i32) -> u32 {
         let Some(token) = self.input_str(0, len) else {
             return self.fail(ErrorKind::JwsInvalid.into());
         };
-        match dangerous::decode_unverified(&token, self.max_bytes) {
+        match dangerous::decode_unverified(&token, self.limits(max_header)) {
             Ok(t) => {
                 self.set_out(&[&t.header_json, &t.payload_json]);
                 0
@@ -219,11 +228,11 @@ impl Core {
     /// Inspects the first `len` input bytes **without verifying**, at `now`, with a lifetime
     /// ceiling. Output: header, NUL, payload, NUL, a JSON array of personal-data claim names;
     /// `num(..)` holds the times and warnings.
-    pub fn inspect(&mut self, len: usize, now: f64, max_lifetime: f64) -> u32 {
+    pub fn inspect(&mut self, len: usize, max_header: i32, now: f64, max_lifetime: f64) -> u32 {
         let Some(token) = self.input_str(0, len) else {
             return self.fail(ErrorKind::JwsInvalid.into());
         };
-        match dangerous::inspect(&token, now, max_lifetime, self.max_bytes) {
+        match dangerous::inspect(&token, now, max_lifetime, self.limits(max_header)) {
             Ok(i) => {
                 let nan = f64::NAN;
                 let n = &mut self.nums;
@@ -284,7 +293,17 @@ impl Core {
     }
 }
 
+/// A header cap from the wire: a positive number of bytes, else (0 or negative) the default.
+fn header_cap(n: i64) -> Option<usize> {
+    usize::try_from(n).ok().filter(|&n| n > 0)
+}
+
 impl Core {
+    /// The size caps of `decode` and `inspect`: this reader's token cap, the call's header cap.
+    fn limits(&self, max_header: i32) -> Limits {
+        Limits { max_token_bytes: self.max_bytes, max_header_bytes: header_cap(i64::from(max_header)) }
+    }
+
     /// `len` input bytes from `start` as a string, if they are UTF-8.
     fn input_str(&self, start: usize, len: usize) -> Option<String> {
         let bytes = self.input.get(start..start.checked_add(len)?)?;

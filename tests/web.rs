@@ -34,7 +34,7 @@ fn header_and_payload(core: &Core) -> (JsValue, JsValue) {
 
 /// As `new Verifier({ keys: [{ kid, alg, secret }], algorithms, issuer, requiredClaims })`.
 fn verifier(mask: u8, alg: u8, kid: Option<&str>, secret: &[u8], issuer: Option<&str>) -> Core {
-    let mut core = Core::new(mask, 0.0, no_max_age(), MAX_TOKEN_BYTES);
+    let mut core = Core::new(mask, 0.0, no_max_age(), MAX_TOKEN_BYTES, 0);
     if let Some(iss) = issuer {
         let n = put(&mut core, &[iss.as_bytes()])[0];
         assert_eq!(core.call(op::OPTION, opt::ISSUER, 0, n, 0.0, 0.0), 0);
@@ -64,7 +64,7 @@ fn verify(core: &mut Core, token: &str, now: f64) -> u32 {
 
 /// As `new Signer({ key: { kid, alg, secret } })`.
 fn signer(alg: u8, kid: Option<&str>, secret: &[u8]) -> Core {
-    let mut core = Core::new(0, 0.0, no_max_age(), MAX_TOKEN_BYTES);
+    let mut core = Core::new(0, 0.0, no_max_age(), MAX_TOKEN_BYTES, 0);
     let lens = put(&mut core, &[kid.unwrap_or("").as_bytes(), secret]);
     let (kid_len, secret_len) = (lens[0], lens[1]);
     let kid_len = if kid.is_some() { i32::try_from(kid_len).unwrap() } else { ABSENT };
@@ -226,7 +226,7 @@ fn algorithm_outside_the_allowlist_is_refused_even_with_a_valid_mac() {
 #[wasm_bindgen_test]
 fn keys_shorter_than_the_hash_output_are_refused_when_configured() {
     for (alg, min) in [(HS256, 32), (HS512, 64)] {
-        let mut core = Core::new(MASK_ALL, 0.0, no_max_age(), MAX_TOKEN_BYTES);
+        let mut core = Core::new(MASK_ALL, 0.0, no_max_age(), MAX_TOKEN_BYTES, 0);
         let short = vec![0x5a; min - 1];
         let n = put(&mut core, &[b"", &short])[1];
         assert_eq!(
@@ -234,7 +234,7 @@ fn keys_shorter_than_the_hash_output_are_refused_when_configured() {
             err::KEY_INVALID.number,
             "{min} - 1 bytes"
         );
-        let mut signer = Core::new(0, 0.0, no_max_age(), MAX_TOKEN_BYTES);
+        let mut signer = Core::new(0, 0.0, no_max_age(), MAX_TOKEN_BYTES, 0);
         let n = put(&mut signer, &[b"", &short])[1];
         assert_eq!(
             signer.call(op::SET_SIGNER, alg, ABSENT, n, 0.0, 0.0),
@@ -291,7 +291,7 @@ fn decode_and_inspect_read_without_verifying() {
     let token = sign(&mut signer(HS256, None, SECRET), claims, None);
     // A forged signature: still readable, because nothing is verified here.
     let forged = format!("{}.AAAA", &token[..token.rfind('.').unwrap()]);
-    let mut reader = Core::new(0, 0.0, no_max_age(), 0x7fff_ffff);
+    let mut reader = Core::new(0, 0.0, no_max_age(), 0x7fff_ffff, 0);
 
     let n = put(&mut reader, &[forged.as_bytes()])[0];
     assert_eq!(reader.call(op::DECODE, 0, 0, n, 0.0, 0.0), 0, "{}", out(&reader));

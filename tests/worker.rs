@@ -27,7 +27,7 @@ fn payload(core: &Core) -> JsValue {
 }
 
 fn verifier(secret: &[u8]) -> Core {
-    let mut core = Core::new(MASK_HS256, 0.0, no_max_age(), MAX_TOKEN_BYTES);
+    let mut core = Core::new(MASK_HS256, 0.0, no_max_age(), MAX_TOKEN_BYTES, 0);
     let n = put(&mut core, &[b"exp"])[0];
     assert_eq!(core.call(op::OPTION, opt::REQUIRED_CLAIMS, 0, n, 0.0, 0.0), 0);
     let n = put(&mut core, &[secret])[0];
@@ -42,7 +42,7 @@ fn verify(core: &mut Core, token: &str, now: f64) -> u32 {
 }
 
 fn sign(secret: &[u8], payload: &str) -> String {
-    let mut core = Core::new(0, 0.0, no_max_age(), MAX_TOKEN_BYTES);
+    let mut core = Core::new(0, 0.0, no_max_age(), MAX_TOKEN_BYTES, 0);
     let n = put(&mut core, &[secret])[0];
     assert_eq!(core.call(op::SET_SIGNER, HS256, ABSENT, n, 0.0, 0.0), 0);
     let n = put(&mut core, &[payload.as_bytes()])[0];

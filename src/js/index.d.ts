@@ -68,8 +68,21 @@ export interface VerifierOptions {
    * Default: ignored.
    */
   typ?: string
+  /** Maximum token length in bytes (longer: `JWTTooLarge`). Default 16384. */
+  maxTokenBytes?: number
+  /**
+   * Maximum length of the encoded header segment in bytes (longer: `JWTTooLarge`), at most
+   * `maxTokenBytes`. Default 8192, or `maxTokenBytes` if lower.
+   */
+  maxHeaderBytes?: number
+}
+
+/** The size caps of `decodeUnverified` and `inspect`, with the defaults of `VerifierOptions`. */
+export interface SizeCaps {
   /** Maximum token length in bytes. Default 16384. */
   maxTokenBytes?: number
+  /** Maximum encoded header length in bytes, at most `maxTokenBytes`. Default 8192 (or `maxTokenBytes` if lower). */
+  maxHeaderBytes?: number
 }
 
 /** Options of one verification. */
@@ -134,7 +147,7 @@ export declare class Signer {
  */
 export declare function decodeUnverified<Custom extends object = Record<string, unknown>>(
   token: string,
-  options?: { maxTokenBytes?: number },
+  options?: SizeCaps,
 ): { header: Header; payload: Claims<Custom> }
 
 /** A warning of `inspect`. */
@@ -164,7 +177,7 @@ export interface Inspection<Custom extends object = Record<string, unknown>> {
  */
 export declare function inspect<Custom extends object = Record<string, unknown>>(
   token: string,
-  options?: { currentDate?: Date; maxLifetime?: number; maxTokenBytes?: number },
+  options?: SizeCaps & { currentDate?: Date; maxLifetime?: number },
 ): Inspection<Custom>
 
 /** Resolves when the wasm engine has loaded (or failed to; then the API throws `WasmNotInitialized`). */

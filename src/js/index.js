@@ -5,12 +5,13 @@
  * entry point that loads the wasm the way the runtime allows.
  */
 import { engine, put, out, call } from './wasm.js'
-import { fromCore, JWSInvalid, JWTTooLarge } from './errors.js'
+import { fromCore, JWSInvalid, JWTTooLarge, KeyInvalid } from './errors.js'
 import { bad, callOptions, object, optionalString, plainObject, seconds, strings } from './internal/options.js'
 import { randomBase64url } from './internal/encoding.js'
 import {
   ABSENT,
   ALGS,
+  MIN_SECRET_BYTES,
   OP_ADD_KEY,
   OP_DECODE,
   OP_FINISH,
@@ -49,6 +50,7 @@ export {
 } from './errors.js'
 
 const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024
+const DEFAULT_MAX_HEADER_BYTES = 8 * 1024
 const VERIFIER_OPTIONS = new Set([
   'keys',
   'algorithms',
@@ -60,12 +62,13 @@ const VERIFIER_OPTIONS = new Set([
   'requiredClaims',
   'typ',
   'maxTokenBytes',
+  'maxHeaderBytes',
 ])
 const KEY_FIELDS = new Set(['kid', 'alg', 'secret'])
 const VERIFY_OPTIONS = new Set(['currentDate'])
 const SIGN_OPTIONS = new Set(['currentDate', 'ttl', 'jti'])
-const DECODE_OPTIONS = new Set(['maxTokenBytes'])
-const INSPECT_OPTIONS = new Set(['currentDate', 'maxLifetime', 'maxTokenBytes'])
+const DECODE_OPTIONS = new Set(['maxTokenBytes', 'maxHeaderBytes'])
+const INSPECT_OPTIONS = new Set(['currentDate', 'maxLifetime', 'maxTokenBytes', 'maxHeaderBytes'])
 
 /**
  * The time of a call, in seconds: `currentDate` (a valid Date) or now.
@@ -79,6 +82,23 @@ function nowSeconds(options) {
 }
 
 /**
+ * The size caps of step 1: `maxTokenBytes` (default 16 KiB) and `maxHeaderBytes`, the encoded
+ * header's cap (default 8 KiB, or `maxTokenBytes` if lower; never above `maxTokenBytes`).
+ * @param {{ maxTokenBytes?: unknown, maxHeaderBytes?: unknown } | undefined} o
+ * @param {string} what how the message names the options, e.g. `options`
+ */
+function sizeCaps(o, what) {
+  const max = /** @type {number} */ (o?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES)
+  if (!Number.isInteger(max) || max < 1 || max > 0x7fffffff)
+    throw bad(`${what}.maxTokenBytes must be a positive integer`)
+  const header = /** @type {number} */ (o?.maxHeaderBytes ?? Math.min(DEFAULT_MAX_HEADER_BYTES, max))
+  if (!Number.isInteger(header) || header < 1 || header > max) {
+    throw bad(`${what}.maxHeaderBytes must be a positive integer, at most maxTokenBytes (${max})`)
+  }
+  return { maxTokenBytes: max, maxHeaderBytes: header }
+}
+
+/**
  * A key entry: `{ kid?, alg, secret }`.
  * @param {unknown} k
  * @param {string} what
@@ -89,6 +109,10 @@ function keyEntry(k, what) {
   optionalString(key.kid, `${what}.kid`)
   const secret = typeof key.secret === 'string' ? new TextEncoder().encode(key.secret) : key.secret
   if (!(secret instanceof Uint8Array)) throw bad(`${what}.secret must be a Uint8Array or a string`)
+  // Said here, before the core (which refuses it too): the lengths, never the bytes.
+  const min = MIN_SECRET_BYTES[ALGS.indexOf(key.alg)]
+  if (secret.length < min)
+    throw new KeyInvalid(`${what}.secret is ${secret.length} bytes; ${key.alg} needs at least ${min}`)
   return { kid: /** @type {string | undefined} */ (key.kid), alg: ALGS.indexOf(key.alg), secret }
 }
 
@@ -129,9 +153,15 @@ export class Verifier {
    */
   constructor(options) {
     const o = object(options, 'options', VERIFIER_OPTIONS)
-    if (!Array.isArray(o.algorithms) || o.algorithms.length === 0 || !o.algorithms.every((a) => ALGS.includes(a))) {
+    if (!Array.isArray(o.algorithms) || o.algorithms.length === 0) {
       throw bad(`options.algorithms is required: a non-empty array of ${ALGS.join(', ')}`)
     }
+    o.algorithms.forEach((a, i) => {
+      // The name is echoed only when it looks like one (an algorithm name is not a secret).
+      const name = typeof a === 'string' && /^[\w+-]{1,20}$/.test(a) ? a : `options.algorithms[${i}]`
+      if (!ALGS.includes(a))
+        throw bad(`options.algorithms: ${name} is not supported (jwt-wasm verifies ${ALGS.join(', ')})`)
+    })
     if (!Array.isArray(o.keys) || o.keys.length === 0) throw bad('options.keys must be a non-empty array')
     const keys = o.keys.map((k, i) => keyEntry(k, `options.keys[${i}]`))
     keys.forEach((k, i) => {
@@ -151,17 +181,19 @@ export class Verifier {
     if (required.length === 0) {
       throw bad("options.requiredClaims must name at least one claim; omit it for the default ['exp']")
     }
+    // A claim name comes back in errors (`claim`): a control character (NUL, the output's
+    // separator, among them) is no claim name.
+    required.forEach((s, i) => {
+      if (/[\0-\x1f\x7f]/.test(s)) throw bad(`options.requiredClaims[${i}] must not contain control characters`)
+    })
     lists.push([OPT.requiredClaims, required])
-    const maxTokenBytes = o.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES
-    if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 1 || maxTokenBytes > 0x7fffffff) {
-      throw bad('options.maxTokenBytes must be a positive integer')
-    }
+    const { maxTokenBytes, maxHeaderBytes } = sizeCaps(o, 'options')
     const clockTolerance = seconds(o.clockTolerance, 'options.clockTolerance', 0)
     const maxTokenAge = seconds(o.maxTokenAge, 'options.maxTokenAge', ABSENT)
 
     const { Core } = engine()
     const mask = o.algorithms.reduce((m, a) => m | (1 << ALGS.indexOf(a)), 0)
-    const core = new Core(mask, clockTolerance, maxTokenAge, maxTokenBytes)
+    const core = new Core(mask, clockTolerance, maxTokenAge, maxTokenBytes, maxHeaderBytes)
     try {
       for (const [kind, list] of lists)
         for (const s of list) check(core, call(core, OP_OPTION, kind, 0, put(core, [s])[0], 0, 0))
@@ -224,7 +256,7 @@ export class Signer {
     this.#jti = o.jti ?? false
     if (typeof this.#jti !== 'boolean') throw bad('options.jti must be a boolean')
     const { Core } = engine()
-    const core = new Core(0, 0, ABSENT, DEFAULT_MAX_TOKEN_BYTES)
+    const core = new Core(0, 0, ABSENT, DEFAULT_MAX_TOKEN_BYTES, 0)
     const [kidLen, secretLen] = put(core, [key.kid ?? '', key.secret])
     try {
       check(core, call(core, OP_SET_SIGNER, key.alg, key.kid === undefined ? ABSENT : kidLen, secretLen, 0, 0))
@@ -283,14 +315,18 @@ export class Signer {
 /** @type {import('./wasm/jwt_wasm.js').Core | undefined} */
 let reader
 
-/** @param {string} token @param {number} maxTokenBytes */
-function read(token, maxTokenBytes) {
+/**
+ * The shared reader with `token` in its input, and the header cap of the call (`cap`).
+ * @param {string} token
+ * @param {{ maxTokenBytes?: number, maxHeaderBytes?: number } | undefined} options
+ */
+function read(token, options) {
   if (typeof token !== 'string') throw new JWSInvalid('token must be a string')
-  if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 1) throw bad('maxTokenBytes must be a positive integer')
+  const { maxTokenBytes, maxHeaderBytes } = sizeCaps(options, 'options')
   if (token.length > maxTokenBytes) throw new JWTTooLarge()
   const { Core } = engine()
-  if (!reader) reader = new Core(0, 0, ABSENT, 0x7fffffff)
-  return { core: reader, len: put(reader, [token])[0] }
+  if (!reader) reader = new Core(0, 0, ABSENT, 0x7fffffff, 0)
+  return { core: reader, len: put(reader, [token])[0], cap: maxHeaderBytes }
 }
 
 /**
@@ -298,13 +334,13 @@ function read(token, maxTokenBytes) {
  * It only checks the shape (three segments, strict base64url, strict JSON objects). Never use
  * what it returns to authorise anything; use `Verifier` for that.
  * @param {string} token
- * @param {{ maxTokenBytes?: number }} [options]
+ * @param {{ maxTokenBytes?: number, maxHeaderBytes?: number }} [options]
  * @returns {{ header: any, payload: any }}
  */
 export function decodeUnverified(token, options) {
   callOptions(options, DECODE_OPTIONS)
-  const { core, len } = read(token, options?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES)
-  check(core, call(core, OP_DECODE, 0, 0, len, 0, 0))
+  const { core, len, cap } = read(token, options)
+  check(core, call(core, OP_DECODE, 0, cap, len, 0, 0))
   const [header, payload] = parts(core)
   return { header, payload }
 }
@@ -315,14 +351,14 @@ export function decodeUnverified(token, options) {
  * `long_lifetime` above `maxLifetime` seconds (default 2 h), `alg_none`, `personal_data`).
  * Registered claims are typed as strictly as in verification.
  * @param {string} token
- * @param {{ currentDate?: Date, maxLifetime?: number, maxTokenBytes?: number }} [options]
+ * @param {{ currentDate?: Date, maxLifetime?: number, maxTokenBytes?: number, maxHeaderBytes?: number }} [options]
  * @returns {import('./index.js').Inspection}
  */
 export function inspect(token, options) {
   const now = nowSeconds(callOptions(options, INSPECT_OPTIONS))
   const maxLifetime = seconds(options?.maxLifetime, 'maxLifetime', 7200)
-  const { core, len } = read(token, options?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES)
-  check(core, call(core, OP_INSPECT, 0, 0, len, now, maxLifetime))
+  const { core, len, cap } = read(token, options)
+  check(core, call(core, OP_INSPECT, 0, cap, len, now, maxLifetime))
   const [header, payload, personalData] = parts(core)
   const num = (/** @type {number} */ i) => {
     const v = core.num(i)

@@ -43,6 +43,13 @@ const warnings: ('no_exp' | 'long_lifetime' | 'alg_none' | 'personal_data')[] = 
 const expired: boolean = info.expired
 void [warnings, expired, decodeUnverified(token).payload.iss]
 
+// The size caps (issue 8, item 4): a header cap of its own, on the Verifier and the readers.
+new Verifier({ keys: [{ alg: 'HS256', secret }], algorithms: ['HS256'], maxTokenBytes: 65536, maxHeaderBytes: 16384 })
+decodeUnverified(token, { maxTokenBytes: 65536, maxHeaderBytes: 16384 })
+inspect(token, { maxHeaderBytes: 1024, maxLifetime: 60 })
+// @ts-expect-error: a cap is a number
+decodeUnverified(token, { maxHeaderBytes: '16k' })
+
 try {
   verifier.verify(token)
 } catch (e) {

@@ -35,14 +35,14 @@ export function object(o, what, allowed) {
  * something else (a Buffer's bytes as `{"0":97,...}`, a Map or a Date as `{}`).
  * @param {unknown} o
  * @param {string} what
- * @returns {Record<string, unknown>}
+ * @returns {Record<string, any>}
  */
 export function plainObject(o, what) {
   const proto = o !== null && typeof o === 'object' ? Object.getPrototypeOf(o) : undefined
   if (proto !== Object.prototype && proto !== null) {
     throw bad(`${what} must be a plain object (not a Buffer, typed array, Map, Date, array or class instance)`)
   }
-  return /** @type {Record<string, unknown>} */ (o)
+  return /** @type {Record<string, any>} */ (o)
 }
 
 /**

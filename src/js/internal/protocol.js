@@ -19,6 +19,8 @@ export const OP_SIGN = 7
 export const OPT = { issuer: 0, audience: 1, subject: 2, typ: 3, requiredClaims: 4 }
 /** Algorithms by index (the `a` of `OP_ADD_KEY` and `OP_SET_SIGNER`; bit i of the `Core` mask). */
 export const ALGS = ['HS256', 'HS384', 'HS512']
+/** The shortest secret of each algorithm, by index: its hash output (RFC 7518 §3.2). */
+export const MIN_SECRET_BYTES = [32, 48, 64]
 /** A length or an age that is absent. */
 export const ABSENT = -1
 /** The character between the parts of an output. */
