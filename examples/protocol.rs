@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use jwt_wasm::protocol::{self, err, op, opt, reason, slot, warn};
+use jwt_wasm::protocol::{self, err, key_problem, op, opt, reason, slot, warn};
 use serde_json::json;
 
 const GENERATED: &str = "Generated from src/protocol.rs by `cargo run --example protocol`.";
@@ -188,6 +188,13 @@ fn render_js() -> String {
     writeln!(w, "/** The end of a claim error's message, `\"<claim>\" claim <phrase>`, by reason digit. */")
         .unwrap();
     writeln!(w, "{}", reasons("CLAIM_PHRASES", |r| r.phrase)).unwrap();
+    let problems = by_index(key_problem::ALL.iter().map(|(_, k)| (reason_value(k.digit), js_str(k.message))));
+    writeln!(
+        w,
+        "/** Why a key was refused (`ERR_KEY_INVALID`), by the digit that starts its error output. */"
+    )
+    .unwrap();
+    writeln!(w, "{}", js_array("KEY_MESSAGES", &problems)).unwrap();
     writeln!(w, "/** Slots of `Core.num(slot)` after `OP_INSPECT` (NaN when absent). */").unwrap();
     for (name, n) in slot::ALL {
         writeln!(w, "export const SLOT_{name} = {n}").unwrap();
@@ -227,6 +234,9 @@ fn render_json() -> String {
         "max_age_message": protocol::MAX_AGE_MESSAGE,
         "reasons": reason::ALL.iter().map(|(_, r)| json!({
             "digit": char::from(r.digit).to_string(), "name": r.name, "message": r.message, "phrase": r.phrase,
+        })).collect::<Vec<_>>(),
+        "key_problems": key_problem::ALL.iter().map(|(_, k)| json!({
+            "digit": char::from(k.digit).to_string(), "name": k.name, "message": k.message,
         })).collect::<Vec<_>>(),
         "slots": slot::ALL.iter().map(|(name, n)| json!({ "name": name.to_ascii_lowercase(), "slot": n })).collect::<Vec<_>>(),
         "warnings": warn::ALL.iter().map(|(name, bit)| json!({ "name": name.to_ascii_lowercase(), "bit": bit })).collect::<Vec<_>>(),

@@ -7,7 +7,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::protocol::{err, reason, ErrorDesc, ReasonDesc, MAX_AGE_MESSAGE};
+use crate::protocol::{err, key_problem, reason, ErrorDesc, KeyProblemDesc, ReasonDesc, MAX_AGE_MESSAGE};
 use core::fmt;
 
 /// Why a registered or required claim failed (jose's `reason`).
@@ -36,6 +36,57 @@ impl ClaimReason {
             Self::Missing => reason::MISSING,
             Self::Invalid => reason::INVALID,
             Self::CheckFailed => reason::CHECK_FAILED,
+        }
+    }
+}
+
+/// Why a key, or a ring of keys, was refused (`ERR_KEY_INVALID`).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyProblem {
+    /// Empty, or shorter than the hash output (RFC 7518 §3.2).
+    Short,
+    /// A PEM public key or certificate (the RS256 → HS256 confusion).
+    PemPublic,
+    /// Another PEM block, such as a private key.
+    Pem,
+    /// An OpenSSH public key.
+    Ssh,
+    /// A JWK: JSON text with a `kty` member.
+    Jwk,
+    /// A DER SubjectPublicKeyInfo or X.509 certificate.
+    Der,
+    /// The same secret bytes under two algorithms (RFC 8725 §3.1).
+    TwoAlgorithms,
+    /// Two keys with the same algorithm and kid (or both without a kid).
+    Ambiguous,
+}
+
+impl KeyProblem {
+    /// A stable name (`short`, `pem_public`, …).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        self.wire().name
+    }
+
+    /// The static message (never the key).
+    #[must_use]
+    pub const fn message(self) -> &'static str {
+        self.wire().message
+    }
+
+    /// The problem's row of the wire protocol; always inlined (the wasm reads the digit).
+    #[inline(always)]
+    pub(crate) const fn wire(self) -> KeyProblemDesc {
+        match self {
+            Self::Short => key_problem::SHORT,
+            Self::PemPublic => key_problem::PEM_PUBLIC,
+            Self::Pem => key_problem::PEM,
+            Self::Ssh => key_problem::SSH,
+            Self::Jwk => key_problem::JWK,
+            Self::Der => key_problem::DER,
+            Self::TwoAlgorithms => key_problem::TWO_ALGORITHMS,
+            Self::Ambiguous => key_problem::AMBIGUOUS,
         }
     }
 }
@@ -72,8 +123,9 @@ pub enum ErrorKind {
     },
     /// No key of the ring fits the header's `alg` and `kid`.
     NoMatchingKey,
-    /// A key is empty, shorter than the hash output (RFC 7518 §3.2), or clashes with another.
-    KeyInvalid,
+    /// A key is empty, shorter than the hash output (RFC 7518 §3.2), in a public-key format,
+    /// or clashes with another: the problem says which.
+    KeyInvalid(KeyProblem),
     /// The options are inconsistent (empty algorithm list, a key whose alg is not allowed, …).
     InvalidOptions,
 }
@@ -94,7 +146,7 @@ impl ErrorKind {
             Self::Expired { .. } => err::EXPIRED,
             Self::Claim { .. } => err::CLAIM,
             Self::NoMatchingKey => err::NO_MATCHING_KEY,
-            Self::KeyInvalid => err::KEY_INVALID,
+            Self::KeyInvalid(_) => err::KEY_INVALID,
             Self::InvalidOptions => err::INVALID_OPTIONS,
         }
     }
@@ -117,6 +169,7 @@ impl ErrorKind {
         match self {
             Self::Expired { claim: "iat" } => MAX_AGE_MESSAGE,
             Self::Claim { reason, .. } => reason.wire().message,
+            Self::KeyInvalid(problem) => problem.message(),
             _ => self.wire().message,
         }
     }
@@ -157,6 +210,15 @@ impl Error {
         match &*self.0 {
             ErrorKind::Expired { claim } => Some(claim),
             ErrorKind::Claim { claim, .. } => Some(claim),
+            _ => None,
+        }
+    }
+
+    /// The problem, for key failures (`ERR_KEY_INVALID`).
+    #[must_use]
+    pub fn key_problem(&self) -> Option<KeyProblem> {
+        match &*self.0 {
+            ErrorKind::KeyInvalid(p) => Some(*p),
             _ => None,
         }
     }
@@ -203,7 +265,7 @@ pub fn all_codes() -> [(u32, &'static str); 11] {
         ErrorKind::Expired { claim: "exp" },
         ErrorKind::Claim { claim: String::new(), reason: ClaimReason::Missing },
         ErrorKind::NoMatchingKey,
-        ErrorKind::KeyInvalid,
+        ErrorKind::KeyInvalid(KeyProblem::Short),
         ErrorKind::InvalidOptions,
     ];
     kinds.map(|k| (k.number(), k.code()))

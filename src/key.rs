@@ -1,14 +1,16 @@
-//! HMAC keys, each bound to exactly one algorithm (RFC 8725 §3.1), pre-keyed once.
+//! HMAC keys, each bound to exactly one algorithm (RFC 8725 §3.1) and optionally to the issuer
+//! it speaks for, pre-keyed once; and the ring that holds them.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 use core::fmt;
 
 use hmac::{Hmac, KeyInit, Mac};
-use sha2::{Sha256, Sha384, Sha512};
+use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use crate::alg::Algorithm;
-use crate::error::{ErrorKind, Result};
+use crate::error::{ErrorKind, KeyProblem, Result};
+use crate::key_format::key_format;
 
 #[derive(Clone)]
 enum State {
@@ -26,22 +28,48 @@ pub struct HmacKey {
     kid: Option<String>,
     alg: Algorithm,
     state: State,
+    /// SHA-256 of the secret, only to find one secret under two algorithms in a ring.
+    fingerprint: [u8; 32],
+    issuer: Option<String>,
 }
 
 impl HmacKey {
-    /// Builds a key. Refuses an empty secret and one shorter than the hash output
-    /// (32, 48 or 64 bytes for HS256, HS384, HS512: RFC 7518 §3.2) with `ERR_KEY_INVALID`.
+    /// Builds a key. Refuses with `ERR_KEY_INVALID` ([`KeyProblem`] says why) a secret in a
+    /// public-key format (a PEM block, an OpenSSH public key, a JWK, a DER public key or
+    /// certificate: the RS256 → HS256 confusion), and an empty secret or one shorter than the
+    /// hash output (32, 48 or 64 bytes for HS256, HS384, HS512: RFC 7518 §3.2).
     pub fn new(kid: Option<&str>, alg: Algorithm, secret: &[u8]) -> Result<Self> {
-        if secret.is_empty() || secret.len() < alg.digest_len() {
-            return Err(ErrorKind::KeyInvalid.into());
+        if let Some(problem) = key_format(secret) {
+            return Err(ErrorKind::KeyInvalid(problem).into());
         }
-        let bad = |_| ErrorKind::KeyInvalid;
+        if secret.is_empty() || secret.len() < alg.digest_len() {
+            return Err(ErrorKind::KeyInvalid(KeyProblem::Short).into());
+        }
+        let bad = |_| ErrorKind::KeyInvalid(KeyProblem::Short);
         let state = match alg {
             Algorithm::HS256 => State::S256(Hmac::new_from_slice(secret).map_err(bad)?),
             Algorithm::HS384 => State::S384(Hmac::new_from_slice(secret).map_err(bad)?),
             Algorithm::HS512 => State::S512(Hmac::new_from_slice(secret).map_err(bad)?),
         };
-        Ok(Self { kid: kid.map(str::to_owned), alg, state })
+        let fingerprint = Sha256::digest(secret).into();
+        Ok(Self { kid: kid.map(str::to_owned), alg, state, fingerprint, issuer: None })
+    }
+
+    /// Binds the key to the issuer it speaks for: a token this key verifies must carry exactly
+    /// this `iss` (else `ERR_JWT_CLAIM_VALIDATION_FAILED` on `iss`), whatever the issuer
+    /// allowlist says. An empty issuer is refused (`ERR_INVALID_OPTIONS`).
+    pub fn with_issuer(mut self, issuer: &str) -> Result<Self> {
+        if issuer.is_empty() {
+            return Err(ErrorKind::InvalidOptions.into());
+        }
+        self.issuer = Some(issuer.to_owned());
+        Ok(self)
+    }
+
+    /// The issuer this key speaks for, if it is bound to one.
+    #[must_use]
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
     }
 
     /// The key id, if any.
@@ -109,12 +137,20 @@ pub struct KeyRing {
 }
 
 impl KeyRing {
-    /// Builds a ring. Two keys with the same `alg` and the same `kid` (or both without one) are
-    /// ambiguous and refused with `ERR_KEY_INVALID`.
+    /// Builds a ring. Refused with `ERR_KEY_INVALID`: two keys with the same `alg` and the same
+    /// `kid` (or both without one), ambiguous; and one secret under two algorithms, which
+    /// RFC 8725 §3.1 forbids.
     pub fn new(keys: Vec<HmacKey>) -> Result<Self> {
         for (i, a) in keys.iter().enumerate() {
-            if keys.iter().skip(i + 1).any(|b| a.alg == b.alg && a.kid == b.kid) {
-                return Err(ErrorKind::KeyInvalid.into());
+            for b in keys.iter().skip(i + 1) {
+                let problem = if a.alg == b.alg && a.kid == b.kid {
+                    KeyProblem::Ambiguous
+                } else if a.alg != b.alg && a.fingerprint == b.fingerprint {
+                    KeyProblem::TwoAlgorithms
+                } else {
+                    continue;
+                };
+                return Err(ErrorKind::KeyInvalid(problem).into());
             }
         }
         Ok(Self { keys })

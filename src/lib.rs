@@ -63,6 +63,7 @@ mod b64;
 mod claims;
 mod header;
 mod key;
+mod key_format;
 mod segments;
 mod validation;
 
@@ -82,7 +83,7 @@ mod wasm;
 
 pub use alg::{Algorithm, AlgorithmSet};
 pub use claims::{Audience, Claims};
-pub use error::{all_codes, ClaimReason, Error, ErrorKind, Result};
+pub use error::{all_codes, ClaimReason, Error, ErrorKind, KeyProblem, Result};
 pub use header::Header;
 pub use key::{HmacKey, KeyRing};
 pub use segments::{Buffers, Limits};

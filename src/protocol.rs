@@ -115,7 +115,9 @@ pub struct OpLayout {
 /// The output of a failed operation: the reason digit (`reason`), the claim name (may be
 /// empty), and after a verified signature (`ERR_JWT_EXPIRED`, `ERR_JWT_CLAIM_VALIDATION_FAILED`)
 /// [`SEP`] and the payload JSON.
-pub const ERROR_OUTPUT: &str = "reason digit, claim name; after a verified signature also SEP, payload JSON";
+pub const ERROR_OUTPUT: &str =
+    "reason digit (for ERR_KEY_INVALID the key-problem digit), claim name; after a verified \
+signature also SEP, payload JSON";
 
 /// The byte between the parts of an output (NUL).
 pub const SEP: u8 = 0;
@@ -136,6 +138,9 @@ numbered! {
         TYP = 3;
         /// A claim that must be present (one call per name; JS sends `exp` by default).
         REQUIRED_CLAIMS = 4;
+        /// The issuer the key added last speaks for (`keys[i].issuer`): a token it verified must
+        /// carry exactly this `iss`.
+        KEY_ISSUER = 5;
     }
 }
 
@@ -219,6 +224,44 @@ numbered! {
         INVALID = r(b'2', "invalid", "a claim has the wrong type", "has the wrong type");
         /// The claim does not meet the policy.
         CHECK_FAILED = r(b'3', "check_failed", "a claim check failed", "check failed");
+    }
+}
+
+/// Why a key was refused (`ERR_KEY_INVALID`), as it crosses the boundary: the first byte of
+/// the error output, as a claim reason is for claim errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyProblemDesc {
+    /// The ASCII digit on the wire.
+    pub digit: u8,
+    /// A stable name (`KeyProblem::as_str`).
+    pub name: &'static str,
+    /// The message, in Rust and in JS (which prefixes the option's name): static, never the key.
+    pub message: &'static str,
+}
+
+const fn k(digit: u8, name: &'static str, message: &'static str) -> KeyProblemDesc {
+    KeyProblemDesc { digit, name, message }
+}
+
+numbered! {
+    /// Key problems (`KeyProblem`), by digit.
+    pub mod key_problem: KeyProblemDesc {
+        /// Shorter than the hash output (or empty).
+        SHORT = k(b'1', "short", "key is shorter than the hash output of its algorithm (HS256 32, HS384 48, HS512 64 bytes; RFC 7518 §3.2)");
+        /// A PEM public key or certificate.
+        PEM_PUBLIC = k(b'2', "pem_public", "a PEM public key or certificate is not an HMAC secret: the RS256→HS256 confusion (RFC 8725 §2.1)");
+        /// Another PEM block (a private key, parameters).
+        PEM = k(b'3', "pem", "a PEM block (a private key or other) is not an HMAC secret: pass random secret bytes");
+        /// An OpenSSH public key.
+        SSH = k(b'4', "ssh", "an OpenSSH public key is not an HMAC secret: the RS256→HS256 confusion (RFC 8725 §2.1)");
+        /// A JWK (JSON with `kty`).
+        JWK = k(b'5', "jwk", "a JWK (JSON with \"kty\") is not an HMAC secret: the RS256→HS256 confusion; for an oct JWK pass its decoded \"k\"");
+        /// A DER SubjectPublicKeyInfo or certificate.
+        DER = k(b'6', "der", "a DER public key or certificate is not an HMAC secret: the RS256→HS256 confusion (RFC 8725 §2.1)");
+        /// The same secret under two algorithms.
+        TWO_ALGORITHMS = k(b'7', "two_algorithms", "one secret is listed under two algorithms: RFC 8725 §3.1 binds each key to one");
+        /// Two keys with the same algorithm and kid (or both without one).
+        AMBIGUOUS = k(b'8', "ambiguous", "two keys share an algorithm and a kid (or both have none)");
     }
 }
 

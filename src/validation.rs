@@ -106,6 +106,19 @@ impl Validation {
     /// `nbf`, `exp` (`ERR_JWT_EXPIRED`), maximum age (`ERR_JWT_EXPIRED`, claim `iat`).
     /// So `ERR_JWT_EXPIRED` means "valid but for time", the case where a refresh makes sense.
     pub fn validate(&self, claims: &Claims<'_>, typ: Option<&str>, now: f64) -> Result<()> {
+        self.validate_for(claims, typ, None, now)
+    }
+
+    /// [`Validation::validate`] for a token verified by a key bound to `key_issuer`
+    /// ([`HmacKey::with_issuer`](crate::HmacKey::with_issuer)): its `iss` must then be present
+    /// and equal, checked right after the issuer allowlist.
+    pub fn validate_for(
+        &self,
+        claims: &Claims<'_>,
+        typ: Option<&str>,
+        key_issuer: Option<&str>,
+        now: f64,
+    ) -> Result<()> {
         if !now.is_finite() {
             return Err(ErrorKind::InvalidOptions.into());
         }
@@ -125,6 +138,13 @@ impl Validation {
             match &claims.iss {
                 None => return Err(missing("iss")),
                 Some(iss) if !issuer.iter().any(|x| x == iss) => return Err(fail("iss")),
+                Some(_) => {}
+            }
+        }
+        if let Some(want) = key_issuer {
+            match &claims.iss {
+                None => return Err(missing("iss")),
+                Some(iss) if iss != want => return Err(fail("iss")),
                 Some(_) => {}
             }
         }

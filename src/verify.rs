@@ -28,10 +28,17 @@ pub struct Verifier {
 
 impl Verifier {
     /// Builds a verifier. Refuses an empty key ring or invalid options (`ERR_INVALID_OPTIONS`),
-    /// and a key whose algorithm is not in `validation.algorithms` (also `ERR_INVALID_OPTIONS`).
+    /// a key whose algorithm is not in `validation.algorithms`, and a key bound to an issuer
+    /// that the issuer allowlist does not accept (both `ERR_INVALID_OPTIONS`).
     pub fn new(ring: KeyRing, validation: Validation) -> Result<Self> {
         validation.check()?;
-        if ring.keys().is_empty() || ring.keys().iter().any(|k| !validation.algorithms.contains(k.alg())) {
+        let unusable = |k: &crate::HmacKey| {
+            !validation.algorithms.contains(k.alg())
+                || k.issuer()
+                    .zip(validation.issuer.as_deref())
+                    .is_some_and(|(i, list)| !list.iter().any(|x| x == i))
+        };
+        if ring.keys().is_empty() || ring.keys().iter().any(unusable) {
             return Err(ErrorKind::InvalidOptions.into());
         }
         Ok(Self { ring, validation })
@@ -79,6 +86,6 @@ impl Verifier {
         let payload_text = core::str::from_utf8(&bufs.payload).map_err(|_| ErrorKind::JwtInvalid)?;
         let claims = Claims::parse(payload_text)?;
         // 7. Policy, with time judged only now that the signature verified.
-        self.validation.validate(&claims, header.typ.as_deref(), now)
+        self.validation.validate_for(&claims, header.typ.as_deref(), key.issuer(), now)
     }
 }

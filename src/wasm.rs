@@ -140,6 +140,20 @@ impl Core {
         let Some(value) = self.input_str(0, len) else {
             return self.fail(ErrorKind::InvalidOptions.into());
         };
+        if kind == opt::KEY_ISSUER {
+            let bound = self
+                .keys
+                .pop()
+                .ok_or_else(|| ErrorKind::InvalidOptions.into())
+                .and_then(|k| k.with_issuer(&value));
+            return match bound {
+                Ok(k) => {
+                    self.keys.push(k);
+                    0
+                }
+                Err(e) => self.fail(e),
+            };
+        }
         let Some(p) = &mut self.policy else {
             return self.fail(ErrorKind::InvalidOptions.into());
         };
@@ -336,7 +350,10 @@ impl Core {
     /// Records an error: the output becomes its reason digit (`protocol::reason`) followed by
     /// its claim name. Returns its number.
     fn fail(&mut self, e: Error) -> u32 {
-        let digit = e.reason().map_or(reason::NONE, ClaimReason::wire).digit;
+        let digit = match e.key_problem() {
+            Some(p) => p.wire().digit,
+            None => e.reason().map_or(reason::NONE, ClaimReason::wire).digit,
+        };
         self.out.clear();
         self.out.push(digit);
         self.out.extend_from_slice(e.claim_name().unwrap_or("").as_bytes());

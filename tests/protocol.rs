@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use jwt_wasm::protocol::{self, err, op, opt, reason, slot, warn};
+use jwt_wasm::protocol::{self, err, key_problem, op, opt, reason, slot, warn};
 use serde_json::{json, Value};
 
 const HOW: &str =
@@ -62,6 +62,11 @@ fn protocol_json_describes_src_protocol_rs() {
         })
         .collect();
     assert_eq!(doc["reasons"], Value::Array(reasons), "reasons; {HOW}");
+    let problems: Vec<Value> = key_problem::ALL
+        .iter()
+        .map(|(_, k)| json!({ "digit": char::from(k.digit).to_string(), "name": k.name, "message": k.message }))
+        .collect();
+    assert_eq!(doc["key_problems"], Value::Array(problems), "key problems; {HOW}");
     assert_eq!(doc["separator"], json!(protocol::SEP), "separator; {HOW}");
     assert_eq!(doc["absent"], json!(protocol::ABSENT), "absent; {HOW}");
 }
@@ -76,6 +81,7 @@ fn every_table_has_unique_numbers_and_the_layout_covers_every_operation() {
     unique("option kinds", opt::ALL.iter().map(|(_, n)| u64::from(*n)).collect());
     unique("errors", err::ALL.iter().map(|(_, e)| u64::from(e.number)).collect());
     unique("reasons", reason::ALL.iter().map(|(_, r)| u64::from(r.digit)).collect());
+    unique("key problems", key_problem::ALL.iter().map(|(_, k)| u64::from(k.digit)).collect());
     unique("warnings", warn::ALL.iter().map(|(_, b)| u64::from(*b)).collect());
     let slots: Vec<usize> = slot::ALL.iter().map(|(_, s)| *s).collect();
     assert_eq!(slots, (0..protocol::SLOTS).collect::<Vec<_>>(), "slots are 0..SLOTS, in order");

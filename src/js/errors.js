@@ -6,7 +6,7 @@
  * to its code here; the code's number and default message come from the wire protocol
  * (internal/protocol.js, generated from src/protocol.rs: the one message table).
  */
-import { CLAIM_PHRASES, CODES, ERR_INVALID_OPTIONS, MESSAGES, REASONS, SEP } from './internal/protocol.js'
+import { CLAIM_PHRASES, CODES, ERR_INVALID_OPTIONS, KEY_MESSAGES, MESSAGES, REASONS, SEP } from './internal/protocol.js'
 
 /** The base class of every token, key and runtime error of jwt-wasm. */
 export class JwtError extends Error {
@@ -84,7 +84,7 @@ export const JWTExpired = kind('JWTExpired', 'ERR_JWT_EXPIRED')
 export const JWTClaimValidationFailed = kind('JWTClaimValidationFailed', 'ERR_JWT_CLAIM_VALIDATION_FAILED')
 /** No key of the ring fits the token's `alg` and `kid`. */
 export const JWKSNoMatchingKey = kind('JWKSNoMatchingKey', 'ERR_JWKS_NO_MATCHING_KEY')
-/** A key is empty, too short for its algorithm (RFC 7518 §3.2), or ambiguous. */
+/** A key is empty, too short for its algorithm (RFC 7518 §3.2), in a public-key format (PEM, OpenSSH, JWK, DER), shared by two algorithms, or ambiguous: the message says which. */
 export const KeyInvalid = kind('KeyInvalid', 'ERR_KEY_INVALID')
 /** The wasm module could not be loaded, or was not loaded yet. `cause` says why. */
 export const WasmNotInitialized = kind(
@@ -105,11 +105,14 @@ export class InvalidOptionsError extends TypeError {
 
 /**
  * Builds the error for a core status and its output (reason digit, claim, SEP, payload JSON).
+ * A key error's digit says why (`KEY_MESSAGES`); `what` (the option, e.g. `options.keys[0].secret`)
+ * then starts its message.
  * @param {number} status
  * @param {string} out
+ * @param {string} [what]
  * @returns {Error}
  */
-export function fromCore(status, out) {
+export function fromCore(status, out, what = 'key') {
   const C = BY_CODE[CODES[status]]
   if (!C) return new InvalidOptionsError(MESSAGES[ERR_INVALID_OPTIONS])
   const sep = out.indexOf(SEP)
@@ -117,6 +120,11 @@ export function fromCore(status, out) {
   const digit = +out[0]
   const reason = REASONS[digit]
   const payload = sep < 0 ? undefined : JSON.parse(out.slice(sep + 1))
-  const message = claim && C === JWTClaimValidationFailed ? `"${claim}" claim ${CLAIM_PHRASES[digit]}` : undefined
+  const keyMessage = C === KeyInvalid && KEY_MESSAGES[digit]
+  const message = keyMessage
+    ? `${what}: ${keyMessage}`
+    : claim && C === JWTClaimValidationFailed
+      ? `"${claim}" claim ${CLAIM_PHRASES[digit]}`
+      : undefined
   return new C(message, claim ? { claim, reason, payload } : undefined)
 }

@@ -14,9 +14,21 @@ export interface KeyEntry {
   alg: Algorithm
   /**
    * The secret: bytes, or a string taken as its UTF-8 bytes. At least 32, 48 or 64 bytes for
-   * HS256, HS384, HS512 (RFC 7518 §3.2); shorter or empty secrets throw `KeyInvalid`.
+   * HS256, HS384, HS512 (RFC 7518 §3.2); shorter or empty secrets throw `KeyInvalid`, and so
+   * does a public key or certificate given as a secret (PEM, OpenSSH, JWK or DER: the
+   * RS256→HS256 confusion). One secret may not be listed under two algorithms (RFC 8725 §3.1).
    */
   secret: Uint8Array | string
+}
+
+/** A key of a `Verifier`'s ring, which may name the issuer it speaks for. */
+export interface VerifierKey extends KeyEntry {
+  /**
+   * The issuer this key speaks for: a token it verifies must carry exactly this `iss` (else
+   * `JWTClaimValidationFailed` on `iss`), besides passing the `issuer` allowlist, which must
+   * include it. Default: any issuer the allowlist accepts.
+   */
+  issuer?: string
 }
 
 /** Registered claims (RFC 7519 §4.1), as jwt-wasm types them. */
@@ -44,7 +56,7 @@ export interface Header {
 /** Options of `new Verifier(...)`. Names follow jose's `jwtVerify` where the meaning matches. */
 export interface VerifierOptions {
   /** The key ring. Required, non-empty; every key's `alg` must be in `algorithms`. */
-  keys: KeyEntry[]
+  keys: VerifierKey[]
   /** Allowed algorithms. Required, non-empty. A header `alg` outside it is refused. */
   algorithms: Algorithm[]
   /** Accepted `iss` values (exact match), at least one. Default: not checked (`[]` is a `TypeError`). */

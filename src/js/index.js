@@ -65,6 +65,7 @@ const VERIFIER_OPTIONS = new Set([
   'maxHeaderBytes',
 ])
 const KEY_FIELDS = new Set(['kid', 'alg', 'secret'])
+const RING_FIELDS = new Set([...KEY_FIELDS, 'issuer'])
 const VERIFY_OPTIONS = new Set(['currentDate'])
 const SIGN_OPTIONS = new Set(['currentDate', 'ttl', 'jti'])
 const DECODE_OPTIONS = new Set(['maxTokenBytes', 'maxHeaderBytes'])
@@ -99,12 +100,13 @@ function sizeCaps(o, what) {
 }
 
 /**
- * A key entry: `{ kid?, alg, secret }`.
+ * A key entry: `{ kid?, alg, secret }`, and `issuer?` in a Verifier's ring (`fields`).
  * @param {unknown} k
  * @param {string} what
+ * @param {Set<string>} [fields]
  */
-function keyEntry(k, what) {
-  const key = object(k, what, KEY_FIELDS)
+function keyEntry(k, what, fields = KEY_FIELDS) {
+  const key = object(k, what, fields)
   if (!ALGS.includes(key.alg)) throw bad(`${what}.alg must be one of ${ALGS.join(', ')}`)
   optionalString(key.kid, `${what}.kid`)
   const secret = typeof key.secret === 'string' ? new TextEncoder().encode(key.secret) : key.secret
@@ -113,16 +115,23 @@ function keyEntry(k, what) {
   const min = MIN_SECRET_BYTES[ALGS.indexOf(key.alg)]
   if (secret.length < min)
     throw new KeyInvalid(`${what}.secret is ${secret.length} bytes; ${key.alg} needs at least ${min}`)
-  return { kid: /** @type {string | undefined} */ (key.kid), alg: ALGS.indexOf(key.alg), secret }
+  return {
+    kid: /** @type {string | undefined} */ (key.kid),
+    alg: ALGS.indexOf(key.alg),
+    secret,
+    issuer: optionalString(key.issuer, `${what}.issuer`),
+  }
 }
 
 /**
- * Runs a core call that returns a status; throws the matching error on failure.
+ * Runs a core call that returns a status; throws the matching error on failure (a key error
+ * names `what`).
  * @param {import('./wasm/jwt_wasm.js').Core} core
  * @param {number} status
+ * @param {string} [what]
  */
-function check(core, status) {
-  if (status !== 0) throw fromCore(status, out(core))
+function check(core, status, what) {
+  if (status !== 0) throw fromCore(status, out(core), what)
 }
 
 /**
@@ -163,9 +172,12 @@ export class Verifier {
         throw bad(`options.algorithms: ${name} is not supported (jwt-wasm verifies ${ALGS.join(', ')})`)
     })
     if (!Array.isArray(o.keys) || o.keys.length === 0) throw bad('options.keys must be a non-empty array')
-    const keys = o.keys.map((k, i) => keyEntry(k, `options.keys[${i}]`))
+    const keys = o.keys.map((k, i) => keyEntry(k, `options.keys[${i}]`, RING_FIELDS))
+    const issuers = o.issuer === undefined ? undefined : strings(o.issuer, 'options.issuer')
     keys.forEach((k, i) => {
       if (!o.algorithms.includes(ALGS[k.alg])) throw bad(`options.keys[${i}].alg is not in options.algorithms`)
+      if (k.issuer !== undefined && issuers && !issuers.includes(k.issuer))
+        throw bad(`options.keys[${i}].issuer is not in options.issuer`)
     })
     const lists = /** @type {[number, string[]][]} */ ([])
     for (const name of /** @type {const} */ (['issuer', 'audience', 'subject', 'typ'])) {
@@ -184,7 +196,7 @@ export class Verifier {
     // A claim name comes back in errors (`claim`): a control character (NUL, the output's
     // separator, among them) is no claim name.
     required.forEach((s, i) => {
-      if (/[\0-\x1f\x7f]/.test(s)) throw bad(`options.requiredClaims[${i}] must not contain control characters`)
+      if (/\p{Cc}/u.test(s)) throw bad(`options.requiredClaims[${i}] must not contain control characters`)
     })
     lists.push([OPT.requiredClaims, required])
     const { maxTokenBytes, maxHeaderBytes } = sizeCaps(o, 'options')
@@ -197,11 +209,13 @@ export class Verifier {
     try {
       for (const [kind, list] of lists)
         for (const s of list) check(core, call(core, OP_OPTION, kind, 0, put(core, [s])[0], 0, 0))
-      for (const k of keys) {
+      keys.forEach((k, i) => {
         const [kidLen, secretLen] = put(core, [k.kid ?? '', k.secret])
-        check(core, call(core, OP_ADD_KEY, k.alg, k.kid === undefined ? ABSENT : kidLen, secretLen, 0, 0))
-      }
-      check(core, call(core, OP_FINISH, 0, 0, 0, 0, 0))
+        const kid = k.kid === undefined ? ABSENT : kidLen
+        check(core, call(core, OP_ADD_KEY, k.alg, kid, secretLen, 0, 0), `options.keys[${i}].secret`)
+        if (k.issuer !== undefined) check(core, call(core, OP_OPTION, OPT.keyIssuer, 0, put(core, [k.issuer])[0], 0, 0))
+      })
+      check(core, call(core, OP_FINISH, 0, 0, 0, 0, 0), 'options.keys')
     } catch (e) {
       core.free()
       throw e
@@ -259,7 +273,11 @@ export class Signer {
     const core = new Core(0, 0, ABSENT, DEFAULT_MAX_TOKEN_BYTES, 0)
     const [kidLen, secretLen] = put(core, [key.kid ?? '', key.secret])
     try {
-      check(core, call(core, OP_SET_SIGNER, key.alg, key.kid === undefined ? ABSENT : kidLen, secretLen, 0, 0))
+      check(
+        core,
+        call(core, OP_SET_SIGNER, key.alg, key.kid === undefined ? ABSENT : kidLen, secretLen, 0, 0),
+        'options.key.secret',
+      )
     } catch (e) {
       core.free()
       throw e

@@ -2,7 +2,7 @@
  * `guard`: protects a module Worker's `fetch(request, env, ctx)` with a Bearer access token
  * (RFC 6750), verified by the jwt-wasm core.
  */
-import type { Claims, Header, KeyEntry, VerifierOptions } from '../index.js'
+import type { Claims, Header, VerifierKey, VerifierOptions } from '../index.js'
 
 /**
  * What the handler receives as its fourth argument: the verified token. Deeply frozen. The guard
@@ -19,7 +19,7 @@ export interface GuardAuth<Custom extends object = Record<string, unknown>> {
  * `env` of the first request, and its Verifier is cached; if it throws, rejects or returns bad
  * keys, that request is answered 500 and the next request calls it again.
  */
-export type GuardKeys<Env = unknown> = KeyEntry[] | ((env: Env) => KeyEntry[] | Promise<KeyEntry[]>)
+export type GuardKeys<Env = unknown> = VerifierKey[] | ((env: Env) => VerifierKey[] | Promise<VerifierKey[]>)
 
 /** The options of `guard` and of the Hono middleware, apart from device binding. */
 export interface GuardBaseOptions<Env = unknown> extends Omit<VerifierOptions, 'keys'> {

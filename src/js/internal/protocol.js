@@ -16,7 +16,7 @@ export const OP_INSPECT = 5
 export const OP_SET_SIGNER = 6
 export const OP_SIGN = 7
 /** Option kinds of `OP_OPTION`, by option name. */
-export const OPT = { issuer: 0, audience: 1, subject: 2, typ: 3, requiredClaims: 4 }
+export const OPT = { issuer: 0, audience: 1, subject: 2, typ: 3, requiredClaims: 4, keyIssuer: 5 }
 /** Algorithms by index (the `a` of `OP_ADD_KEY` and `OP_SET_SIGNER`; bit i of the `Core` mask). */
 export const ALGS = ['HS256', 'HS384', 'HS512']
 /** The shortest secret of each algorithm, by index: its hash output (RFC 7518 §3.2). */
@@ -71,6 +71,18 @@ export const MESSAGES = [
 export const REASONS = [undefined, 'missing', 'invalid', 'check_failed']
 /** The end of a claim error's message, `"<claim>" claim <phrase>`, by reason digit. */
 export const CLAIM_PHRASES = [undefined, 'is missing', 'has the wrong type', 'check failed']
+/** Why a key was refused (`ERR_KEY_INVALID`), by the digit that starts its error output. */
+export const KEY_MESSAGES = [
+  undefined,
+  'key is shorter than the hash output of its algorithm (HS256 32, HS384 48, HS512 64 bytes; RFC 7518 §3.2)',
+  'a PEM public key or certificate is not an HMAC secret: the RS256→HS256 confusion (RFC 8725 §2.1)',
+  'a PEM block (a private key or other) is not an HMAC secret: pass random secret bytes',
+  'an OpenSSH public key is not an HMAC secret: the RS256→HS256 confusion (RFC 8725 §2.1)',
+  'a JWK (JSON with "kty") is not an HMAC secret: the RS256→HS256 confusion; for an oct JWK pass its decoded "k"',
+  'a DER public key or certificate is not an HMAC secret: the RS256→HS256 confusion (RFC 8725 §2.1)',
+  'one secret is listed under two algorithms: RFC 8725 §3.1 binds each key to one',
+  'two keys share an algorithm and a kid (or both have none)',
+]
 /** Slots of `Core.num(slot)` after `OP_INSPECT` (NaN when absent). */
 export const SLOT_EXP = 0
 export const SLOT_NBF = 1

@@ -3,7 +3,7 @@
 // that are not HMAC secrets, one secret under two algorithms, and a key bound to its issuer.
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { createHmac } from 'node:crypto'
+import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { Verifier, Signer, decodeUnverified, inspect, JWTTooLarge, KeyInvalid } from 'jwt-wasm'
 
 const NOW = 1_767_225_600 // 2026-01-01T00:00:00Z
@@ -195,7 +195,7 @@ describe('5. messages say what is wrong', () => {
 
 describe('6. control characters in requiredClaims are refused up front', () => {
   test('a NUL (the output separator) or any control character in a claim name is a TypeError', () => {
-    for (const name of ['a\0b', '\0', 'line\nfeed', 'del\x7f', 'tab\there']) {
+    for (const name of ['a\0b', '\0', 'line\nfeed', 'del\x7f', 'tab\there', 'c1\u0085']) {
       invalid(
         () => new Verifier({ ...BASE, requiredClaims: ['exp', name] }),
         /options\.requiredClaims\[1\] must not contain control characters/,
@@ -210,5 +210,147 @@ describe('6. control characters in requiredClaims are refused up front', () => {
       (e) => e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && e.claim === 'x-ünïcode claim' && e.reason === 'missing',
     )
     v.free()
+  })
+})
+
+// A self-signed P-256 certificate made for these tests (`openssl req -x509`).
+const CERT_PEM =
+  '-----BEGIN CERTIFICATE-----\nMIIBhTCCASugAwIBAgIUd93Sc/95BMKbUHor8+let6vOmBwwCgYIKoZIzj0EAwIw\nGDEWMBQGA1UEAwwNand0LXdhc20gdGVzdDAeFw0yNjEyMDEyMzQxMzJaFw0zNjEx\nMjgyMzQxMzJaMBgxFjAUBgNVBAMMDWp3dC13YXNtIHRlc3QwWTATBgcqhkjOPQIB\nBggqhkjOPQMBBwNCAAS2JMkx5rDgPXZWdajjsF40OQABirA7yGgdkWiENuZQ8D3p\ngJU9My9dloLRNR0fEgFMVIH2ZDU5PdJrd15jGqn9o1MwUTAdBgNVHQ4EFgQUtI+b\nhcJm8RxhP86wBTndM01kn60wHwYDVR0jBBgwFoAUtI+bhcJm8RxhP86wBTndM01k\nn60wDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiBCTmgGTNiV0qYT\nAJeuLLxZYfRKi5Z0++fiv1hmK2EAQgIhALa4QcdpygyycALUebjljdKEpzjvltwx\nxVNZ0ltTffUZ\n-----END CERTIFICATE-----\n'
+
+describe('7. a public key, certificate or JWK is not an HMAC secret', () => {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const ed = generateKeyPairSync('ed25519').publicKey
+  const der = (pem) => new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'))
+  const sshEd25519 = `ssh-ed25519 ${Buffer.concat([
+    Buffer.from([0, 0, 0, 11]),
+    Buffer.from('ssh-ed25519'),
+    Buffer.from([0, 0, 0, 32]),
+    ed.export({ format: 'der', type: 'spki' }).subarray(-32),
+  ]).toString('base64')} user@host`
+  const cases = [
+    ['a PEM public key (SPKI)', publicKey.export({ format: 'pem', type: 'spki' }), /PEM public key or certificate/],
+    ['a PEM RSA public key (PKCS#1)', publicKey.export({ format: 'pem', type: 'pkcs1' }), /PEM public key/],
+    ['a PEM certificate', CERT_PEM, /PEM public key or certificate/],
+    ['a PEM private key', privateKey.export({ format: 'pem', type: 'pkcs8' }), /PEM block/],
+    ['a PEM key after whitespace', `\n\n  ${publicKey.export({ format: 'pem', type: 'spki' })}`, /PEM public key/],
+    ['an OpenSSH public key', sshEd25519, /OpenSSH public key/],
+    ['a public JWK', JSON.stringify(publicKey.export({ format: 'jwk' })), /JWK/],
+    ['an oct JWK', JSON.stringify({ kty: 'oct', k: 'x'.repeat(86) }), /for an oct JWK pass its decoded "k"/],
+    ['a DER public key', new Uint8Array(publicKey.export({ format: 'der', type: 'spki' })), /DER public key/],
+    ['a DER certificate', der(CERT_PEM), /DER public key or certificate/],
+  ]
+
+  for (const [name, secret, pattern] of cases) {
+    test(`${name} is refused with ERR_KEY_INVALID, saying why`, () => {
+      for (const alg of ['HS256', 'HS512']) {
+        assert.throws(
+          () => new Verifier({ keys: [{ alg, secret }], algorithms: [alg] }),
+          (e) => {
+            assert.ok(e instanceof KeyInvalid, `${e?.name}: ${e?.message}`)
+            assert.equal(e.code, 'ERR_KEY_INVALID')
+            assert.match(e.message, /^options\.keys\[0\]\.secret: /)
+            assert.match(e.message, pattern)
+            if (!/private/.test(name) && !/oct/.test(name)) assert.match(e.message, /RS256→HS256 confusion/)
+            return true
+          },
+        )
+      }
+      assert.throws(() => new Signer({ key: { alg: 'HS256', secret } }), KeyInvalid)
+    })
+  }
+
+  test('random secrets and ordinary strings are still secrets', () => {
+    for (let i = 0; i < 2000; i++) {
+      const secret = new Uint8Array(randomBytes(32 + (i % 3) * 16))
+      if (i % 2 === 0) secret.set([0x30, secret.length - 2])
+      new Verifier({ keys: [{ alg: 'HS256', secret }], algorithms: ['HS256'] }).free()
+    }
+    const v = new Verifier({
+      keys: [{ alg: 'HS256', secret: '{"note":"json, but no kty member at all"}' }],
+      algorithms: ['HS256'],
+    })
+    v.free()
+  })
+})
+
+describe('8. one key, one algorithm; a key may speak for one issuer', () => {
+  const A = 'https://a.example'
+  const B = 'https://b.example'
+  const secretA = 'issuer-a-secret-0123456789-abcdefghijkl'
+  const secretB = 'issuer-b-secret-0123456789-abcdefghijkl'
+
+  test('the same secret under HS256 and HS512 (two kids) is refused, citing RFC 8725 §3.1', () => {
+    const secret = 'x'.repeat(64)
+    assert.throws(
+      () =>
+        new Verifier({
+          keys: [
+            { kid: 'a', alg: 'HS256', secret },
+            { kid: 'b', alg: 'HS512', secret: new TextEncoder().encode(secret) },
+          ],
+          algorithms: ['HS256', 'HS512'],
+        }),
+      (e) =>
+        e instanceof KeyInvalid &&
+        /^options\.keys: one secret is listed under two algorithms/.test(e.message) &&
+        /RFC 8725 §3\.1/.test(e.message),
+    )
+    // One secret under one algorithm with two kids (a rotation label) is allowed.
+    new Verifier({
+      keys: [
+        { kid: 'a', alg: 'HS256', secret },
+        { kid: 'b', alg: 'HS256', secret },
+      ],
+      algorithms: ['HS256'],
+    }).free()
+  })
+
+  test("issuer [A, B] with a key per issuer: claims A signed with B's key is refused", () => {
+    const v = new Verifier({
+      keys: [
+        { kid: 'a', alg: 'HS256', secret: secretA, issuer: A },
+        { kid: 'b', alg: 'HS256', secret: secretB, issuer: B },
+      ],
+      algorithms: ['HS256'],
+      issuer: [A, B],
+    })
+    const claimsA = { iss: A, sub: 'u', exp: NOW + 60 }
+    assert.equal(v.verify(mint({ alg: 'HS256', kid: 'a' }, claimsA, secretA), at(NOW)).payload.iss, A)
+    assert.equal(v.verify(mint({ alg: 'HS256', kid: 'b' }, { ...claimsA, iss: B }, secretB), at(NOW)).payload.iss, B)
+    assert.throws(
+      () => v.verify(mint({ alg: 'HS256', kid: 'b' }, claimsA, secretB), at(NOW)),
+      (e) => e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && e.claim === 'iss' && e.reason === 'check_failed',
+    )
+    v.free()
+  })
+
+  test('a key bound to an issuer needs iss present (missing), also without an allowlist', () => {
+    const v = new Verifier({ keys: [{ alg: 'HS256', secret: secretB, issuer: B }], algorithms: ['HS256'] })
+    assert.throws(
+      () => v.verify(mint({ alg: 'HS256' }, { exp: NOW + 60 }, secretB), at(NOW)),
+      (e) => e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && e.claim === 'iss' && e.reason === 'missing',
+    )
+    assert.throws(
+      () => v.verify(mint({ alg: 'HS256' }, { iss: A, exp: NOW + 60 }, secretB), at(NOW)),
+      (e) => e.claim === 'iss' && e.reason === 'check_failed',
+    )
+    v.free()
+  })
+
+  test('a key issuer outside the allowlist, an empty one, or one on a Signer key is a TypeError', () => {
+    invalid(
+      () =>
+        new Verifier({
+          keys: [{ alg: 'HS256', secret: secretA, issuer: 'https://c.example' }],
+          algorithms: ['HS256'],
+          issuer: [A],
+        }),
+      /options\.keys\[0\]\.issuer is not in options\.issuer/,
+    )
+    invalid(
+      () => new Verifier({ keys: [{ alg: 'HS256', secret: secretA, issuer: '' }], algorithms: ['HS256'] }),
+      /options\.keys\[0\]\.issuer/,
+    )
+    invalid(() => new Signer({ key: { alg: 'HS256', secret: secretA, issuer: A } }), /unknown option "issuer"/)
   })
 })
