@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rfc8725_kit import (  # noqa: E402
     ALG, ATTACKER, CERT_PEM, EC_JWK, EC_PEM, EXP, GOOD, HS, JWS_INVALID, JWT_INVALID, KEY, NO_KEY,
     NOT_SUPPORTED, OPTIONS, P, RFC7515_A5_TOKEN, RSA_PKCS1_PEM, RSA_SPKI_PEM, S256, S256B, S384, S512, SIG,
-    T, b64u, case, claim, fails, k, kt, mac, ok, row, seg, set_sig, sig_of, tok,
+    SSH_ED25519, T, b64u, case, claim, fails, k, kt, mac, ok, row, seg, set_sig, sig_of, tok, write_or_check,
 )
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rfc8725.json")
@@ -200,6 +200,8 @@ def row6():
              confused("\u200b# key\n" + EC_PEM), KEY, keys=[k("HS256", "\u200b# key\n" + EC_PEM)]),
         case("pem_with_crlf_line_ends_given_as_bytes_is_refused", "also as bytes, with CRLF line ends",
              confused(EC_PEM.replace("\n", "\r\n")), KEY, keys=[k("HS256", EC_PEM.replace("\n", "\r\n").encode())]),
+        case("openssh_public_key_as_secret_is_refused", "also an OpenSSH public key (CVE-2022-29217)",
+             confused(SSH_ED25519), KEY, keys=[k("HS256", SSH_ED25519)]),
         case("public_jwk_json_as_secret_is_refused", "a JWK of a public key is not an HMAC secret either",
              confused(EC_JWK), KEY, keys=[k("HS256", EC_JWK)]),
     ]
@@ -477,22 +479,7 @@ def render():
 
 
 def main(argv):
-    text = render()
-    if "--check" in argv:
-        try:
-            with open(OUT, encoding="utf-8") as f:
-                same = f.read() == text
-        except FileNotFoundError:
-            same = False
-        if not same:
-            print("out of date (run python3 tests/vectors/rfc8725.py): rfc8725.json", file=sys.stderr)
-            return 1
-        return 0
-    with open(OUT, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    doc = json.loads(text)
-    print(f"rfc8725.json: {len(doc['rows'])} rows, {sum(len(r['cases']) for r in doc['rows'])} cases")
-    return 0
+    return write_or_check(render(), OUT, argv)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@ library only; tokens are minted by generate.py's helpers (Python's hmac, fixed s
 """
 
 import base64
+import json
+import os
+import sys
 
 from generate import (  # noqa: F401 (re-exported to rfc8725.py)
     ATTACKER, P, RFC7515_A5_TOKEN, S256, S256B, S384, S512, T, b64u, decoded, mac, seg, set_sig, sig_of,
@@ -104,7 +107,16 @@ def rsa_pkcs1_pem() -> str:
     return pem("RSA PUBLIC KEY", bits[1:])
 
 
+def ssh_ed25519() -> str:
+    """The RFC 8032 §7.1 TEST 1 Ed25519 public key in OpenSSH's authorized_keys form
+    (the key formats PyJWT missed, CVE-2022-29217)."""
+    pub = bytes.fromhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+    field = lambda b: len(b).to_bytes(4, "big") + b  # noqa: E731
+    return "ssh-ed25519 " + base64.b64encode(field(b"ssh-ed25519") + field(pub)).decode() + " rfc8032-test-1\n"
+
+
 EC_PEM = ec_spki_pem()
+SSH_ED25519 = ssh_ed25519()
 RSA_PKCS1_PEM = rsa_pkcs1_pem()
 
 # ---------------------------------------------------------------------------------------------
@@ -178,3 +190,22 @@ def kt(header, payload=None, secret=S256, alg=None):
 
 HS = ["HS256", "HS384", "HS512"]
 GOOD = tok()
+
+
+def write_or_check(text: str, out: str, argv) -> int:
+    """Writes `text` to `out`, or with --check exits 1 when the file on disk differs."""
+    name = os.path.basename(out)
+    if "--check" in argv:
+        try:
+            with open(out, encoding="utf-8") as f:
+                same = f.read() == text
+        except FileNotFoundError:
+            same = False
+        if not same:
+            print(f"out of date (run python3 tests/vectors/rfc8725.py): {name}", file=sys.stderr)
+        return 0 if same else 1
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+    doc = json.loads(text)
+    print(f"{name}: {len(doc['rows'])} rows, {sum(len(r['cases']) for r in doc['rows'])} cases")
+    return 0
