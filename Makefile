@@ -4,7 +4,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 NODE_BIN := tests/node_modules/.bin
 WASM := target/wasm32-unknown-unknown/release/jwt_wasm.wasm
 
-.PHONY: demo-check www-deps setup pkg pkg-trap test test-rust test-wasm test-js test-e2e typecheck size bench load fuzz demo clean lint fmt
+.PHONY: demo-check www-deps setup pkg pkg-trap test test-rust test-wasm test-js test-e2e checklist typecheck size bench load fuzz demo clean lint fmt
 
 setup:
 	@bash .ci/setup
@@ -45,6 +45,7 @@ lint: setup
 	cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features test-trap --lib -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
 	python3 tests/vectors/generate.py --check
+	python3 tests/vectors/rfc8725.py --check
 	cargo run --locked --quiet --example protocol -- --check
 
 # Writes the formatting that `make lint` checks.
@@ -72,6 +73,13 @@ test-js: pkg pkg-trap
 # against the jwt-wasm/edge auth API on workerd, several tabs of one origin (about 1 minute).
 test-e2e: pkg
 	bash tests/e2e/run.sh
+
+# The RFC 8725 verifier checklist (tests/vectors/rfc8725.json) alone, in all four runtimes:
+# natively, in Node, on workerd, in Chromium. `make test` runs the same files in its layers.
+checklist: pkg
+	cargo test --locked --test rfc8725
+	JWT_WASM_TEST_FILES="./core/rfc8725.test.mjs ./workerd/rfc8725.test.mjs" bash tests/js/run.sh
+	JWT_WASM_E2E_FILES="./rfc8725.e2e.mjs" bash tests/e2e/run.sh
 
 size: pkg
 	node tests/size.mjs

@@ -10,23 +10,12 @@ import { fileURLToPath } from 'node:url'
 import { randomBytes } from 'node:crypto'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
-import { chromium } from 'playwright-core'
+import { launchChromium } from './chromium.mjs'
 
 export const here = dirname(fileURLToPath(import.meta.url))
 export const ACCESS_TTL = 8
 export const USER = { login: 'alice', password: 'correct horse battery staple' }
 export const TOKEN_KEY = 'jwt-wasm:access_token'
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
-
 export let mf
 export let browser
 export let origin
@@ -84,11 +73,7 @@ before(async () => {
   // localhost, not 127.0.0.1: both are secure contexts in Chromium; the page, the Origin
   // header and the cookie all use this one origin.
   origin = `http://localhost:${url.port}`
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_FLAGS,
-    timeout: 30_000,
-  })
+  browser = await launchChromium()
 })
 
 after(async () => {

@@ -5,6 +5,8 @@
 # project under tests/.tmp/, so the page's `import 'jwt-wasm/session'` and the Worker's
 # `import 'jwt-wasm/edge'` resolve through the package's exports map exactly as for a user;
 # tests/e2e/session.e2e.mjs bundles both with esbuild and runs the scenarios with `node --test`.
+# tests/e2e/rfc8725.e2e.mjs then runs the RFC 8725 checklist (tests/vectors/rfc8725.json) in a
+# plain module page of the same Chromium.
 #
 #   bash tests/e2e/run.sh     (`make test-e2e` builds pkg/ first)
 #
@@ -42,7 +44,13 @@ for dep in esbuild miniflare playwright-core; do
   ln -s "$root/tests/node_modules/$dep" "$project/node_modules/$dep"
 done
 
-cp -R tests/e2e/worker.js tests/e2e/harness.mjs tests/e2e/session.e2e.mjs tests/e2e/page "$project/"
+cp -R tests/e2e/worker.js tests/e2e/harness.mjs tests/e2e/session.e2e.mjs tests/e2e/page tests/e2e/chromium.mjs "$project/"
+# The RFC 8725 checklist in Chromium: its page, driver and the runner shared with Node and workerd.
+cp -R tests/e2e/rfc8725.e2e.mjs tests/e2e/rfc8725-page "$project/"
+mkdir -p "$project/support" && cp tests/js/support/rfc8725-run.mjs tests/js/support/rfc8725-check.mjs "$project/support/"
 
+export JWT_WASM_REPO=$root
 cd "$project"
-node --test --test-reporter=tap --test-concurrency=1 --test-timeout=150000 ./session.e2e.mjs
+# JWT_WASM_E2E_FILES="./rfc8725.e2e.mjs" bash tests/e2e/run.sh runs only some files.
+# shellcheck disable=SC2086
+node --test --test-reporter=tap --test-concurrency=1 --test-timeout=150000 ${JWT_WASM_E2E_FILES:-./session.e2e.mjs ./rfc8725.e2e.mjs}
