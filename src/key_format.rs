@@ -1,7 +1,8 @@
 //! Recognises a configured HMAC secret that is really a key in a public-key format: a PEM block,
 //! an OpenSSH public key, a JWK, or a DER SubjectPublicKeyInfo or certificate. Using a public
 //! key as an HMAC secret is the first step of the RS256 → HS256 confusion (RFC 8725 §2.1): the
-//! attacker knows the public key, so they can sign with it. Leading whitespace is tolerated.
+//! attacker knows the public key, so they can sign with it. A PEM block or an OpenSSH key is
+//! found anywhere in the secret (whatever precedes it); a JWK or DER must be the whole secret.
 
 use crate::error::KeyProblem;
 #[allow(unused_imports)]
@@ -12,7 +13,9 @@ pub(crate) fn key_format(secret: &[u8]) -> Option<KeyProblem> {
     let start = secret.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(secret.len());
     let s = secret.get(start..).unwrap_or(&[]);
     let s = s.strip_prefix(b"\xef\xbb\xbf").unwrap_or(s); // a UTF-8 byte order mark
-    if let Some(label) = s.strip_prefix(b"-----BEGIN ") {
+    // A PEM block anywhere, not only first: a comment or any other prefix before it must not
+    // smuggle a public key in (the bypass class of fast-jwt's GHSA-ww5h-9m49-7xx4).
+    if let Some(label) = find(s, b"-----BEGIN ").and_then(|i| s.get(i + 11..)) {
         let end = label.windows(5).position(|w| w == b"-----").unwrap_or(label.len());
         let label = label.get(..end).unwrap_or(label);
         let has = |word: &[u8]| label.windows(word.len()).any(|w| w == word);
@@ -30,7 +33,7 @@ pub(crate) fn key_format(secret: &[u8]) -> Option<KeyProblem> {
         b"sk-ssh-ed25519@openssh.com ",
         b"sk-ecdsa-sha2-",
     ];
-    if SSH.iter().any(|p| s.starts_with(p)) {
+    if SSH.iter().any(|p| find(s, p).is_some()) {
         return Some(KeyProblem::Ssh);
     }
     if s.first() == Some(&b'{') {
@@ -40,6 +43,11 @@ pub(crate) fn key_format(secret: &[u8]) -> Option<KeyProblem> {
         }
     }
     is_der_key(secret).then_some(KeyProblem::Der)
+}
+
+/// Where `needle` first occurs in `hay`.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// One DER TLV at the start of `b`: `(tag, contents, rest)`, definite lengths of up to 3 bytes.
