@@ -13,8 +13,8 @@ pub(crate) fn key_format(secret: &[u8]) -> Option<KeyProblem> {
     let start = secret.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(secret.len());
     let s = secret.get(start..).unwrap_or(&[]);
     let s = s.strip_prefix(b"\xef\xbb\xbf").unwrap_or(s); // a UTF-8 byte order mark
-    // A PEM block anywhere, not only first: a comment or any other prefix before it must not
-    // smuggle a public key in (the bypass class of fast-jwt's GHSA-ww5h-9m49-7xx4).
+                                                          // A PEM block anywhere, not only first: a comment or any other prefix before it must not
+                                                          // smuggle a public key in (the bypass class of fast-jwt's GHSA-ww5h-9m49-7xx4).
     if let Some(label) = find(s, b"-----BEGIN ").and_then(|i| s.get(i + 11..)) {
         let end = label.windows(5).position(|w| w == b"-----").unwrap_or(label.len());
         let label = label.get(..end).unwrap_or(label);
