@@ -143,11 +143,14 @@ fn public_key_formats_are_not_hmac_secrets() {
     }
     let e = HmacKey::new(None, Algorithm::HS512, spki.as_bytes()).unwrap_err();
     assert!(e.to_string().contains("RS256→HS256"), "{e}");
-    // Not key formats: ordinary secrets, JSON without kty, a PEM-like word inside a secret.
+    // A PEM armour line anywhere is refused, whatever precedes it (a comment, a name): the
+    // bypass class of fast-jwt's GHSA-ww5h-9m49-7xx4.
+    let armoured: &[u8] = b"my secret mentions -----BEGIN PUBLIC KEY----- in the middle";
+    assert_eq!(problem(armoured), Some("pem_public"));
+    // Not key formats: ordinary secrets, JSON without kty.
     for secret in [
         &b"a shared secret of at least thirty-two bytes!"[..],
         br#"{"note":"a json secret with no key type member"}"#,
-        b"my secret mentions -----BEGIN PUBLIC KEY----- in the middle",
         b"ssh-rsaAAAA but no space, so no ssh key at all, 32+",
     ] {
         assert_eq!(problem(secret), None, "{:?}", String::from_utf8_lossy(secret));
