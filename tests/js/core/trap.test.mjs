@@ -64,7 +64,7 @@ test('a replay sends what the object was made with, not what its caller changed 
 
 test('freeing an object of a discarded instance never touches the fresh one', () => {
   const key = (secret) => ({ alg: 'HS256', secret })
-  const policy = (secret) => ({ keys: [key(secret)], algorithms: ['HS256'], requiredClaims: [] })
+  const policy = (secret) => ({ keys: [key(secret)], algorithms: ['HS256'], requiredClaims: ['sub'] })
   const [A, B, C] = ['a', 'b', 'c'].map((c) => c.repeat(32))
   const trapper = new J.Verifier(policy(A))
   const trap = () => assert.throws(() => trapper.verify(UNREACHABLE), { code: 'ERR_WASM_TRAPPED' })
@@ -91,7 +91,7 @@ test('a discarded instance is collected: its memory is unreachable, and 200 trap
     const tick = () => new Promise((r) => setTimeout(r, 0))
     const settle = async () => { for (let i = 0; i < 4; i++) { gc(); await tick() } }
     const key = { alg: 'HS256', secret: 'm'.repeat(32) }
-    const v = new J.Verifier({ keys: [key], algorithms: ['HS256'], requiredClaims: [] })
+    const v = new J.Verifier({ keys: [key], algorithms: ['HS256'], requiredClaims: ['sub'] })
     const s = new J.Signer({ key })
     const token = s.sign({ sub: 'u' })
     const trap = () => { try { v.verify('${UNREACHABLE}') } catch (e) { if (e.code !== 'ERR_WASM_TRAPPED') throw e } }
