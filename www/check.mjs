@@ -8,8 +8,23 @@ const ok = (cond, what) => {
   if (!cond) throw new Error(`demo check failed: ${what}`)
 }
 const ITERATIONS = 600_000 // OWASP's figure for PBKDF2-HMAC-SHA256
-// What an access token may carry: registered claims, the opaque id and the scope; nothing personal.
-const TOKEN_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'scope', 'sid'])
+// What an access token may carry: registered claims, the opaque id, the scope and RFC 9068's
+// non-personal claims (client_id, auth_time, acr, amr); nothing personal.
+const TOKEN_CLAIMS = new Set([
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'nbf',
+  'iat',
+  'jti',
+  'scope',
+  'sid',
+  'client_id',
+  'auth_time',
+  'acr',
+  'amr',
+])
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 const login = (url, body) =>
