@@ -17,9 +17,13 @@ for (const type of ['change', 'refresh', 'expired', 'logout', 'error', 'warning'
   })
 }
 
+// The token carries an opaque id only; the login name shown is the one typed in this tab.
+const LOGIN_KEY = 'jwt-wasm-demo:login'
 function render() {
   const token = session.token
-  $('status').textContent = token ? `Logged in as ${session.claims?.sub}.` : 'Not logged in.'
+  if (!token) sessionStorage.removeItem(LOGIN_KEY)
+  const name = sessionStorage.getItem(LOGIN_KEY)
+  $('status').textContent = token ? `Logged in as ${name ?? session.claims?.sub}.` : 'Not logged in.'
   $('login-box').hidden = Boolean(token)
   $('session-box').hidden = !token
   if (!token) return
@@ -55,6 +59,7 @@ $('login').addEventListener('submit', async (e) => {
   $('login-error').textContent = ''
   try {
     await session.login(String(form.get('login')), String(form.get('password')))
+    sessionStorage.setItem(LOGIN_KEY, String(form.get('login')))
     log('logged in')
   } catch (err) {
     $('login-error').textContent = `Login failed: ${err.code ?? err.message}`
