@@ -233,7 +233,7 @@ const KINDS = [
   [
     'valid',
     (i) => [
-      { authorization: `Bearer ${sign({ alg: 'HS256', typ: 'JWT', kid: 'k1' }, claims(`u${i % 997}`), SECRET)}` },
+      { authorization: `Bearer ${sign({ alg: 'HS256', typ: 'at+jwt', kid: 'k1' }, claims(`u${i % 997}`), SECRET)}` },
       OK(`u${i % 997}`),
     ],
   ],
@@ -241,7 +241,7 @@ const KINDS = [
     'valid (previous kid)',
     (i) => [
       {
-        authorization: `Bearer ${sign({ alg: 'HS256', kid: 'k0' }, claims(`p${i % 991}`, { scp: ['read'], scope: undefined }), OLD_SECRET)}`,
+        authorization: `Bearer ${sign({ alg: 'HS256', typ: 'application/at+jwt', kid: 'k0' }, claims(`p${i % 991}`, { scp: ['read'], scope: undefined }), OLD_SECRET)}`,
       },
       OK(`p${i % 991}`),
     ],
@@ -250,26 +250,29 @@ const KINDS = [
     'expired',
     (i) => [
       {
-        authorization: `Bearer ${sign({ alg: 'HS256', kid: 'k1' }, claims(`e${i}`, { iat: now - 7200, exp: now - 3600 }), SECRET)}`,
+        authorization: `Bearer ${sign({ alg: 'HS256', typ: 'at+jwt', kid: 'k1' }, claims(`e${i}`, { iat: now - 7200, exp: now - 3600 }), SECRET)}`,
       },
       INVALID,
     ],
   ],
   [
     'forged (wrong key)',
-    (i) => [{ authorization: `Bearer ${sign({ alg: 'HS256', kid: 'k1' }, claims(`f${i}`), FORGER)}` }, INVALID],
+    (i) => [
+      { authorization: `Bearer ${sign({ alg: 'HS256', typ: 'at+jwt', kid: 'k1' }, claims(`f${i}`), FORGER)}` },
+      INVALID,
+    ],
   ],
   [
     'forged (swapped payload)',
     (i) => {
-      const [h, , s] = sign({ alg: 'HS256', kid: 'k1' }, claims(`s${i}`), SECRET).split('.')
+      const [h, , s] = sign({ alg: 'HS256', typ: 'at+jwt', kid: 'k1' }, claims(`s${i}`), SECRET).split('.')
       return [{ authorization: `Bearer ${h}.${b64(JSON.stringify(claims('admin')))}.${s}` }, INVALID]
     },
   ],
   [
     'valid',
     (i) => [
-      { authorization: `Bearer ${sign({ alg: 'HS256', kid: 'k1' }, claims(`v${i % 983}`), SECRET)}` },
+      { authorization: `Bearer ${sign({ alg: 'HS256', typ: 'at+jwt', kid: 'k1' }, claims(`v${i % 983}`), SECRET)}` },
       OK(`v${i % 983}`),
     ],
   ],
@@ -277,6 +280,13 @@ const KINDS = [
     'alg none',
     (i) => [
       { authorization: `Bearer ${b64('{"alg":"none","typ":"JWT"}')}.${b64(JSON.stringify(claims(`n${i}`)))}.` },
+      INVALID,
+    ],
+  ],
+  [
+    'not an access token (typ JWT)',
+    (i) => [
+      { authorization: `Bearer ${sign({ alg: 'HS256', typ: 'JWT', kid: 'k1' }, claims(`t${i}`), SECRET)}` },
       INVALID,
     ],
   ],
@@ -289,7 +299,9 @@ const KINDS = [
   [
     'missing scope',
     (i) => [
-      { authorization: `Bearer ${sign({ alg: 'HS256', kid: 'k1' }, claims(`m${i}`, { scope: 'profile' }), SECRET)}` },
+      {
+        authorization: `Bearer ${sign({ alg: 'HS256', typ: 'at+jwt', kid: 'k1' }, claims(`m${i}`, { scope: 'profile' }), SECRET)}`,
+      },
       { status: 403, error: 'insufficient_scope' },
     ],
   ],

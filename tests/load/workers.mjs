@@ -41,7 +41,7 @@ export default {
 }
 `,
     jose: `import { jwtVerify, errors } from 'jose'
-const policy = { ...${POLICY}, requiredClaims: ['exp'] }
+const policy = { ...${POLICY}, requiredClaims: ['exp'], typ: 'at+jwt' }
 const BEARER = /^ +([A-Za-z0-9\\-._~+/]+=*)$/
 const TCHAR = /^[!#$%&'*+\\-.^_\`|~0-9A-Za-z]+$/
 let ring

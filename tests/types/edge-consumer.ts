@@ -69,6 +69,11 @@ guard(h, { keys })
 // @ts-expect-error: keys is a ring or a function of env, not a secret
 guard(h, { keys: 'secret', algorithms: ['HS256'] })
 
+// Tokens minted elsewhere: the guard names their typ (default at+jwt).
+guard(h, { keys, algorithms: ['HS256'], typ: 'JWT' })
+// @ts-expect-error: typ is one media type, not a list
+guard(h, { keys, algorithms: ['HS256'], typ: ['JWT', 'at+jwt'] })
+
 const options: GuardOptions = { keys, algorithms: ['HS256'] }
 const challenge: string = bearerChallenge({ realm: 'api', error: 'invalid_token', error_description: 'The access token expired' })
 void [options, challenge]

@@ -12,6 +12,7 @@ import { base64url, isToken } from '../internal/encoding.js'
 import { bindsDevice } from './device.js'
 import { cookieNameOption } from './cookies.js'
 import { perIsolate } from './per-isolate.js'
+import { ACCESS_TOKEN_TYP } from './guard-options.js'
 
 /**
  * @typedef {import('./auth-routes.js').AuthRoutesOptions<any>} AuthRoutesOptions
@@ -125,7 +126,8 @@ function signerOf(option, accessTtl) {
       typeof option === 'function'
         ? { key: /** @type {KeyEntry} */ (v) }
         : /** @type {import('jwt-wasm').SignerOptions} */ (v)
-    return new Signer({ jti: true, ...signerOptions, ttl: accessTtl })
+    // Access tokens are explicitly typed (RFC 8725 §3.11): `at+jwt` (RFC 9068) unless told.
+    return new Signer({ jti: true, ...signerOptions, typ: signerOptions.typ ?? ACCESS_TOKEN_TYP, ttl: accessTtl })
   }
   return perIsolate(option, make)
 }

@@ -22,7 +22,8 @@ export type AuthRoute = 'login' | 'refresh' | 'logout'
 export interface AuthRoutesOptions<Env = unknown> {
   /**
    * The access-token signer: `Signer` options (`{ key: { kid, alg, secret }, typ?, jti? }`,
-   * without `ttl`: see `accessTtl`; `jti` defaults to true here), or `(env) => key`, called on the
+   * without `ttl`: see `accessTtl`; `jti` defaults to true and `typ` to `at+jwt` here, RFC 9068,
+   * which `guard` requires by default), or `(env) => key`, called on the
    * first request and kept for the life of the isolate. Give keys a `kid` so they can be rotated
    * (verifiers hold the old and the new key for one access-token lifetime).
    */

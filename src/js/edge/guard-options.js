@@ -24,6 +24,12 @@ import { perIsolateAsync } from './per-isolate.js'
  * @property {(error: unknown) => void} onError
  */
 
+/**
+ * The `typ` an access token must carry unless the guard names another (RFC 8725 §3.11, RFC 9068
+ * §2.1; compared as a media type, so `application/at+jwt` is the same). `authRoutes` mints it.
+ */
+export const ACCESS_TOKEN_TYP = 'at+jwt'
+
 /** Options of the guard itself; every other name is handed to `new Verifier()`. */
 const OWN_OPTIONS = new Set(['keys', 'scopes', 'realm', 'cookie', 'bind', 'deviceSecret', 'clock', 'onError'])
 /** A scope token (RFC 6749 §3.3 allows %x21 / %x23-5B / %x5D-7E; `"` and `\` are accepted and escaped). */
@@ -65,8 +71,10 @@ function verifierOf(keys, verifierOptions) {
 export function resolveGuardOptions(options) {
   const o = object(options, 'guard options')
   /** @type {Record<string, unknown>} */
-  const verifierOptions = {}
+  const verifierOptions = { typ: ACCESS_TOKEN_TYP }
   for (const k of Object.keys(o)) if (!OWN_OPTIONS.has(k)) verifierOptions[k] = o[k]
+  // `typ: undefined` would be an option that came out empty: it must not switch the check off.
+  if (verifierOptions.typ === undefined) throw bad(`options.typ must be a string; omit it for "${ACCESS_TOKEN_TYP}"`)
 
   const keys = o.keys
   if (typeof keys !== 'function' && !Array.isArray(keys))

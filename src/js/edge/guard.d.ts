@@ -23,6 +23,14 @@ export type GuardKeys<Env = unknown> = VerifierKey[] | ((env: Env) => VerifierKe
 
 /** The options of `guard` and of the Hono middleware, apart from device binding. */
 export interface GuardBaseOptions<Env = unknown> extends Omit<VerifierOptions, 'keys'> {
+  /**
+   * The header `typ` a token must carry (RFC 8725 §3.11), compared as a media type
+   * (`application/at+jwt` ≡ `at+jwt`). Default `at+jwt` (RFC 9068), which `authRoutes` mints; a
+   * token with another `typ` (`JWT`, `logout+jwt`, ...) or none gets 401 `invalid_token`. For
+   * tokens minted elsewhere name the one they carry (e.g. `'JWT'`); there is no "any": an
+   * empty or `undefined` value is a `TypeError`.
+   */
+  typ?: string
   /** The key ring. During a rotation list the old and the new key (each with its `kid`). */
   keys: GuardKeys<Env>
   /**

@@ -18,9 +18,12 @@ export const KEYS = [
 ]
 export const BASE = { keys: KEYS, algorithms: ['HS256'], issuer: ISS, audience: 'api', realm: 'api', clock }
 
-/** A token signed by the library's Signer (kid `new` unless told), valid at NOW unless told. */
-export function mint(claims = {}, { kid = 'new', secret = kid === 'old' ? OLD : NEW, at = NOW, ttl = 300 } = {}) {
-  const signer = new Signer({ key: { kid, alg: 'HS256', secret } })
+/** A token signed by the library's Signer (kid `new`, typ `at+jwt` unless told), valid at NOW unless told. */
+export function mint(
+  claims = {},
+  { kid = 'new', secret = kid === 'old' ? OLD : NEW, at = NOW, ttl = 300, typ = 'at+jwt' } = {},
+) {
+  const signer = new Signer({ key: { kid, alg: 'HS256', secret }, typ })
   try {
     return signer.sign({ iss: ISS, aud: 'api', sub: 'u1', ...claims }, { currentDate: new Date(at * 1000), ttl })
   } finally {

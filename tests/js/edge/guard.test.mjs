@@ -40,7 +40,7 @@ test('a valid token reaches the handler as (request, env, ctx, { header, payload
   assert.equal(env, ENV)
   assert.equal(ctx, CTX)
   assert.deepEqual(Object.keys(auth).sort(), ['header', 'payload'])
-  assert.deepEqual(auth.header, { alg: 'HS256', typ: 'JWT', kid: 'new' })
+  assert.deepEqual(auth.header, { alg: 'HS256', typ: 'at+jwt', kid: 'new' })
   assert.deepEqual(auth.payload, {
     iss: ISS,
     aud: 'api',
@@ -133,7 +133,7 @@ test('every verification failure: 401 invalid_token with a static description pe
     ],
     [
       'HS512 not allowed',
-      craft({ alg: 'HS512', kid: 'new' }, { exp: NOW + 60 }, NEW, 'sha512'),
+      craft({ alg: 'HS512', typ: 'at+jwt', kid: 'new' }, { exp: NOW + 60 }, NEW, 'sha512'),
       'The access token algorithm is not allowed',
     ],
     ['garbage', 'garbage', 'The access token is malformed'],
@@ -141,27 +141,31 @@ test('every verification failure: 401 invalid_token with a static description pe
     ['padding', `${h}.${p}.${good.split('.')[2]}=`, 'The access token is malformed'],
     [
       'crit',
-      craft({ alg: 'HS256', kid: 'new', crit: ['exp'] }, { exp: NOW + 60 }),
+      craft({ alg: 'HS256', typ: 'at+jwt', kid: 'new', crit: ['exp'] }, { exp: NOW + 60 }),
       'The access token uses an unsupported feature',
     ],
-    ['payload not an object', craft({ alg: 'HS256', kid: 'new' }, [1, 2]), 'The access token claims are malformed'],
+    [
+      'payload not an object',
+      craft({ alg: 'HS256', typ: 'at+jwt', kid: 'new' }, [1, 2]),
+      'The access token claims are malformed',
+    ],
     ['retired kid', mint({}, { kid: 'older', secret: OLD }), 'No key matches the access token'],
     ['too large', 'a'.repeat(16 * 1024 + 1), 'The access token is too large'],
     [
       'no exp',
-      craft({ alg: 'HS256', kid: 'new' }, { iss: ISS, aud: 'api' }),
+      craft({ alg: 'HS256', typ: 'at+jwt', kid: 'new' }, { iss: ISS, aud: 'api' }),
       'The access token lacks a required claim',
     ],
     [
       'exp of the wrong type',
-      craft({ alg: 'HS256', kid: 'new' }, { iss: ISS, aud: 'api', exp: String(NOW + 60) }),
+      craft({ alg: 'HS256', typ: 'at+jwt', kid: 'new' }, { iss: ISS, aud: 'api', exp: String(NOW + 60) }),
       'The access token has a malformed claim',
     ],
     ['other issuer', mint({ iss: 'https://evil.test' }), 'The access token issuer is not accepted'],
     ['other audience', mint({ aud: 'billing' }), 'The access token audience is not accepted'],
     [
       'issued in the future',
-      craft({ alg: 'HS256', kid: 'new' }, { iss: ISS, aud: 'api', iat: NOW + 60, exp: NOW + 120 }),
+      craft({ alg: 'HS256', typ: 'at+jwt', kid: 'new' }, { iss: ISS, aud: 'api', iat: NOW + 60, exp: NOW + 120 }),
       'The access token was issued in the future',
     ],
     ['not yet valid', mint({ nbf: NOW + 60 }), 'The access token is not yet valid'],
@@ -175,8 +179,36 @@ test('every verification failure: 401 invalid_token with a static description pe
   const subject = guard(handler, { ...BASE, subject: 'u2', typ: 'at+jwt' })
   await refused(await ask(subject, bearer(mint())), ...invalidToken('The access token subject is not accepted'))
   const typed = guard(handler, { ...BASE, typ: 'at+jwt' })
-  await refused(await ask(typed, bearer(mint())), ...invalidToken('The access token type is not accepted'))
+  await refused(
+    await ask(typed, bearer(mint({}, { typ: 'JWT' }))),
+    ...invalidToken('The access token type is not accepted'),
+  )
   assert.equal(calls.length, 0)
+})
+
+test('typ: at+jwt by default (RFC 9068, as a media type); another typ only when named; no "any"', async () => {
+  const { calls, handler } = spy()
+  const fetch = guard(handler, BASE)
+  for (const typ of ['JWT', 'secevent+jwt', 'logout+jwt', 'application/jwt', 'at+jwt+x']) {
+    await refused(await ask(fetch, bearer(mint({}, { typ }))), ...invalidToken('The access token type is not accepted'))
+  }
+  // No typ at all: a required header parameter is missing.
+  const untyped = craft({ alg: 'HS256', kid: 'new' }, { iss: ISS, aud: 'api', sub: 'u1', exp: NOW + 60 })
+  await refused(await ask(fetch, bearer(untyped)), ...invalidToken('The access token lacks a required claim'))
+  assert.equal(calls.length, 0)
+  for (const typ of ['at+jwt', 'AT+JWT', 'application/at+jwt'])
+    assert.equal((await ask(fetch, bearer(mint({}, { typ })))).status, 200, typ)
+  // Tokens minted elsewhere: the guard names the typ they carry, and then only that one passes.
+  const legacy = guard(handler, { ...BASE, typ: 'JWT' })
+  assert.equal((await ask(legacy, bearer(mint({}, { typ: 'JWT' })))).status, 200)
+  await refused(await ask(legacy, bearer(mint())), ...invalidToken('The access token type is not accepted'))
+  for (const typ of [undefined, '', [], null]) {
+    assert.throws(
+      () => guard(handler, { ...BASE, typ }),
+      { name: 'TypeError', code: 'ERR_INVALID_OPTIONS' },
+      String(typ),
+    )
+  }
 })
 
 test('scopes: all required, from `scope` (space-separated) or `scp` (array); else 403 insufficient_scope', async () => {

@@ -12,7 +12,7 @@ const SECRET = 'hono-secret-for-the-middleware-tests-0123'
 const OTHER = 'hono-attacker-secret-of-the-right-size-000'
 
 function mint(claims = {}, { at = NOW, secret = SECRET, kid = 'k1' } = {}) {
-  const signer = new Signer({ key: { kid, alg: 'HS256', secret } })
+  const signer = new Signer({ key: { kid, alg: 'HS256', secret }, typ: 'at+jwt' })
   try {
     return signer.sign({ aud: 'api', sub: 'u1', ...claims }, { currentDate: new Date(at * 1000), ttl: 300 })
   } finally {

@@ -67,7 +67,7 @@ after(async () => {
 })
 
 function mint(claims = {}, { kid = 'new', secret = kid === 'old' ? OLD : NEW, at = NOW } = {}) {
-  const signer = new Signer({ key: { kid, alg: 'HS256', secret } })
+  const signer = new Signer({ key: { kid, alg: 'HS256', secret }, typ: 'at+jwt' })
   try {
     return signer.sign(
       { aud: 'api', sub: 'u1', scope: 'read', ...claims },

