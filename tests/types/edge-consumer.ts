@@ -1,6 +1,6 @@
 // Type-level tests of the hand-written guard.d.ts and hono.d.ts: a Worker's and a Hono app's
 // view. `tsc` must accept this file, and every `@ts-expect-error` line must really be an error.
-import { guard, bearerChallenge, type GuardAuth, type GuardOptions } from 'jwt-wasm/edge'
+import { guard, bearerChallenge, secureHeaders, type GuardAuth, type GuardOptions } from 'jwt-wasm/edge'
 import { jwtGuard } from 'jwt-wasm/hono'
 import { Hono } from 'hono'
 
@@ -73,6 +73,16 @@ guard(h, { keys: 'secret', algorithms: ['HS256'] })
 guard(h, { keys, algorithms: ['HS256'], typ: 'JWT' })
 // @ts-expect-error: typ is one media type, not a list
 guard(h, { keys, algorithms: ['HS256'], typ: ['JWT', 'at+jwt'] })
+
+// The safe headers for a guarded handler's own answer.
+guard((_request, _env, _ctx, { payload }) => secureHeaders(Response.json({ sub: payload.sub ?? null })), {
+  keys,
+  algorithms: ['HS256'],
+})
+const safe: Response = secureHeaders(new Response('x'))
+// @ts-expect-error: secureHeaders takes a Response, not headers
+secureHeaders({ 'cache-control': 'no-store' })
+void safe
 
 const options: GuardOptions = { keys, algorithms: ['HS256'] }
 const challenge: string = bearerChallenge({ realm: 'api', error: 'invalid_token', error_description: 'The access token expired' })

@@ -103,7 +103,8 @@ export interface AuthRoutesOptions<Env = unknown> {
   /** Random bytes (for tests). Default `crypto.getRandomValues`. */
   random?: (length: number) => Uint8Array
   /**
-   * Told about every store or `verifyUser` failure that became a 503. Default: `console.error`.
+   * Told about every store or `verifyUser` failure that became a 503, and every other unexpected
+   * failure (a 500 `server_error`). Default: `console.error`.
    */
   onError?: (error: unknown, context: { route: AuthRoute; request: Request }) => void
 }
@@ -121,7 +122,8 @@ export type AuthRoutesHandler<Env = unknown> = (request: Request, env: Env, ctx?
 
 /**
  * Serves `POST <basePath>/login`, `/refresh` and `/logout` (other methods on those paths: 405
- * with `Allow: POST`). Answers (all JSON ones with `cache-control: no-store`):
+ * with `Allow: POST`). Every answer carries `Cache-Control: no-store` and
+ * `X-Content-Type-Options: nosniff`:
  *
  * | | |
  * |---|---|
@@ -135,5 +137,6 @@ export type AuthRoutesHandler<Env = unknown> = (request: Request, env: Env, ctx?
  * | refresh token missing, unknown, expired, revoked, or reused (the family is then revoked) | 401 `{ error: 'invalid_grant' }` + refresh cookie cleared |
  * | refresh or device cookie sent twice (cookie tossing) | 400 `{ error: 'invalid_request', error_description }`, nothing changed |
  * | store (or `verifyUser`) unavailable | 503 `{ error: 'temporarily_unavailable' }`, no cookie touched |
+ * | anything else unexpected (reported to `onError`) | 500 `{ error: 'server_error' }` |
  */
 export declare function authRoutes<Env = any>(options: AuthRoutesOptions<Env>): AuthRoutesHandler<Env>

@@ -20,7 +20,7 @@
  */
 import { resolveAuthOptions } from './auth-options.js'
 import { login, refresh, logout } from './auth-handlers.js'
-import { onlyPost, refuseCrossSite } from './http.js'
+import { onlyPost, refuseCrossSite, serverError } from './http.js'
 
 /**
  * @typedef {import('./auth-routes.js').AuthRoutesOptions<any>} AuthRoutesOptions
@@ -40,10 +40,10 @@ export function authRoutes(options) {
   const config = resolveAuthOptions(options)
   /** Path → handler; login needs no CSRF header (it carries no cookie that authenticates). */
   const routes = new Map(
-    /** @type {[string, { handler: Handler, csrf: boolean }][]} */ ([
-      [`${config.basePath}/login`, { handler: login, csrf: false }],
-      [`${config.basePath}/refresh`, { handler: refresh, csrf: true }],
-      [`${config.basePath}/logout`, { handler: logout, csrf: true }],
+    /** @type {[string, { name: import('./auth-options.js').Route, handler: Handler, csrf: boolean }][]} */ ([
+      [`${config.basePath}/login`, { name: 'login', handler: login, csrf: false }],
+      [`${config.basePath}/refresh`, { name: 'refresh', handler: refresh, csrf: true }],
+      [`${config.basePath}/logout`, { name: 'logout', handler: logout, csrf: true }],
     ]),
   )
 
@@ -59,6 +59,16 @@ export function authRoutes(options) {
       route.csrf ? config.csrfHeader : undefined,
     )
     if (refused) return refused
-    return route.handler(config, request, env)
+    try {
+      return await route.handler(config, request, env)
+    } catch (e) {
+      // Unexpected (a signer whose key from env is bad, ...): a 500 with the safe headers, reported.
+      try {
+        config.onError(e, { route: route.name, request })
+      } catch {
+        // A reporting failure must not change the answer.
+      }
+      return serverError()
+    }
   }
 }

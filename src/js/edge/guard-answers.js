@@ -14,7 +14,7 @@
  */
 import { bad } from '../internal/options.js'
 import { isToken } from '../internal/encoding.js'
-import { answer } from './http.js'
+import { answer, serverError } from './http.js'
 
 /** What may stand inside a quoted-string here: HTAB, SP and visible ASCII (no obs-text, no CTLs). */
 export const QUOTABLE = /^[\t\x20-\x7e]*$/
@@ -143,6 +143,6 @@ export function guardAnswers(realm, scopes) {
         answers.get(describedAs(e)) ?? (e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? answers.get(e.code) : undefined)
       return a && respond(a)
     },
-    serverError: () => answer(500, { error: 'server_error' }),
+    serverError,
   }
 }

@@ -102,7 +102,9 @@ export declare function bearerChallenge(params?: BearerChallengeParams): string
  * - a missing scope: 403 `insufficient_scope`;
  * - an unexpected internal failure: 500 `server_error` (reported to `onError`).
  *
- * Bodies are `{"error", "error_description"}` JSON with static text. Only a request that passed
+ * Bodies are `{"error", "error_description"}` JSON with static text; every answer of the guard
+ * carries `Cache-Control: no-store` and `X-Content-Type-Options: nosniff` (give the handler's own
+ * answer the same with `secureHeaders`). Only a request that passed
  * reaches `handler(request, env, ctx, auth)`, `auth` being the verified `{ header, payload }`.
  * Errors thrown by the handler propagate. Options are validated by this call: bad options throw
  * `TypeError` (`ERR_INVALID_OPTIONS`), bad keys in an array throw `KeyInvalid`.
@@ -111,3 +113,15 @@ export declare function guard<R, Env = unknown, Ctx = unknown, Custom extends ob
   handler: (request: Request, env: Env, ctx: Ctx, auth: GuardAuth<Custom>) => R | Promise<R>,
   options: GuardOptions<Env>,
 ): (request: Request, env: Env, ctx: Ctx) => Promise<R | Response>
+
+/**
+ * Gives a guarded handler's answer the headers every answer of the guard carries:
+ * `Cache-Control: no-store` (an answer with personal data is never kept by a cache) and
+ * `X-Content-Type-Options: nosniff`, each only when the response has not set that header itself.
+ * Changes the response in place, or returns a copy when its headers are immutable (a `fetch()`
+ * result): use the returned one. A non-`Response` argument is a `TypeError` (`ERR_INVALID_OPTIONS`).
+ *
+ * @example
+ * guard((request, env, ctx, { payload }) => secureHeaders(Response.json({ sub: payload.sub })), options)
+ */
+export declare function secureHeaders(response: Response): Response

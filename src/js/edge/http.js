@@ -1,9 +1,12 @@
 // @ts-check
 /**
- * HTTP for the edge: how every answer is built (JSON, `cache-control: no-store`), the answers
- * `authRoutes` shares between its routes, bounded reading of a request body and of a login body,
- * and the same-origin (CSRF) check. Nothing here knows about tokens or stores.
+ * HTTP for the edge: how every answer is built (JSON and the safe headers: `cache-control:
+ * no-store`, `x-content-type-options: nosniff`), `secureHeaders` which gives those headers to an
+ * application's own answer, the answers `authRoutes` shares between its routes, bounded reading
+ * of a request body and of a login body, and the same-origin (CSRF) check. Nothing here knows
+ * about tokens or stores.
  */
+import { bad } from '../internal/options.js'
 
 /** Size caps of the login request. */
 const MAX_BODY_BYTES = 8 * 1024
@@ -11,7 +14,34 @@ const MAX_LOGIN_CHARS = 256
 const MAX_PASSWORD_CHARS = 1024
 
 /**
- * An answer: `body` as JSON (none for `null`), never cached, with these headers and cookies.
+ * The headers every edge answer carries: never stored by a cache (an answer may hold a token or
+ * personal data), never sniffed into another content type.
+ */
+const SAFE_HEADERS = Object.freeze({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+
+/**
+ * Gives a response the safe headers it has not set itself (its own `Cache-Control` wins), for a
+ * guarded handler's answer. The response is changed in place, or copied when its headers are
+ * immutable (a `fetch()` result); the one to use is returned.
+ * @param {Response} response
+ * @returns {Response}
+ */
+export function secureHeaders(response) {
+  if (!(response instanceof Response)) throw bad('secureHeaders(response): response must be a Response')
+  const missing = Object.entries(SAFE_HEADERS).filter(([name]) => !response.headers.has(name))
+  if (missing.length === 0) return response
+  try {
+    for (const [name, value] of missing) response.headers.set(name, value)
+    return response
+  } catch {
+    const headers = new Headers(response.headers)
+    for (const [name, value] of missing) headers.set(name, value)
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+  }
+}
+
+/**
+ * An answer: `body` as JSON (none for `null`), with the safe headers, these headers and cookies.
  * @param {number} status
  * @param {object | null} body
  * @param {Record<string, string>} [headers]
@@ -19,7 +49,7 @@ const MAX_PASSWORD_CHARS = 1024
  * @returns {Response}
  */
 export function answer(status, body, headers = {}, cookies = []) {
-  const h = new Headers({ 'cache-control': 'no-store', ...headers })
+  const h = new Headers({ ...SAFE_HEADERS, ...headers })
   if (body !== null) h.set('content-type', 'application/json')
   for (const c of cookies) h.append('set-cookie', c)
   return new Response(body === null ? null : JSON.stringify(body), { status, headers: h })
@@ -35,6 +65,9 @@ export const invalidRequest = (description, status = 400) =>
 
 /** 503 `temporarily_unavailable`: the store or `verifyUser` failed; nothing was changed. */
 export const unavailable = () => answer(503, { error: 'temporarily_unavailable' })
+
+/** 500 `server_error`: something unexpected failed (reported to `onError`, never in the answer). */
+export const serverError = () => answer(500, { error: 'server_error' })
 
 /** 405 for a route that only takes POST. */
 export const onlyPost = () =>

@@ -9,4 +9,5 @@
  */
 export { guard, bearerChallenge } from './guard.js'
 export { authRoutes } from './auth-routes.js'
+export { secureHeaders } from './http.js'
 export { memoryStore, kvStore, durableObjectStore, RefreshFamilies } from './stores.js'

@@ -254,12 +254,22 @@ test('login: the random option drives family id and secret; signer as (env) => k
   assert.equal(resolved, 1)
 })
 
-test('login: verifyUser may not set reserved claims (a programming error: the handler rejects)', async () => {
-  const { handler } = setup({ options: { verifyUser: async () => ({ sub: 'u1', claims: { exp: 1 } }) } })
-  await assert.rejects(
-    handler(request('/auth/login', { json: { login: 'a', password: 'b' } }), {}, {}),
-    /must not set "exp"/,
-  )
+test('login: verifyUser may not set reserved claims (a programming error: reported, answered 500 with the safe headers)', async () => {
+  const reported = []
+  const { handler } = setup({
+    options: {
+      verifyUser: async () => ({ sub: 'u1', claims: { exp: 1 } }),
+      onError: (e, { route }) => reported.push([route, e.message]),
+    },
+  })
+  const res = await handler(request('/auth/login', { json: { login: 'a', password: 'b' } }), {}, {})
+  assert.equal(res.status, 500)
+  assert.equal(res.headers.get('cache-control'), 'no-store')
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff')
+  assert.deepEqual(await res.json(), { error: 'server_error' })
+  assert.equal(reported.length, 1)
+  assert.equal(reported[0][0], 'login')
+  assert.match(reported[0][1], /must not set "exp"/)
 })
 
 // ---- Authenticated call ----

@@ -65,6 +65,7 @@ export async function refused(res, status, challenge, body) {
   assert.equal(res.headers.get('www-authenticate'), challenge)
   assert.equal(res.headers.get('content-type'), 'application/json')
   assert.equal(res.headers.get('cache-control'), 'no-store')
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff')
   const text = await res.text()
   assert.deepEqual(JSON.parse(text), body)
   return text

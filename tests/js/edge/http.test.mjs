@@ -4,8 +4,9 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { internal } from './internal.mjs'
 
-const { answer, invalidRequest, unavailable, onlyPost, refuseCrossSite, readBody, readLoginBody } =
+const { answer, invalidRequest, unavailable, onlyPost, serverError, refuseCrossSite, readBody, readLoginBody } =
   await internal('edge/http.js')
+const { secureHeaders } = await import('jwt-wasm/edge')
 
 test('answer: JSON with no-store, extra headers, every cookie its own Set-Cookie; null is no body and no content-type', async () => {
   const r = answer(401, { error: 'invalid_grant' }, { 'retry-after': '5' }, ['a=1; Path=/', 'b=2; Path=/'])
@@ -25,6 +26,43 @@ test('answer: JSON with no-store, extra headers, every cookie its own Set-Cookie
   assert.deepEqual(await unavailable().json(), { error: 'temporarily_unavailable' })
   assert.equal(onlyPost().status, 405)
   assert.equal(onlyPost().headers.get('allow'), 'POST')
+})
+
+test('every answer carries the safe headers: no-store and nosniff, also bodiless ones and 500', () => {
+  for (const r of [
+    answer(200, {}),
+    answer(204, null),
+    invalidRequest('Why'),
+    unavailable(),
+    onlyPost(),
+    serverError(),
+  ]) {
+    assert.equal(r.headers.get('cache-control'), 'no-store', String(r.status))
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff', String(r.status))
+  }
+})
+
+test('secureHeaders: adds what the response lacks, keeps its own, copies an immutable response', async () => {
+  const plain = new Response('hi', { status: 201, headers: { 'content-type': 'text/plain' } })
+  const same = secureHeaders(plain)
+  assert.equal(same, plain)
+  assert.equal(same.headers.get('cache-control'), 'no-store')
+  assert.equal(same.headers.get('x-content-type-options'), 'nosniff')
+  const own = secureHeaders(new Response('', { headers: { 'cache-control': 'private, max-age=60' } }))
+  assert.equal(own.headers.get('cache-control'), 'private, max-age=60')
+  assert.equal(own.headers.get('x-content-type-options'), 'nosniff')
+  // Response.error() has immutable headers, like a fetch() result: a copy carries the headers.
+  const frozen = Response.error()
+  assert.throws(() => frozen.headers.set('x', '1'), TypeError)
+  const redirect = Response.redirect('https://app.test/', 302)
+  const copied = secureHeaders(redirect)
+  assert.notEqual(copied, redirect)
+  assert.equal(copied.status, 302)
+  assert.equal(copied.headers.get('location'), 'https://app.test/')
+  assert.equal(copied.headers.get('cache-control'), 'no-store')
+  for (const v of [undefined, null, {}, 'text', new Headers()]) {
+    assert.throws(() => secureHeaders(v), { name: 'TypeError', code: 'ERR_INVALID_OPTIONS' })
+  }
 })
 
 test('refuseCrossSite: Origin must be listed; the CSRF header, when asked for, must be non-empty', async () => {

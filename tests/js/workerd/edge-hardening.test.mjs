@@ -19,7 +19,7 @@ before(async () => {
   const dir = mkdtempSync(join(process.cwd(), 'workerd-hardening-'))
   writeFileSync(
     join(dir, 'worker.js'),
-    `import { authRoutes, durableObjectStore, guard, RefreshFamilies } from 'jwt-wasm/edge'
+    `import { authRoutes, durableObjectStore, guard, secureHeaders, RefreshFamilies } from 'jwt-wasm/edge'
 export { RefreshFamilies }
 
 const keys = (env) => [{ kid: 'at-1', alg: 'HS256', secret: env.ACCESS_SECRET }]
@@ -35,12 +35,31 @@ const auth = authRoutes({
 const me = (request, env, ctx, { header, payload }) => Response.json({ typ: header.typ, sub: payload.sub })
 const strict = guard(me, policy)
 const legacy = guard(me, { ...policy, typ: 'JWT' })
+const safe = guard((...args) => secureHeaders(me(...args)), { ...policy, scopes: ['read'] })
+const cached = guard(
+  () => secureHeaders(new Response('public', { headers: { 'cache-control': 'public, max-age=60' } })),
+  policy,
+)
+const broken = guard(me, { ...policy, keys: (env) => env.MISSING.split(','), onError: () => {} })
+// A signer key from env that is bad (too short): every login fails unexpectedly, after verifyUser.
+const badAuth = authRoutes({
+  signer: () => ({ kid: 'at-1', alg: 'HS256', secret: 'too short' }),
+  basePath: '/bad',
+  verifyUser: () => ({ sub: 'u-alice' }),
+  store: (env) => durableObjectStore(env.FAMILIES),
+  refreshSecret: (env) => env.REFRESH_SECRET,
+  onError: () => {},
+})
 
 export default {
   async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url)
     if (pathname.startsWith('/auth/')) return (await auth(request, env, ctx)) ?? new Response('no route', { status: 404 })
+    if (pathname.startsWith('/bad/')) return badAuth(request, env, ctx)
     if (pathname === '/api/legacy') return legacy(request, env, ctx)
+    if (pathname === '/api/safe') return safe(request, env, ctx)
+    if (pathname === '/api/cached') return cached(request, env, ctx)
+    if (pathname === '/api/broken') return broken(request, env, ctx)
     return strict(request, env, ctx)
   },
 }
@@ -97,4 +116,50 @@ test('item 11: authRoutes mints typ at+jwt, which the guard requires by default;
   // A guard for tokens minted elsewhere names their typ, and then the at+jwt ones are not it.
   assert.equal((await get('/api/legacy', bearer(mint('JWT')))).status, 200)
   assert.equal((await get('/api/legacy', bearer(access_token))).status, 401)
+})
+
+const assertSafe = (res, what) => {
+  assert.equal(res.headers.get('cache-control'), 'no-store', what)
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff', what)
+}
+
+test('item 9: every answer of authRoutes and the guard carries no-store and nosniff, 500s too', async () => {
+  const logged = await login()
+  assertSafe(logged, 'login 200')
+  const { access_token } = await logged.json()
+  const post = (path, headers = {}, body = undefined) => get(path, headers, { method: 'POST', body })
+  const json = { origin: BASE, 'content-type': 'application/json' }
+  const answers = [
+    ['login 401', await post('/auth/login', json, JSON.stringify({ login: 'alice', password: 'no' })), 401],
+    ['login 400', await post('/auth/login', json, '[]'), 400],
+    ['refresh 403 (no Origin)', await post('/auth/refresh'), 403],
+    ['refresh 401', await post('/auth/refresh', { origin: BASE, 'x-requested-with': 'fetch' }), 401],
+    ['GET login 405', await get('/auth/login'), 405],
+    ['authRoutes 500', await post('/bad/login', json, JSON.stringify({ login: 'alice', password: 'pw' })), 500],
+    ['guard 401 (none)', await get('/api/me'), 401],
+    ['guard 401 (bad)', await get('/api/me', bearer('a.b.c')), 401],
+    ['guard 400', await get('/api/me', { authorization: 'Bearer a b' }), 400],
+    ['guard 403 (scope)', await get('/api/safe', bearer(access_token)), 403],
+    ['guard 500', await get('/api/broken', bearer(access_token)), 500],
+  ]
+  for (const [what, res, status] of answers) {
+    assert.equal(res.status, status, what)
+    assertSafe(res, what)
+  }
+  assert.deepEqual(await answers[5][1].json(), { error: 'server_error' })
+})
+
+test('item 9: secureHeaders gives a guarded handler the safe headers, keeping a Cache-Control it set', async () => {
+  const token = mint('at+jwt')
+  const scoped = new Signer({ key: { kid: 'at-1', alg: 'HS256', secret: ACCESS_SECRET }, typ: 'at+jwt', ttl: 300 })
+  const reader = scoped.sign({ iss: 'https://auth.test', aud: 'api', sub: 'u-node', scope: 'read' })
+  scoped.free()
+  const res = await get('/api/safe', bearer(reader))
+  assert.equal(res.status, 200)
+  assertSafe(res, 'guarded 200')
+  assert.deepEqual(await res.json(), { typ: 'at+jwt', sub: 'u-node' })
+  const own = await get('/api/cached', bearer(token))
+  assert.equal(own.status, 200)
+  assert.equal(own.headers.get('cache-control'), 'public, max-age=60')
+  assert.equal(own.headers.get('x-content-type-options'), 'nosniff')
 })
