@@ -74,6 +74,11 @@ guard(h, { keys, algorithms: ['HS256'], typ: 'JWT' })
 // @ts-expect-error: typ is one media type, not a list
 guard(h, { keys, algorithms: ['HS256'], typ: ['JWT', 'at+jwt'] })
 
+// A cookie-borne token: other origins allowed for unsafe methods.
+guard(h, { keys, algorithms: ['HS256'], cookie: 'at', allowedOrigins: ['https://app.example'] })
+// @ts-expect-error: allowedOrigins is a list of origins
+guard(h, { keys, algorithms: ['HS256'], cookie: 'at', allowedOrigins: 'https://app.example' })
+
 // The safe headers for a guarded handler's own answer.
 guard((_request, _env, _ctx, { payload }) => secureHeaders(Response.json({ sub: payload.sub ?? null })), {
   keys,

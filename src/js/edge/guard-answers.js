@@ -6,6 +6,7 @@
  *
  * - no credentials: 401 with a bare challenge (no error code, RFC 6750 §3.1);
  * - a malformed header or cookie, two tokens: 400 `invalid_request`;
+ * - a cross-site request to an unsafe method with the token from the cookie: 403 `invalid_request`;
  * - a verification failure or another device: 401 `invalid_token`;
  * - a missing scope: 403 `insufficient_scope` with `scope="..."`;
  * - anything unexpected: 500 `server_error`, without a challenge.
@@ -26,8 +27,9 @@ export const MALFORMED_COOKIE = 'malformed_cookie'
 export const TWO_TOKENS = 'two_tokens'
 export const DEVICE = 'device'
 export const SCOPE = 'scope'
+export const CROSS_SITE = 'cross_site'
 /** The answers that are 400 `invalid_request`; every other refusal of a token is 401. */
-const REQUEST_ERRORS = new Set([MALFORMED_HEADER, MALFORMED_COOKIE, TWO_TOKENS])
+const REQUEST_ERRORS = new Set([MALFORMED_HEADER, MALFORMED_COOKIE, TWO_TOKENS, CROSS_SITE])
 
 /**
  * The `error_description` of every answer, static, by refusal code or core error code
@@ -41,6 +43,7 @@ const DESCRIPTIONS = Object.freeze({
   [TWO_TOKENS]: 'The request carries more than one access token',
   [DEVICE]: 'The access token is bound to another device',
   [SCOPE]: 'The access token lacks a required scope',
+  [CROSS_SITE]: 'The request origin is not allowed',
   ERR_JWS_INVALID: 'The access token is malformed',
   ERR_JWT_INVALID: 'The access token claims are malformed',
   ERR_JWT_TOO_LARGE: 'The access token is too large',
@@ -130,7 +133,7 @@ export function guardAnswers(realm, scopes) {
       what === MISSING
         ? bearerChallenge({ realm })
         : bearerChallenge({ realm, error, error_description, scope: what === SCOPE ? scopes.join(' ') : undefined })
-    const status = what === SCOPE ? 403 : request ? 400 : 401
+    const status = what === SCOPE || what === CROSS_SITE ? 403 : request ? 400 : 401
     answers.set(what, { status, challenge, body: Object.freeze({ error, error_description }) })
   }
   /** @param {{ status: number, challenge: string, body: object }} a */

@@ -4,7 +4,8 @@
  * (RFC 6750 §2.1) and, when configured, a cookie. Answers the token, or the refusal code of
  * `./guard-answers.js`: no credentials (another scheme such as `Basic` counts as none, RFC 6750
  * §3.1), a malformed header or cookie, or two tokens (header and cookie, or the cookie twice).
- * Nothing here verifies anything.
+ * It says whether the token came from the cookie (the decision then refuses cross-site unsafe
+ * requests). Nothing here verifies anything.
  */
 import { isToken } from '../internal/encoding.js'
 import { TWO_VALUES, readCookie } from './cookies.js'
@@ -15,7 +16,10 @@ const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/
 /** `Bearer` credentials after the scheme: one or more spaces, then a token68, nothing else. */
 const BEARER_REST = /^ +([A-Za-z0-9\-._~+/]+=*)$/
 
-/** @typedef {{ token: string, refused?: undefined } | { token?: undefined, refused: string }} Credentials */
+/**
+ * The token and whether it came from the cookie (which a cross-site request can carry), or the refusal.
+ * @typedef {{ token: string, fromCookie: boolean, refused?: undefined } | { token?: undefined, refused: string }} Credentials
+ */
 
 /**
  * The request's access token, or why there is none to verify.
@@ -26,6 +30,7 @@ const BEARER_REST = /^ +([A-Za-z0-9\-._~+/]+=*)$/
 export function bearerCredentials(request, cookieName) {
   /** @type {string | undefined} */
   let token
+  let fromCookie = false
   const authorization = request.headers.get('authorization')
   if (authorization !== null) {
     const space = authorization.indexOf(' ')
@@ -45,7 +50,8 @@ export function bearerCredentials(request, cookieName) {
       if (!TOKEN68.test(value)) return { refused: MALFORMED_COOKIE }
       if (token !== undefined) return { refused: TWO_TOKENS }
       token = value
+      fromCookie = true
     }
   }
-  return token === undefined ? { refused: MISSING } : { token }
+  return token === undefined ? { refused: MISSING } : { token, fromCookie }
 }

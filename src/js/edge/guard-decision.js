@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * The guard's decision for one request, in order: find the credentials, verify the token with
- * the core, check the device binding, check the scopes. Resolves to the verified
+ * The guard's decision for one request, in order: find the credentials, refuse a cross-site
+ * unsafe request whose token came from the cookie, verify the token with the core, check the device binding, check the scopes. Resolves to the verified
  * `{ header, payload }` (deeply frozen) or to the `Response` that refuses the request; rejects
  * only on an unexpected failure (the engine not loaded, a bad key ring, a broken clock), which
  * the caller reports and answers 500.
@@ -10,7 +10,8 @@ import { JwtError } from 'jwt-wasm'
 import { DEVICE_COOKIE, DEVICE_CLAIM, deviceHash } from './device.js'
 import { readCookie } from './cookies.js'
 import { bearerCredentials } from './guard-credentials.js'
-import { DEVICE, SCOPE } from './guard-answers.js'
+import { CROSS_SITE, DEVICE, SCOPE } from './guard-answers.js'
+import { isCrossSiteUnsafe } from './http.js'
 
 /**
  * @typedef {import('./guard-options.js').GuardConfig} GuardConfig
@@ -84,6 +85,8 @@ async function sameDevice(request, payload, secret) {
 export async function decide(config, answers, request, env) {
   const credentials = bearerCredentials(request, config.cookie)
   if (credentials.refused !== undefined) return answers.refuse(credentials.refused)
+  // A cookie goes with every request, also a cross-site one: no unsafe method on its word (CSRF).
+  if (credentials.fromCookie && isCrossSiteUnsafe(request, config.allowedOrigins)) return answers.refuse(CROSS_SITE)
   const loaded = config.verifier(env)
   const verifier = loaded instanceof Promise ? await loaded : loaded
   let result

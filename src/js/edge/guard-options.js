@@ -6,7 +6,7 @@
  * secret turned into per-isolate resolvers. The result, `GuardConfig`, is frozen.
  */
 import { Verifier, JwtError } from 'jwt-wasm'
-import { bad, object, secretBytes } from '../internal/options.js'
+import { bad, object, originList, secretBytes } from '../internal/options.js'
 import { bindsDevice } from './device.js'
 import { cookieNameOption } from './cookies.js'
 import { QUOTABLE } from './guard-answers.js'
@@ -18,6 +18,7 @@ import { perIsolateAsync } from './per-isolate.js'
  * @property {readonly string[]} scopes required, all of them
  * @property {string | undefined} realm
  * @property {string | undefined} cookie the cookie that may carry the token
+ * @property {readonly string[]} allowedOrigins other origins whose unsafe requests the cookie may authenticate
  * @property {((env: unknown) => Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>>) | undefined} deviceSecret
  *   set exactly when the guard binds tokens to a device
  * @property {(() => Date) | undefined} clock
@@ -31,7 +32,17 @@ import { perIsolateAsync } from './per-isolate.js'
 export const ACCESS_TOKEN_TYP = 'at+jwt'
 
 /** Options of the guard itself; every other name is handed to `new Verifier()`. */
-const OWN_OPTIONS = new Set(['keys', 'scopes', 'realm', 'cookie', 'bind', 'deviceSecret', 'clock', 'onError'])
+const OWN_OPTIONS = new Set([
+  'keys',
+  'scopes',
+  'realm',
+  'cookie',
+  'allowedOrigins',
+  'bind',
+  'deviceSecret',
+  'clock',
+  'onError',
+])
 /** A scope token (RFC 6749 §3.3 allows %x21 / %x23-5B / %x5D-7E; `"` and `\` are accepted and escaped). */
 const SCOPE_TOKEN = /^[\x21-\x7e]+$/
 
@@ -92,6 +103,12 @@ export function resolveGuardOptions(options) {
     throw bad('options.realm must be a string of visible ASCII characters, spaces and tabs')
   }
   const cookie = o.cookie === undefined ? undefined : cookieNameOption(o.cookie, 'options.cookie')
+  // Other origins whose unsafe requests a cookie-borne token may authenticate; only with `cookie`.
+  if (o.allowedOrigins !== undefined && cookie === undefined)
+    throw bad('options.allowedOrigins only applies to a token from the cookie: set options.cookie')
+  const allowedOrigins = Object.freeze(
+    o.allowedOrigins === undefined ? [] : originList(o.allowedOrigins, 'options.allowedOrigins', 'https://app.example'),
+  )
   // Like `keys`, the secret may come from `env` (sync or async): resolved on first use, then kept.
   const deviceSecret = bindsDevice(o)
     ? perIsolateAsync(o.deviceSecret, (v) => secretBytes(v, 'options.deviceSecret'))
@@ -106,6 +123,7 @@ export function resolveGuardOptions(options) {
     scopes: Object.freeze([...scopes]),
     realm,
     cookie,
+    allowedOrigins,
     deviceSecret,
     clock,
     onError,

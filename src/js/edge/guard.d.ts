@@ -47,8 +47,21 @@ export interface GuardBaseOptions<Env = unknown> extends Omit<VerifierOptions, '
    * `Authorization` header and the cookie (or the cookie twice, even with one value empty) gets 400
    * `invalid_request`.
    * Default: `Authorization: Bearer` only.
+   *
+   * A cookie goes with every request, a forged cross-site one too (CSRF), so a token taken from
+   * the cookie authenticates an unsafe method (anything but GET, HEAD, OPTIONS) only from the
+   * request's own origin: `Sec-Fetch-Site` must be `same-origin` (or `none`); without that
+   * header, an `Origin` (if sent) must be the request's own. Otherwise, unless the `Origin` is in
+   * `allowedOrigins`: 403 `invalid_request` ("The request origin is not allowed"), before the
+   * token is verified. A token from the `Authorization` header is not affected.
    */
   cookie?: string
+  /**
+   * Other origins (`https://app.example`: scheme, host, port) whose unsafe requests the token
+   * cookie may authenticate, e.g. a sibling subdomain (`Sec-Fetch-Site: same-site`). Only with
+   * `cookie` (else a `TypeError`); `[]` is a `TypeError`. Default: none, only the request's own origin.
+   */
+  allowedOrigins?: string[]
   /** The time of the checks, for tests. Default: now. */
   clock?: () => Date
   /**
@@ -98,6 +111,7 @@ export declare function bearerChallenge(params?: BearerChallengeParams): string
  *
  * - no credentials (or another scheme, e.g. `Basic`): 401, `WWW-Authenticate: Bearer realm="..."`;
  * - malformed `Authorization` header or token cookie, or two tokens: 400 `invalid_request`;
+ * - a cross-site request to an unsafe method with the token from the cookie: 403 `invalid_request`;
  * - any verification failure (including device binding): 401 `invalid_token`;
  * - a missing scope: 403 `insufficient_scope`;
  * - an unexpected internal failure: 500 `server_error` (reported to `onError`).

@@ -91,6 +91,30 @@ export function refuseCrossSite(request, origins, csrfHeader) {
   return undefined
 }
 
+/** The methods a cross-site request may use with a cookie-borne token (RFC 9110 §9.2.1 safe methods). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * Whether a request is a cross-site one to an unsafe method, which a cookie must not
+ * authenticate (CSRF). GET, HEAD and OPTIONS never are. `Sec-Fetch-Site` decides when the browser
+ * sent it: `same-origin` and `none` (the user's own navigation) pass, `same-site`, `cross-site`
+ * and anything else pass only with an `Origin` in `origins`. Without it, a request whose `Origin`
+ * is neither the request's own origin nor in `origins` (`null` included) is cross-site; one
+ * without `Origin` either is not from a browser that could be made to send it.
+ * @param {Request} request
+ * @param {readonly string[]} origins the other origins allowed
+ * @returns {boolean}
+ */
+export function isCrossSiteUnsafe(request, origins) {
+  if (SAFE_METHODS.has(request.method)) return false
+  const origin = request.headers.get('origin')
+  const site = request.headers.get('sec-fetch-site')
+  if (site === 'same-origin' || site === 'none') return false
+  if (origin !== null && origins.includes(origin)) return false
+  if (site !== null) return true
+  return origin !== null && origin !== new URL(request.url).origin
+}
+
 /**
  * Reads at most `limit` bytes of a request body as UTF-8 text; undefined when it is longer or
  * not UTF-8.

@@ -23,6 +23,8 @@ import {
   invalidToken,
   invalidRequest,
   MISSING,
+  ENV,
+  CTX,
 } from './guard-harness.mjs'
 
 test('options are validated when guard() is called', () => {
@@ -132,6 +134,87 @@ test('the token may come from a named cookie; header and cookie together are 400
   // Basic credentials next to the cookie: the header is not a Bearer token, the cookie is used.
   assert.equal((await ask(fetch, { authorization: 'Basic dXNlcjpwYXNz', cookie: `access_token=${token}` })).status, 200)
   assert.equal(calls.length, 3)
+})
+
+test('a token from the cookie: cross-site unsafe requests are 403 invalid_request, before verification', async () => {
+  const { calls, handler } = spy()
+  const own = guard(handler, { ...BASE, cookie: 'at' })
+  const sibling = guard(handler, { ...BASE, cookie: 'at', allowedOrigins: ['https://app.api.test'] })
+  const token = mint()
+  const send = (fetch, method, headers) =>
+    fetch(
+      new Request('https://api.test/resource', { method, headers: { cookie: `at=${token}`, ...headers } }),
+      ENV,
+      CTX,
+    )
+  const crossSite = [
+    403,
+    'Bearer realm="api", error="invalid_request", error_description="The request origin is not allowed"',
+    { error: 'invalid_request', error_description: 'The request origin is not allowed' },
+  ]
+  for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'PROPFIND']) {
+    for (const headers of [
+      { 'sec-fetch-site': 'cross-site', origin: 'https://evil.test' },
+      { 'sec-fetch-site': 'same-site', origin: 'https://app.api.test' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'bogus', origin: 'https://api.test' },
+      { origin: 'https://evil.test' },
+      { origin: 'null' },
+      { origin: 'http://api.test' },
+    ]) {
+      await refused(await send(own, method, headers), ...crossSite)
+    }
+  }
+  // A forged or expired token is refused the same way: nothing is learnt about the token.
+  const expired = mint({}, { at: NOW - 400 })
+  const cross = { 'sec-fetch-site': 'cross-site', origin: 'https://evil.test' }
+  await refused(
+    await own(
+      new Request('https://api.test/', { method: 'POST', headers: { cookie: `at=${expired}`, ...cross } }),
+      ENV,
+      CTX,
+    ),
+    ...crossSite,
+  )
+  assert.equal(calls.length, 0)
+  // Passes: own origin, safe methods, no browser headers at all, a token from the header, an allowed origin.
+  const passing = [
+    [own, 'POST', { 'sec-fetch-site': 'same-origin', origin: 'https://api.test' }],
+    [own, 'DELETE', { 'sec-fetch-site': 'none' }],
+    [own, 'POST', { origin: 'https://api.test' }],
+    [own, 'POST', {}],
+    [own, 'GET', cross],
+    [own, 'HEAD', cross],
+    [own, 'OPTIONS', cross],
+    [sibling, 'POST', { 'sec-fetch-site': 'same-site', origin: 'https://app.api.test' }],
+    [sibling, 'PUT', { origin: 'https://app.api.test' }],
+    [sibling, 'POST', { 'sec-fetch-site': 'same-origin' }],
+  ]
+  for (const [fetch, method, headers] of passing) {
+    assert.equal((await send(fetch, method, headers)).status, 200, `${method} ${JSON.stringify(headers)}`)
+  }
+  await refused(
+    await send(sibling, 'POST', { 'sec-fetch-site': 'same-site', origin: 'https://other.api.test' }),
+    ...crossSite,
+  )
+  const header = await own(
+    new Request('https://api.test/', { method: 'POST', headers: { ...bearer(token), ...cross } }),
+    ENV,
+    CTX,
+  )
+  assert.equal(header.status, 200, 'a token from the Authorization header is not affected')
+  assert.equal(calls.length, passing.length + 1)
+})
+
+test('allowedOrigins: origins only, non-empty, and only with cookie', () => {
+  const { handler } = spy()
+  const invalid = (options, message) =>
+    assert.throws(() => guard(handler, options), { name: 'TypeError', code: 'ERR_INVALID_OPTIONS', message })
+  invalid({ ...BASE, allowedOrigins: ['https://app.test'] }, /set options\.cookie/)
+  invalid({ ...BASE, cookie: 'at', allowedOrigins: [] }, /allowedOrigins/)
+  invalid({ ...BASE, cookie: 'at', allowedOrigins: ['https://app.test/'] }, /allowedOrigins/)
+  invalid({ ...BASE, cookie: 'at', allowedOrigins: 'https://app.test' }, /allowedOrigins/)
+  invalid({ ...BASE, cookie: 'at', allowedOrigins: ['null'] }, /allowedOrigins/)
 })
 
 test('cookie tossing: the token cookie twice is 400 even with one value empty; the device cookie twice is "another device"', async () => {

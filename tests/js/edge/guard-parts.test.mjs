@@ -12,15 +12,15 @@ const { guardAnswers, describedAs, MISSING, MALFORMED_HEADER, MALFORMED_COOKIE, 
 const creds = (headers, cookieName) => bearerCredentials(new Request('https://api.example/', { headers }), cookieName)
 
 test('credentials: the Bearer header, the token cookie when configured, or why there is none', () => {
-  assert.deepEqual(creds({ authorization: 'Bearer abc.def.ghi' }), { token: 'abc.def.ghi' })
-  assert.deepEqual(creds({ authorization: 'bearer   abc==' }), { token: 'abc==' })
+  assert.deepEqual(creds({ authorization: 'Bearer abc.def.ghi' }), { token: 'abc.def.ghi', fromCookie: false })
+  assert.deepEqual(creds({ authorization: 'bearer   abc==' }), { token: 'abc==', fromCookie: false })
   assert.deepEqual(creds({}), { refused: MISSING })
   assert.deepEqual(creds({ authorization: 'Basic dXNlcjpwYXNz' }), { refused: MISSING })
   assert.deepEqual(creds({ cookie: 'at=abc' }), { refused: MISSING }, 'no cookie unless configured')
   for (const authorization of ['Bearer', 'Bearer ', 'Bearer a b', 'Bearer a,b', '', 'Be@rer a']) {
     assert.deepEqual(creds({ authorization }), { refused: MALFORMED_HEADER }, JSON.stringify(authorization))
   }
-  assert.deepEqual(creds({ cookie: 'x=1; at=abc' }, 'at'), { token: 'abc' })
+  assert.deepEqual(creds({ cookie: 'x=1; at=abc' }, 'at'), { token: 'abc', fromCookie: true })
   assert.deepEqual(creds({ cookie: 'at=' }, 'at'), { refused: MISSING })
   assert.deepEqual(creds({ cookie: 'at="abc"' }, 'at'), { refused: MALFORMED_COOKIE })
   assert.deepEqual(creds({ authorization: 'Bearer abc', cookie: 'at=abc' }, 'at'), { refused: TWO_TOKENS })
@@ -30,7 +30,10 @@ test('credentials: the Bearer header, the token cookie when configured, or why t
     { refused: TWO_TOKENS },
     'an empty second value is a second value',
   )
-  assert.deepEqual(creds({ authorization: 'Basic dXNlcjpwYXNz', cookie: 'at=abc' }, 'at'), { token: 'abc' })
+  assert.deepEqual(creds({ authorization: 'Basic dXNlcjpwYXNz', cookie: 'at=abc' }, 'at'), {
+    token: 'abc',
+    fromCookie: true,
+  })
 })
 
 test('answers: status, challenge and static body per refusal; 500 without a challenge', async () => {

@@ -40,6 +40,8 @@ const cached = guard(
   () => secureHeaders(new Response('public', { headers: { 'cache-control': 'public, max-age=60' } })),
   policy,
 )
+const fromCookie = guard(me, { ...policy, cookie: 'at' })
+const fromCookieSibling = guard(me, { ...policy, cookie: 'at', allowedOrigins: ['http://app.localhost'] })
 const broken = guard(me, { ...policy, keys: (env) => env.MISSING.split(','), onError: () => {} })
 // A signer key from env that is bad (too short): every login fails unexpectedly, after verifyUser.
 const badAuth = authRoutes({
@@ -60,6 +62,8 @@ export default {
     if (pathname === '/api/safe') return safe(request, env, ctx)
     if (pathname === '/api/cached') return cached(request, env, ctx)
     if (pathname === '/api/broken') return broken(request, env, ctx)
+    if (pathname === '/api/cookie') return fromCookie(request, env, ctx)
+    if (pathname === '/api/cookie-sibling') return fromCookieSibling(request, env, ctx)
     return strict(request, env, ctx)
   },
 }
@@ -162,4 +166,43 @@ test('item 9: secureHeaders gives a guarded handler the safe headers, keeping a 
   assert.equal(own.status, 200)
   assert.equal(own.headers.get('cache-control'), 'public, max-age=60')
   assert.equal(own.headers.get('x-content-type-options'), 'nosniff')
+})
+
+test('item 5: a token from the cookie does not authenticate a cross-site unsafe request (403); the header is unaffected', async () => {
+  const { access_token } = await (await login()).json()
+  const cookie = `at=${access_token}`
+  const send = (path, method, headers) => get(path, headers, { method })
+  const crossSite = { error: 'invalid_request', error_description: 'The request origin is not allowed' }
+  for (const [method, headers] of [
+    ['POST', { cookie, 'sec-fetch-site': 'cross-site', origin: 'https://evil.test' }],
+    ['DELETE', { cookie, 'sec-fetch-site': 'same-site', origin: 'http://app.localhost' }],
+    ['PUT', { cookie, origin: 'https://evil.test' }],
+    ['POST', { cookie, origin: 'null' }],
+  ]) {
+    const res = await send('/api/cookie', method, headers)
+    assert.equal(res.status, 403, `${method} ${headers.origin}`)
+    assert.equal(
+      res.headers.get('www-authenticate'),
+      'Bearer realm="api", error="invalid_request", error_description="The request origin is not allowed"',
+    )
+    assertSafe(res, 'cross-site 403')
+    assert.deepEqual(await res.json(), crossSite)
+  }
+  for (const [path, method, headers] of [
+    ['/api/cookie', 'POST', { cookie, 'sec-fetch-site': 'same-origin', origin: BASE }],
+    ['/api/cookie', 'POST', { cookie, origin: BASE }],
+    ['/api/cookie', 'POST', { cookie }],
+    ['/api/cookie', 'GET', { cookie, 'sec-fetch-site': 'cross-site', origin: 'https://evil.test' }],
+    ['/api/cookie', 'POST', { ...bearer(access_token), 'sec-fetch-site': 'cross-site', origin: 'https://evil.test' }],
+    ['/api/cookie-sibling', 'POST', { cookie, 'sec-fetch-site': 'same-site', origin: 'http://app.localhost' }],
+  ]) {
+    const res = await send(path, method, headers)
+    assert.equal(res.status, 200, `${path} ${method} ${JSON.stringify(headers).slice(0, 80)}`)
+  }
+  const other = await send('/api/cookie-sibling', 'POST', {
+    cookie,
+    'sec-fetch-site': 'same-site',
+    origin: 'http://evil.localhost',
+  })
+  assert.equal(other.status, 403)
 })
