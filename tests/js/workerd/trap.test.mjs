@@ -44,11 +44,11 @@ after(async () => {
 })
 
 const at = { currentDate: new Date(NOW * 1000) }
-const good = new Signer({ key: { kid: 'k1', alg: 'HS256', secret: SECRET }, ttl: 600 }).sign(
+const good = new Signer({ key: { kid: 'k1', alg: 'HS256', secret: SECRET }, typ: 'at+jwt', ttl: 600 }).sign(
   { sub: 'u1', aud: 'api' },
   at,
 )
-const forged = new Signer({ key: { kid: 'k1', alg: 'HS256', secret: FORGER }, ttl: 600 }).sign(
+const forged = new Signer({ key: { kid: 'k1', alg: 'HS256', secret: FORGER }, typ: 'at+jwt', ttl: 600 }).sign(
   { sub: 'u1', aud: 'api' },
   at,
 )
