@@ -4,13 +4,15 @@
  * `./auth-options.js`: `login`, `refresh` and `logout`, each `(config, request, env) =>
  * Promise<Response>`. The router (`./auth-routes.js`) has already checked the method and the
  * origin. A cookie of ours that arrives twice (cookie tossing) is answered 400
- * `invalid_request` before anything is read, counted, revoked or cleared.
+ * `invalid_request` before anything is read, counted, revoked or cleared. A refresh cookie whose
+ * tag is wrong (a forged family id or a secret authRoutes never issued for it) is refused before
+ * any store is touched: only a secret of the family can rotate, end or revoke it.
  */
 import { hmacSha256 } from '../internal/hmac.js'
 import { DEVICE_COOKIE, DEVICE_CLAIM, DEVICE_ID, DEVICE_ID_BYTES, deviceHash } from './device.js'
 import { TWO_VALUES, readCookie, serializeCookie, clearCookie } from './cookies.js'
 import { answer, invalidRequest, unavailable, readLoginBody } from './http.js'
-import { firstToken, formatToken, parseToken, secretHash, successor } from './refresh-token.js'
+import { firstToken, formatToken, issued, parseToken, secretHash, successor } from './refresh-token.js'
 
 /**
  * @typedef {import('./auth-options.js').AuthConfig} AuthConfig
@@ -143,7 +145,7 @@ export async function login(config, request, env) {
   const verified = verifiedUser(user)
   if (!verified) return answer(401, { error: 'invalid_grant' })
 
-  const token = firstToken(config.randomId)
+  const token = await firstToken(config.refreshSecret(env), config.randomId)
   const cookies = [setRefresh(config, token, config.familyLifetime)]
   /** @type {FamilyRecord} */
   const record = {
@@ -168,8 +170,10 @@ export async function login(config, request, env) {
     config.onError(e, { route: 'login', request })
     return unavailable()
   }
-  // This browser's previous login is replaced by the new cookie: end its family too.
-  if (old) await store.revoke(old.familyId).catch((e) => config.onError(e, { route: 'login', request }))
+  // This browser's previous login is replaced by the new cookie: end its family too, but only
+  // with a secret issued for that family (current or spent: a spent one is reuse anyway).
+  if (old && (await issued(config.refreshSecret(env), old)))
+    await store.revoke(old.familyId).catch((e) => config.onError(e, { route: 'login', request }))
   return tokenAnswer(config, env, record, now, cookies)
 }
 
@@ -184,7 +188,7 @@ export async function login(config, request, env) {
 export async function refresh(config, request, env) {
   const token = presented(config, request)
   if (token === TWO_VALUES) return twoCookies(config.cookieName)
-  if (!token) return invalidGrant(config)
+  if (!token || !(await issued(config.refreshSecret(env), token))) return invalidGrant(config)
   /** @type {string | undefined} */
   let dvh
   if (config.deviceSecret) {
@@ -231,7 +235,8 @@ export async function refresh(config, request, env) {
 
 /**
  * `POST <basePath>/logout`: revokes the family of the refresh cookie (if any) and clears the
- * cookie(s); 204.
+ * cookie(s); 204. A cookie with a wrong tag revokes nothing: 401 `invalid_grant` (the useless
+ * cookie cleared), no store touched.
  * @param {Readonly<AuthConfig>} config
  * @param {Request} request
  * @param {any} env
@@ -241,6 +246,7 @@ export async function logout(config, request, env) {
   const token = presented(config, request)
   if (token === TWO_VALUES) return twoCookies(config.cookieName)
   if (token) {
+    if (!(await issued(config.refreshSecret(env), token))) return invalidGrant(config)
     try {
       await config.store(env).revoke(token.familyId)
     } catch (e) {

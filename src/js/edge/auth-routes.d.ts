@@ -44,10 +44,11 @@ export interface AuthRoutesOptions<Env = unknown> {
   /** The refresh-token store for a request's `env`, e.g. `(env) => durableObjectStore(env.FAMILIES)`. */
   store: (env: Env) => RefreshStore
   /**
-   * HMAC key (≥ 32 bytes) that derives each successor refresh secret from its predecessor, and
-   * keys the login-throttle counters (so logins are never stored in clear). Or `(env) => secret`,
-   * resolved once per isolate. Changing it is safe, except that a grace-window retry straddling
-   * the change is treated as reuse.
+   * HMAC key (≥ 32 bytes) that derives each successor refresh secret from its predecessor, tags
+   * every refresh secret with its family id (so a secret authRoutes never issued for a family
+   * is refused before any store is touched), and keys the login-throttle counters (so logins
+   * are never kept in clear). Or `(env) => secret`, resolved once per isolate. Changing it ends
+   * every session: the tags of the refresh tokens out there no longer verify.
    */
   refreshSecret: AuthSecret | ((env: Env) => AuthSecret)
   /**
@@ -132,6 +133,7 @@ export type AuthRoutesHandler<Env = unknown> = (request: Request, env: Env, ctx?
  * | wrong login or password | 401 `{ error: 'invalid_grant' }` |
  * | too many failed logins | 429 `{ error: 'too_many_requests' }` + `Retry-After` |
  * | refresh token missing, unknown, expired, revoked, or reused (the family is then revoked) | 401 `{ error: 'invalid_grant' }` + refresh cookie cleared |
+ * | refresh or logout with a secret never issued for its family (wrong tag) | 401 `{ error: 'invalid_grant' }` + refresh cookie cleared, no store touched |
  * | refresh or device cookie sent twice (cookie tossing) | 400 `{ error: 'invalid_request', error_description }`, nothing changed |
  * | store (or `verifyUser`) unavailable | 503 `{ error: 'temporarily_unavailable' }`, no cookie touched |
  */

@@ -19,8 +19,9 @@ const RT =
   /^jwt_rt=([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43}); HttpOnly; Secure; SameSite=Strict; Path=(\/[\w/]+); Max-Age=(\d+)$/
 const b64url = (buf) => Buffer.from(buf).toString('base64url')
 const sha256 = (s) => b64url(createHash('sha256').update(s).digest())
-const successorOf = (familyId, secret) =>
-  b64url(createHmac('sha256', REFRESH_SECRET).update(`${familyId}.${secret}`).digest())
+const mac = (message) => b64url(createHmac('sha256', REFRESH_SECRET).update(message).digest())
+const tagged = (familyId, chain) => chain + mac(`rt-tag\0${familyId}.${chain}`).slice(0, 22)
+const successorOf = (familyId, secret) => tagged(familyId, mac(`rt-next\0${familyId}.${secret}`).slice(0, 21))
 const verifier = new Verifier({
   keys: [{ kid: 'at-1', alg: 'HS256', secret: ACCESS_SECRET }],
   algorithms: ['HS256'],
@@ -215,4 +216,34 @@ test('a Durable Object that is down: login, refresh and logout answer 503 and to
     assert.deepEqual(r.cookies, [])
   }
   assert.equal((await me(ok.body.access_token)).status, 200)
+})
+
+test('Durable Object store: only a secret of the family revokes it; refresh, logout and login with a stranger secret change nothing', async () => {
+  await setClock(0)
+  const victim = rtOf(await login())
+  const stored = await family(victim.familyId)
+  const strangers = [
+    `${victim.familyId}.${'A'.repeat(43)}`,
+    `${victim.familyId}.${victim.secret.slice(0, 21)}${'B'.repeat(22)}`,
+  ]
+  for (const value of strangers) {
+    for (const r of [await refresh(value), await logout(value)]) {
+      assert.equal(r.status, 401)
+      assert.deepEqual(r.body, { error: 'invalid_grant' })
+    }
+    const relog = await send('/auth/login', {
+      json: { login: 'alice', password: 'correct horse battery staple' },
+      csrf: false,
+      cookie: `jwt_rt=${value}`,
+    })
+    assert.equal(relog.status, 200)
+  }
+  assert.deepEqual(await family(victim.familyId), stored, 'the family is unchanged')
+  // A spent secret of the family is reuse: the family ends (on refresh and on logout alike).
+  const rt1 = rtOf(await refresh(victim.value))
+  assert.equal(rt1.secret, successorOf(victim.familyId, victim.secret))
+  await setClock(11)
+  assert.equal((await logout(victim.value)).status, 204)
+  assert.equal(await family(victim.familyId), null)
+  await setClock(0)
 })
