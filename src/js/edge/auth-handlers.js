@@ -8,10 +8,10 @@
  * tag is wrong (a forged family id or a secret authRoutes never issued for it) is refused before
  * any store is touched: only a secret of the family can rotate, end or revoke it.
  */
-import { hmacSha256 } from '../internal/hmac.js'
 import { DEVICE_COOKIE, DEVICE_CLAIM, DEVICE_ID, DEVICE_ID_BYTES, deviceHash } from './device.js'
 import { TWO_VALUES, readCookie, serializeCookie, clearCookie } from './cookies.js'
 import { answer, invalidRequest, unavailable, readLoginBody } from './http.js'
+import { throttleKey } from './login-throttle.js'
 import { firstToken, formatToken, issued, parseToken, secretHash, successor } from './refresh-token.js'
 
 /**
@@ -76,15 +76,6 @@ function tokenAnswer(config, env, record, now, cookies) {
 }
 
 /**
- * The key of a login's throttle counter: the login normalised (NFKC, trimmed, lower case) under
- * an HMAC, so stores never hold logins in clear.
- * @param {Uint8Array<ArrayBuffer>} refreshSecret
- * @param {string} login
- */
-export const throttleKey = (refreshSecret, login) =>
-  hmacSha256(refreshSecret, `login-throttle\0${login.normalize('NFKC').trim().toLowerCase()}`)
-
-/**
  * What `verifyUser` returned, checked: `{ sub, claims }`, or undefined for a refused login.
  * Anything else is the application's programming error (a TypeError).
  * @param {unknown} user
@@ -117,26 +108,24 @@ export async function login(config, request, env) {
   const body = await readLoginBody(request)
   if (!body) return invalidRequest('The body must be { login, password } as JSON or form-encoded')
   const now = config.now()
-  const { throttle } = config
-  /** @type {RefreshStore} */
-  let store
+  const { throttle, counters } = config
   /** @type {string | undefined} */
   let counter
+  if (throttle && counters) {
+    // Counted in this isolate (bounded), never in the store: nothing is written before verifyUser.
+    counter = await throttleKey(config.refreshSecret(env), body.login)
+    const { count, resetAt } = counters.hit(counter, now)
+    if (count > throttle.maxFailures) {
+      return answer(
+        429,
+        { error: 'too_many_requests' },
+        { 'retry-after': String(Math.max(1, Math.ceil(resetAt - now))) },
+      )
+    }
+  }
   /** @type {unknown} */
   let user
   try {
-    store = config.store(env)
-    if (throttle) {
-      counter = await throttleKey(config.refreshSecret(env), body.login)
-      const { count, resetAt } = await store.hit(counter, throttle.windowSeconds, now)
-      if (count > throttle.maxFailures) {
-        return answer(
-          429,
-          { error: 'too_many_requests' },
-          { 'retry-after': String(Math.max(1, Math.ceil(resetAt - now))) },
-        )
-      }
-    }
     user = await config.verifyUser(body.login, body.password, env)
   } catch (e) {
     config.onError(e, { route: 'login', request })
@@ -163,13 +152,16 @@ export async function login(config, request, env) {
     record.dvh = await deviceHash(config.deviceSecret(env), deviceId)
     cookies.push(serializeCookie(DEVICE_COOKIE, deviceId, { path: '/', maxAge: config.familyLifetime }))
   }
+  /** @type {RefreshStore} */
+  let store
   try {
-    if (counter !== undefined) await store.clear(counter)
+    store = config.store(env)
     await store.create(record)
   } catch (e) {
     config.onError(e, { route: 'login', request })
     return unavailable()
   }
+  if (counter !== undefined) counters?.clear(counter)
   // This browser's previous login is replaced by the new cookie: end its family too, but only
   // with a secret issued for that family (current or spent: a spent one is reuse anyway).
   if (old && (await issued(config.refreshSecret(env), old)))

@@ -12,6 +12,7 @@ import { base64url, isToken } from '../internal/encoding.js'
 import { bindsDevice } from './device.js'
 import { cookieNameOption } from './cookies.js'
 import { perIsolate } from './per-isolate.js'
+import { LoginCounters } from './login-throttle.js'
 
 /**
  * @typedef {import('./auth-routes.js').AuthRoutesOptions<any>} AuthRoutesOptions
@@ -33,6 +34,7 @@ import { perIsolate } from './per-isolate.js'
  * @property {string} csrfHeader
  * @property {readonly string[] | undefined} allowedOrigins undefined: the request's own origin
  * @property {Readonly<{ maxFailures: number, windowSeconds: number }> | false} throttle
+ * @property {LoginCounters | undefined} counters the throttle's counters in this isolate, set exactly when `throttle`
  * @property {boolean} bind
  * @property {((env: unknown) => Uint8Array<ArrayBuffer>) | undefined} deviceSecret set exactly when `bind`
  * @property {(env: unknown) => Uint8Array<ArrayBuffer>} refreshSecret
@@ -228,6 +230,7 @@ export function resolveAuthOptions(options) {
     csrfHeader,
     allowedOrigins,
     throttle,
+    counters: throttle ? new LoginCounters(throttle.windowSeconds) : undefined,
     bind,
     deviceSecret,
     refreshSecret,

@@ -86,7 +86,9 @@ export interface AuthRoutesOptions<Env = unknown> {
    * Login throttle per login name (normalised: NFKC, trimmed, lower case): every attempt counts,
    * a success clears the counter; once `maxFailures` attempts failed within the window (fixed,
    * from the first failure), further attempts answer 429 with `Retry-After` until the window
-   * ends, without calling `verifyUser`. `false` disables it. Default `{ maxFailures: 5, windowSeconds: 900 }`.
+   * ends, without calling `verifyUser`. The counters live in this isolate (at most 10,000, the
+   * oldest dropped first), never in the store, so a login writes nothing before `verifyUser`
+   * accepts; each isolate throttles on its own. `false` disables it. Default `{ maxFailures: 5, windowSeconds: 900 }`.
    */
   loginThrottle?: { maxFailures: number; windowSeconds?: number } | false
   /**

@@ -10,7 +10,8 @@
  * hash and moves the family forward in one step, so that of many concurrent refreshes with the
  * same token exactly one rotates.
  *
- * - `memoryStore()`: a Map in this isolate. Atomic (JavaScript runs one task at a time and
+ * - `memoryStore()`: a bounded map in this isolate (10,000 families by default, oldest out,
+ *   expired ones dropped). Atomic (JavaScript runs one task at a time and
  *   `rotate` does not await between reading and writing). For tests and local use: every
  *   isolate has its own, and it is gone on restart.
  * - `durableObjectStore(namespace)` with the exported Durable Object class `RefreshFamilies`:
@@ -25,11 +26,12 @@
  * then answers 503 and changes nothing else.
  */
 
+import { BoundedMap } from './bounded.js'
+
 /**
  * @typedef {import('./stores.js').FamilyRecord} FamilyRecord
  * @typedef {import('./stores.js').RotateResult} RotateResult
  * @typedef {import('./stores.js').RefreshStore} RefreshStore
- * @typedef {import('./stores.js').ThrottleCount} ThrottleCount
  */
 
 /**
@@ -84,19 +86,6 @@ export function rotateRecord(record, presentedHash, successorHash, now, graceSec
 }
 
 /**
- * The fixed-window failure counter rule: a new window of `windowSeconds` starts at the first hit
- * after the previous one ended.
- * @param {ThrottleCount | null | undefined} counter
- * @param {number} windowSeconds
- * @param {number} now
- * @returns {ThrottleCount}
- */
-export function hitCounter(counter, windowSeconds, now) {
-  if (!counter || now >= counter.resetAt) return { count: 1, resetAt: now + windowSeconds }
-  return { count: counter.count + 1, resetAt: counter.resetAt }
-}
-
-/**
  * @param {unknown} record
  * @returns {FamilyRecord}
  */
@@ -114,22 +103,32 @@ function familyRecord(record) {
   return r
 }
 
+/** The most families `memoryStore` keeps by default. */
+export const MEMORY_FAMILIES = 10_000
+
 /**
- * An in-memory store: a Map in this isolate. Atomic by JavaScript's run-to-completion (no await
- * between read and write). For tests and local development only: each isolate (and each
- * Worker instance) has its own, and it is lost on restart.
+ * An in-memory store: a bounded map in this isolate (at most `maxFamilies` families, the oldest
+ * dropped first; a family past its absolute expiry is dropped when read or when a new one is
+ * stored). Atomic by JavaScript's run-to-completion (no await between read and write). For
+ * tests and local development only: each isolate (and each Worker instance) has its own, and it
+ * is lost on restart.
+ * @param {{ maxFamilies?: number }} [options]
  * @returns {RefreshStore}
  */
-export function memoryStore() {
-  /** @type {Map<string, FamilyRecord>} */
-  const families = new Map()
-  /** @type {Map<string, ThrottleCount>} */
-  const counters = new Map()
+export function memoryStore(options = {}) {
+  if (!options || typeof options !== 'object' || Object.keys(options).some((k) => k !== 'maxFamilies')) {
+    throw new TypeError('memoryStore options must be { maxFamilies? }')
+  }
+  const { maxFamilies = MEMORY_FAMILIES } = options
+  if (!Number.isInteger(maxFamilies) || maxFamilies < 1) {
+    throw new TypeError('memoryStore: maxFamilies must be a positive integer')
+  }
+  const families = new BoundedMap(maxFamilies)
   return {
     async create(record) {
       const r = familyRecord(record)
-      if (families.has(r.familyId)) throw new Error('family already exists')
-      families.set(r.familyId, structuredClone(r))
+      if (families.get(r.familyId, r.createdAt)) throw new Error('family already exists')
+      families.set(r.familyId, structuredClone(r), r.expiresAt, r.createdAt)
     },
     async rotate(familyId, presentedHash, successorHash, now, graceSeconds, idleTimeout) {
       const { result, action, record } = rotateRecord(
@@ -140,7 +139,7 @@ export function memoryStore() {
         graceSeconds,
         idleTimeout,
       )
-      if (action === 'put' && record) families.set(familyId, record)
+      if (action === 'put' && record) families.set(familyId, record, record.expiresAt, now)
       if (action === 'delete') families.delete(familyId)
       return structuredClone(result)
     },
@@ -151,14 +150,6 @@ export function memoryStore() {
       const r = families.get(familyId)
       return r ? structuredClone(r) : null
     },
-    async hit(key, windowSeconds, now) {
-      const c = hitCounter(counters.get(key), windowSeconds, now)
-      counters.set(key, c)
-      return { ...c }
-    },
-    async clear(key) {
-      counters.delete(key)
-    },
   }
 }
 
@@ -167,8 +158,9 @@ const RPC = 'https://refresh-families.internal/'
 
 /**
  * A store on Durable Objects: one object per family (`idFromName('family:' + familyId)`), so
- * every rotation of a family runs in that one object, in order, inside a storage transaction;
- * and one object per throttled login (`idFromName('throttle:' + key)`). Strongly consistent.
+ * every rotation of a family runs in that one object, in order, inside a storage transaction.
+ * Strongly consistent. authRoutes calls it only for a token whose tag verified or after
+ * `verifyUser` said yes, so no unauthenticated request starts an object.
  * The objects are instances of `RefreshFamilies`, which the Worker must export and bind
  * (`[[durable_objects.bindings]]`, with a migration that creates the class).
  *
@@ -213,12 +205,6 @@ export function durableObjectStore(namespace) {
     async read(familyId) {
       return /** @type {Promise<FamilyRecord | null>} */ (call(`family:${familyId}`, 'read', {}))
     },
-    async hit(key, windowSeconds, now) {
-      return /** @type {Promise<ThrottleCount>} */ (call(`throttle:${key}`, 'hit', { windowSeconds, now }))
-    },
-    async clear(key) {
-      await call(`throttle:${key}`, 'clear', {})
-    },
   }
 }
 
@@ -236,7 +222,6 @@ export function durableObjectStore(namespace) {
  */
 
 const FAMILY = 'family'
-const COUNTER = 'counter'
 
 /**
  * The Durable Object class behind `durableObjectStore`. Export it from the Worker's main module
@@ -244,10 +229,10 @@ const COUNTER = 'counter'
  * "RefreshFamilies"`, with a migration `new_sqlite_classes = ["RefreshFamilies"]` (or
  * `new_classes` for the key-value backend; both work).
  *
- * One instance holds one family (or one throttle counter). Rotation reads, decides and writes
+ * One instance holds one family. Rotation reads, decides and writes
  * inside `storage.transaction()`; the object's input gate would already keep other requests out
  * while only storage is awaited, and the transaction makes the step all-or-nothing. An alarm
- * deletes the state when the family's absolute lifetime (or the counter's window) ends, so
+ * deletes the state when the family's absolute lifetime ends, so
  * abandoned families do not accumulate.
  */
 export class RefreshFamilies {
@@ -315,27 +300,12 @@ export class RefreshFamilies {
         return Response.json(null)
       case 'read':
         return Response.json((await storage.get(FAMILY)) ?? null)
-      case 'hit': {
-        const { windowSeconds, now } = args
-        const counter = await storage.transaction(async (txn) => {
-          /** @type {ThrottleCount | undefined} */
-          const old = await txn.get(COUNTER)
-          const c = hitCounter(old, windowSeconds, now)
-          await txn.put(COUNTER, c)
-          return { c, fresh: c.count === 1 }
-        })
-        if (counter.fresh) await storage.setAlarm(Date.now() + windowSeconds * 1000)
-        return Response.json(counter.c)
-      }
-      case 'clear':
-        await this.#wipe()
-        return Response.json(null)
       default:
         return new Response(null, { status: 404 })
     }
   }
 
-  /** The end of the family's lifetime (or of the counter's window): forget everything. */
+  /** The end of the family's lifetime: forget everything. */
   async alarm() {
     await this.#storage.deleteAll()
   }
@@ -347,8 +317,7 @@ export class RefreshFamilies {
 }
 
 /**
- * A store on Workers KV (`family:<id>` and `throttle:<key>` keys, expiring with the family or
- * the window).
+ * A store on Workers KV (`family:<id>` keys, expiring with the family).
  *
  * NOT RECOMMENDED FOR ROTATION. KV is eventually consistent (a write can take up to 60 s to be
  * visible at other locations) and has no compare-and-set, so `rotate` is a read-modify-write
@@ -386,15 +355,6 @@ export function kvStore(kv) {
     },
     async read(familyId) {
       return kv.get(`family:${familyId}`, 'json')
-    },
-    async hit(key, windowSeconds, now) {
-      const k = `throttle:${key}`
-      const c = hitCounter(await kv.get(k, 'json'), windowSeconds, now)
-      await kv.put(k, JSON.stringify(c), { expirationTtl: ttl(c.resetAt - now) })
-      return c
-    },
-    async clear(key) {
-      await kv.delete(`throttle:${key}`)
     },
   }
 }

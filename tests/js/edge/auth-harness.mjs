@@ -137,7 +137,7 @@ export function assertTokenAnswer(r, now) {
   return payload
 }
 
-const STORE_METHODS = ['create', 'rotate', 'revoke', 'read', 'hit', 'clear']
+const STORE_METHODS = ['create', 'rotate', 'revoke', 'read']
 
 /**
  * A memory store that records the name of every call in `calls`, and fails (rejects) the calls

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, copyFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createHash, createHmac } from 'node:crypto'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { startWorker } from './harness.mjs'
 import { Verifier } from 'jwt-wasm'
 
@@ -246,4 +246,31 @@ test('Durable Object store: only a secret of the family revokes it; refresh, log
   assert.equal((await logout(victim.value)).status, 204)
   assert.equal(await family(victim.familyId), null)
   await setClock(0)
+})
+
+test('10,000 unauthenticated requests (random logins, well-formed random tokens) start no Durable Object and write nothing', async () => {
+  await setClock(0)
+  rtOf(await login('/kv/auth'), '/kv/auth')
+  const counts = async () => (await mf.dispatchFetch(`${BASE}/test/counts`)).json()
+  const before = await counts()
+  const random = (n) => randomBytes(n).toString('base64url')
+  const token = () => `${random(16)}.${random(32)}`
+  const kinds = [
+    (i) => send('/auth/login', { json: { login: `user-${i}-${random(6)}`, password: 'x' }, csrf: false }),
+    () => refresh(token()),
+    () => logout(token()),
+    (i) =>
+      send('/auth/login', { json: { login: `user-${i}`, password: 'x' }, csrf: false, cookie: `jwt_rt=${token()}` }),
+    (i) => send('/kv/auth/login', { json: { login: `kv-${i}-${random(6)}`, password: 'x' }, csrf: false }),
+    () => refresh(token(), '/kv/auth'),
+    () => logout(token(), '/kv/auth'),
+  ]
+  const answered = {}
+  const N = 10_000
+  for (let i = 0; i < N; i += 100) {
+    const batch = await Promise.all(Array.from({ length: 100 }, (_, j) => kinds[(i + j) % kinds.length](i + j)))
+    for (const r of batch) answered[r.status] = (answered[r.status] ?? 0) + 1
+  }
+  assert.deepEqual(answered, { 401: N }, 'every one refused')
+  assert.deepEqual(await counts(), before, 'no Durable Object got, none started, no KV write, no KV key')
 })

@@ -2,10 +2,20 @@
 // backends), on KV, and on a Durable Object that always fails; a guarded API. Bundled like
 // wrangler does (workerd condition, .wasm as a module) and run on workerd by miniflare.
 // Nothing at module scope is random or async: workerd forbids randomness there.
-import { authRoutes, durableObjectStore, kvStore, guard, RefreshFamilies } from 'jwt-wasm/edge'
+import { authRoutes, durableObjectStore, kvStore, guard, RefreshFamilies as Families } from 'jwt-wasm/edge'
 
-// The Durable Object classes must be exported from the main module.
-export { RefreshFamilies }
+// Test-only: what the stores were asked to start or write, so the tests can see that
+// unauthenticated requests start no Durable Object and write nothing (/test/counts).
+const counts = { instances: 0, gets: 0, kvPuts: 0 }
+
+// The Durable Object classes must be exported from the main module. This one counts its
+// instances (the runtime constructs one per object it starts).
+export class RefreshFamilies extends Families {
+  constructor(state, env) {
+    super(state, env)
+    counts.instances++
+  }
+}
 /** The same class on SQLite-backed storage (bound with `useSQLite`, `new_sqlite_classes` in wrangler). */
 export class RefreshFamiliesSql extends RefreshFamilies {}
 /** A Durable Object that is down: every call throws. */
@@ -46,6 +56,24 @@ function counting(store) {
   }
 }
 
+/** The namespace, counting `get` (a stub for an object, which starts it on first call). */
+const countedNamespace = (ns) => ({
+  idFromName: (name) => ns.idFromName(name),
+  get(id) {
+    counts.gets++
+    return ns.get(id)
+  },
+})
+/** The KV binding, counting writes. */
+const countedKv = (kv) => ({
+  get: (...args) => kv.get(...args),
+  delete: (...args) => kv.delete(...args),
+  put(...args) {
+    counts.kvPuts++
+    return kv.put(...args)
+  },
+})
+
 const common = {
   signer: (env) => ({ kid: 'at-1', alg: 'HS256', secret: env.ACCESS_SECRET }),
   issuer: ISSUER,
@@ -55,9 +83,9 @@ const common = {
   clock,
 }
 const routes = [
-  authRoutes({ ...common, store: (env) => counting(durableObjectStore(env.FAMILIES)) }),
+  authRoutes({ ...common, store: (env) => counting(durableObjectStore(countedNamespace(env.FAMILIES))) }),
   authRoutes({ ...common, basePath: '/sql/auth', store: (env) => counting(durableObjectStore(env.FAMILIES_SQL)) }),
-  authRoutes({ ...common, basePath: '/kv/auth', store: (env) => kvStore(env.KV) }),
+  authRoutes({ ...common, basePath: '/kv/auth', store: (env) => kvStore(countedKv(env.KV)) }),
   authRoutes({
     ...common,
     basePath: '/broken/auth',
@@ -85,6 +113,10 @@ export default {
       const answer = Response.json(statuses)
       for (const k of Object.keys(statuses)) delete statuses[k]
       return answer
+    }
+    if (url.pathname === '/test/counts') {
+      const kvKeys = (await env.KV.list()).keys.length
+      return Response.json({ ...counts, kvKeys })
     }
     if (url.pathname === '/test/family') {
       const which = url.searchParams.get('store')
