@@ -76,6 +76,22 @@ function tokenAnswer(config, env, record, now, cookies) {
 }
 
 /**
+ * Claims an application hook returned, checked: an object that sets none of the claims
+ * authRoutes sets itself. Anything else is the application's programming error (a TypeError).
+ * @param {unknown} claims
+ * @param {string} hook
+ * @returns {Record<string, unknown>}
+ */
+function checkedClaims(claims, hook) {
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims))
+    throw new TypeError(`${hook}: claims must be an object`)
+  for (const name of Object.keys(claims)) {
+    if (RESERVED_CLAIMS.has(name)) throw new TypeError(`${hook}: claims must not set "${name}" (authRoutes sets it)`)
+  }
+  return /** @type {Record<string, unknown>} */ (claims)
+}
+
+/**
  * What `verifyUser` returned, checked: `{ sub, claims }`, or undefined for a refused login.
  * Anything else is the application's programming error (a TypeError).
  * @param {unknown} user
@@ -86,12 +102,7 @@ function verifiedUser(user) {
   const { sub, claims = {} } = /** @type {any} */ (user)
   if (typeof sub !== 'string' || sub === '')
     throw new TypeError('verifyUser must return { sub: non-empty string, claims? } or null')
-  if (!claims || typeof claims !== 'object' || Array.isArray(claims))
-    throw new TypeError('verifyUser: claims must be an object')
-  for (const name of Object.keys(claims)) {
-    if (RESERVED_CLAIMS.has(name)) throw new TypeError(`verifyUser: claims must not set "${name}" (authRoutes sets it)`)
-  }
-  return { sub, claims }
+  return { sub, claims: checkedClaims(claims, 'verifyUser') }
 }
 
 /**
@@ -171,7 +182,9 @@ export async function login(config, request, env) {
 
 /**
  * `POST <basePath>/refresh`: rotates the refresh token to its successor (single use); the store
- * decides between rotation, the grace answer and reuse (which revokes the family).
+ * decides between rotation, the grace answer and reuse (which revokes the family). With
+ * `refreshClaims`, the application gives the claims of each new access token (or null: the
+ * family ends and the answer is that of a dead refresh token).
  * @param {Readonly<AuthConfig>} config
  * @param {Request} request
  * @param {any} env
@@ -222,7 +235,23 @@ export async function refresh(config, request, env) {
     }
     return invalidGrant(config)
   }
-  return tokenAnswer(config, env, record, now, [setRefresh(config, next, record.expiresAt - now)])
+  /** @type {FamilyRecord} */
+  let minted = record
+  if (config.refreshClaims) {
+    // The application's word on this user now: new claims, or null (the family ends).
+    /** @type {unknown} */
+    let current
+    try {
+      current = await config.refreshClaims({ sub: record.sub, claims: structuredClone(record.claims), env })
+      if (current === null || current === undefined || current === false) await store.revoke(token.familyId)
+    } catch (e) {
+      config.onError(e, { route: 'refresh', request })
+      return unavailable()
+    }
+    if (current === null || current === undefined || current === false) return invalidGrant(config)
+    minted = { ...record, claims: checkedClaims(current, 'refreshClaims') }
+  }
+  return tokenAnswer(config, env, minted, now, [setRefresh(config, next, record.expiresAt - now)])
 }
 
 /**

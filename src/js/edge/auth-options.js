@@ -25,6 +25,7 @@ import { LoginCounters } from './login-throttle.js'
  * @typedef {object} AuthConfig
  * @property {(login: string, password: string, env: any) => unknown} verifyUser
  * @property {(env: any) => RefreshStore} store
+ * @property {((user: { sub: string, claims: Record<string, unknown>, env: any }) => unknown) | undefined} refreshClaims
  * @property {number} accessTtl
  * @property {number} graceSeconds
  * @property {number} familyLifetime
@@ -52,6 +53,7 @@ const OPTIONS = new Set([
   'accessTtl',
   'verifyUser',
   'store',
+  'refreshClaims',
   'refreshSecret',
   'graceSeconds',
   'familyLifetime',
@@ -177,6 +179,9 @@ export function resolveAuthOptions(options) {
     throw bad('options.verifyUser is required: async (login, password, env) => ({ sub, claims? }) | null')
   }
   if (typeof o.store !== 'function') throw bad('options.store is required: (env) => RefreshStore')
+  if (o.refreshClaims !== undefined && typeof o.refreshClaims !== 'function') {
+    throw bad('options.refreshClaims must be async ({ sub, claims, env }) => claims | null')
+  }
   const accessTtl = seconds(o.accessTtl, 'options.accessTtl', DEFAULTS.accessTtl, WHOLE)
   const graceSeconds = seconds(o.graceSeconds, 'options.graceSeconds', DEFAULTS.graceSeconds)
   const familyLifetime = seconds(o.familyLifetime, 'options.familyLifetime', DEFAULTS.familyLifetime, WHOLE)
@@ -221,6 +226,7 @@ export function resolveAuthOptions(options) {
   return Object.freeze({
     verifyUser: o.verifyUser,
     store: o.store,
+    refreshClaims: o.refreshClaims,
     accessTtl,
     graceSeconds,
     familyLifetime,

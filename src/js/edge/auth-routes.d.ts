@@ -44,6 +44,19 @@ export interface AuthRoutesOptions<Env = unknown> {
   /** The refresh-token store for a request's `env`, e.g. `(env) => durableObjectStore(env.FAMILIES)`. */
   store: (env: Env) => RefreshStore
   /**
+   * Called on every refresh answer (each rotation, and each grace-window repeat) with the family's
+   * user and the claims captured at login: return the claims of the new access token (the same
+   * rules as `verifyUser`'s), or `null` to end the family (a removed user, a disabled account):
+   * the answer is then that of a dead refresh token (401 `invalid_grant`, cookie cleared). A
+   * throw answers 503 (the client's retry inside the grace window asks again). Without it, the
+   * login's claims are minted for the family's whole life.
+   */
+  refreshClaims?: (user: {
+    sub: string
+    claims: Record<string, unknown>
+    env: Env
+  }) => Promise<Record<string, unknown> | null> | Record<string, unknown> | null
+  /**
    * HMAC key (≥ 32 bytes) that derives each successor refresh secret from its predecessor, tags
    * every refresh secret with its family id (so a secret authRoutes never issued for a family
    * is refused before any store is touched), and keys the login-throttle counters (so logins
@@ -119,7 +132,13 @@ export interface ExecutionContextLike {
  * The handler `authRoutes` returns: a `Response` for its routes, `null` for any other path (so
  * an application chains it: `return (await auth(request, env, ctx)) ?? app(request, env, ctx)`).
  */
-export type AuthRoutesHandler<Env = unknown> = (request: Request, env: Env, ctx?: ExecutionContextLike) => Promise<Response | null>
+export type AuthRoutesHandler<Env = unknown> = ((request: Request, env: Env, ctx?: ExecutionContextLike) => Promise<Response | null>) & {
+  /**
+   * Ends every refresh-token family of the user `sub` in the store for `env` (their next refresh
+   * answers 401). Access tokens already issued run out within `accessTtl`.
+   */
+  revokeUser(sub: string, env: Env): Promise<void>
+}
 
 /**
  * Serves `POST <basePath>/login`, `/refresh` and `/logout` (other methods on those paths: 405

@@ -68,6 +68,11 @@ export interface RefreshStore {
   revoke(familyId: string): Promise<void>
   /** The family as stored, or null. Expiry is not judged here: compare `expiresAt`/`lastUsedAt`. */
   read(familyId: string): Promise<FamilyRecord | null>
+  /**
+   * Ends every family of the user `sub` (idempotent). A login that runs at the same moment may
+   * survive it; call it again after the account change is in place.
+   */
+  revokeUser(sub: string): Promise<void>
 }
 
 /**
@@ -87,7 +92,8 @@ export interface DurableObjectNamespaceLike {
 /**
  * On Durable Objects (the production choice): one `RefreshFamilies` object per family
  * (`idFromName('family:' + familyId)`), so rotations of one family are serialised and strongly
- * consistent. authRoutes reaches it only with a refresh token whose tag verified, or after
+ * consistent, and one per user (`idFromName('user:' + sub)`) holding the index of its families
+ * for `revokeUser` (written at login, before the family; expired entries pruned). authRoutes reaches it only with a refresh token whose tag verified, or after
  * `verifyUser` accepted a login, so no unauthenticated request starts an object. Talks to the objects with `stub.fetch` and JSON.
  * @param namespace the binding of `RefreshFamilies`, e.g. `env.FAMILIES`
  */

@@ -8,7 +8,8 @@
  * predecessor with the time of that rotation (for the grace window). No raw refresh token is
  * ever stored. `rotate` is the one operation that must be atomic: it compares the presented
  * hash and moves the family forward in one step, so that of many concurrent refreshes with the
- * same token exactly one rotates.
+ * same token exactly one rotates. `revokeUser(sub)` ends every family of one user (the Durable
+ * Object and KV stores keep an index per user, written at login; the memory store scans).
  *
  * - `memoryStore()`: a bounded map in this isolate (10,000 families by default, oldest out,
  *   expired ones dropped). Atomic (JavaScript runs one task at a time and
@@ -150,6 +151,9 @@ export function memoryStore(options = {}) {
       const r = families.get(familyId)
       return r ? structuredClone(r) : null
     },
+    async revokeUser(sub) {
+      for (const [id, r] of [...families.entries()]) if (r.sub === sub) families.delete(id)
+    },
   }
 }
 
@@ -192,6 +196,8 @@ export function durableObjectStore(namespace) {
   return {
     async create(record) {
       const r = familyRecord(record)
+      // Indexed under its user first, so no family exists that revokeUser cannot find.
+      await call(`user:${r.sub}`, 'index', { familyId: r.familyId, expiresAt: r.expiresAt, now: r.createdAt })
       await call(`family:${r.familyId}`, 'create', { record: r })
     },
     async rotate(familyId, presentedHash, successorHash, now, graceSeconds, idleTimeout) {
@@ -204,6 +210,11 @@ export function durableObjectStore(namespace) {
     },
     async read(familyId) {
       return /** @type {Promise<FamilyRecord | null>} */ (call(`family:${familyId}`, 'read', {}))
+    },
+    async revokeUser(sub) {
+      /** @type {string[]} */
+      const ids = await call(`user:${sub}`, 'take', {})
+      await Promise.all(ids.map((id) => call(`family:${id}`, 'revoke', {})))
     },
   }
 }
@@ -222,6 +233,7 @@ export function durableObjectStore(namespace) {
  */
 
 const FAMILY = 'family'
+const USER = 'user'
 
 /**
  * The Durable Object class behind `durableObjectStore`. Export it from the Worker's main module
@@ -229,7 +241,7 @@ const FAMILY = 'family'
  * "RefreshFamilies"`, with a migration `new_sqlite_classes = ["RefreshFamilies"]` (or
  * `new_classes` for the key-value backend; both work).
  *
- * One instance holds one family. Rotation reads, decides and writes
+ * One instance holds one family, or one user's index of families (for `revokeUser`). Rotation reads, decides and writes
  * inside `storage.transaction()`; the object's input gate would already keep other requests out
  * while only storage is awaited, and the transaction makes the step all-or-nothing. An alarm
  * deletes the state when the family's absolute lifetime ends, so
@@ -300,6 +312,26 @@ export class RefreshFamilies {
         return Response.json(null)
       case 'read':
         return Response.json((await storage.get(FAMILY)) ?? null)
+      case 'index': {
+        // A user's index: family id → its absolute expiry; expired entries pruned on each login.
+        const { familyId, expiresAt, now } = args
+        const last = await storage.transaction(async (txn) => {
+          /** @type {Record<string, number>} */
+          const index = (await txn.get(USER)) ?? {}
+          for (const [id, end] of Object.entries(index)) if (end <= now) delete index[id]
+          index[familyId] = expiresAt
+          await txn.put(USER, index)
+          return Math.max(...Object.values(index))
+        })
+        await storage.setAlarm(Date.now() + Math.max(0, last - now) * 1000)
+        return Response.json(null)
+      }
+      case 'take': {
+        /** @type {Record<string, number>} */
+        const index = (await storage.get(USER)) ?? {}
+        await this.#wipe()
+        return Response.json(Object.keys(index))
+      }
       default:
         return new Response(null, { status: 404 })
     }
@@ -317,7 +349,8 @@ export class RefreshFamilies {
 }
 
 /**
- * A store on Workers KV (`family:<id>` keys, expiring with the family).
+ * A store on Workers KV (`family:<id>` keys, expiring with the family, and `user:<sub>`, the
+ * user's index of families for `revokeUser`, updated by read-modify-write like everything here).
  *
  * NOT RECOMMENDED FOR ROTATION. KV is eventually consistent (a write can take up to 60 s to be
  * visible at other locations) and has no compare-and-set, so `rotate` is a read-modify-write
@@ -338,6 +371,13 @@ export function kvStore(kv) {
   return {
     async create(record) {
       const r = familyRecord(record)
+      const key = `user:${r.sub}`
+      /** @type {Record<string, number>} */
+      const index = (await kv.get(key, 'json')) ?? {}
+      for (const [id, end] of Object.entries(index)) if (end <= r.createdAt) delete index[id]
+      index[r.familyId] = r.expiresAt
+      const last = Math.max(...Object.values(index))
+      await kv.put(key, JSON.stringify(index), { expirationTtl: ttl(last - r.createdAt) })
       await kv.put(`family:${r.familyId}`, JSON.stringify(r), { expirationTtl: ttl(r.expiresAt - r.createdAt) })
     },
     async rotate(familyId, presentedHash, successorHash, now, graceSeconds, idleTimeout) {
@@ -355,6 +395,12 @@ export function kvStore(kv) {
     },
     async read(familyId) {
       return kv.get(`family:${familyId}`, 'json')
+    },
+    async revokeUser(sub) {
+      /** @type {Record<string, number>} */
+      const index = (await kv.get(`user:${sub}`, 'json')) ?? {}
+      await Promise.all(Object.keys(index).map((id) => kv.delete(`family:${id}`)))
+      await kv.delete(`user:${sub}`)
     },
   }
 }

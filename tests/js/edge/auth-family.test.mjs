@@ -1,6 +1,6 @@
 // authRoutes (jwt-wasm/edge) in Node, the refresh-token family: refresh and rotation to the
 // derived successor, reuse detection, the grace window, the absolute and idle lifetimes, and
-// logout. Harness: ./auth-harness.mjs.
+// logout, refreshClaims and revokeUser. Harness: ./auth-harness.mjs.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
@@ -245,4 +245,69 @@ test('logout: with the current secret or a spent one of the family (reuse), the 
   const rt2 = refreshCookie(await refresh(handler, rt1.value), LIFETIME - 11)
   assert.equal((await logout(handler, rt0.value)).status, 204)
   assert.equal((await refresh(handler, rt2.value)).status, 401, 'a spent secret on logout ends the family')
+})
+
+// ---- Current claims and ending a user's sessions ----
+
+test('refreshClaims: each refresh mints the claims it returns (given the login claims); null ends the family', async () => {
+  const seen = []
+  let now = { role: 'viewer' }
+  const { handler, store } = setup({
+    options: {
+      refreshClaims: async ({ sub, claims, env }) => {
+        seen.push({ sub, claims, env })
+        return now
+      },
+    },
+  })
+  const rt0 = refreshCookie(await login(handler))
+  const r1 = await refresh(handler, rt0.value)
+  assert.equal(assertTokenAnswer(r1, NOW).role, 'viewer')
+  assert.deepEqual(seen, [{ sub: 'u-alice', claims: { role: 'admin' }, env: {} }])
+  const rt1 = refreshCookie(r1)
+  now = null
+  const dead = await refresh(handler, rt1.value)
+  assert.equal(dead.status, 401)
+  assert.deepEqual(dead.body, { error: 'invalid_grant' })
+  assert.deepEqual(dead.cookies, [CLEAR])
+  assert.equal(await store.read(rt0.familyId), null)
+})
+
+test('refreshClaims: a throw answers 503 and the grace retry asks again; reserved claims are a programming error', async () => {
+  let fail = true
+  const errors = []
+  const { handler } = setup({
+    options: {
+      refreshClaims: async () => {
+        if (fail) throw new Error('directory down')
+        return { role: 'viewer', ...(fail === null ? { sub: 'x' } : {}) }
+      },
+      onError: (e, { route }) => errors.push(`${route}: ${e.message}`),
+    },
+  })
+  const rt0 = refreshCookie(await login(handler))
+  const down = await refresh(handler, rt0.value)
+  assert.equal(down.status, 503)
+  assert.deepEqual(down.cookies, [])
+  assert.deepEqual(errors, ['refresh: directory down'])
+  fail = false
+  const retry = await refresh(handler, rt0.value)
+  assert.equal(refreshCookie(retry).secret, successorOf(rt0.familyId, rt0.secret), 'the grace answer')
+  fail = null
+  await assert.rejects(refresh(handler, rt0.value), {
+    name: 'TypeError',
+    message: /refreshClaims: claims must not set "sub"/,
+  })
+  assert.throws(() => setup({ options: { refreshClaims: 'yes' } }), { code: 'ERR_INVALID_OPTIONS' })
+})
+
+test('revokeUser(sub): every family of that user ends, others live on; a bad sub is a TypeError', async () => {
+  const { handler } = setup()
+  const a = refreshCookie(await login(handler))
+  const b = refreshCookie(await refresh(handler, refreshCookie(await login(handler)).value))
+  const bob = refreshCookie(await login(handler, 'bob', 'hunter2 hunter2'))
+  await handler.revokeUser('u-alice', {})
+  for (const rt of [a, b]) assert.equal((await refresh(handler, rt.value)).status, 401)
+  assert.equal((await refresh(handler, bob.value)).status, 200)
+  for (const bad of ['', undefined, 7]) await assert.rejects(handler.revokeUser(bad, {}), TypeError)
 })

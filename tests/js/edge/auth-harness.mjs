@@ -137,7 +137,7 @@ export function assertTokenAnswer(r, now) {
   return payload
 }
 
-const STORE_METHODS = ['create', 'rotate', 'revoke', 'read']
+const STORE_METHODS = ['create', 'rotate', 'revoke', 'read', 'revokeUser']
 
 /**
  * A memory store that records the name of every call in `calls`, and fails (rejects) the calls

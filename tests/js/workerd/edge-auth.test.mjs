@@ -274,3 +274,47 @@ test('10,000 unauthenticated requests (random logins, well-formed random tokens)
   assert.deepEqual(answered, { 401: N }, 'every one refused')
   assert.deepEqual(await counts(), before, 'no Durable Object got, none started, no KV write, no KV key')
 })
+
+const control = async (path) => assert.equal(await (await mf.dispatchFetch(`${BASE}${path}`)).text(), 'ok')
+
+test('Durable Object store: refreshClaims gives each rotation the current claims; null ends the family', async () => {
+  await setClock(0)
+  const base = '/claims/auth'
+  const rt0 = rtOf(await login(base), base)
+  await control('/test/user?sub=u-alice&role=viewer')
+  const r1 = await refresh(rt0.value, base)
+  const rt1 = rtOf(r1, base)
+  assert.equal(verifier.verify(r1.body.access_token).payload.role, 'viewer', 'the removed role is gone')
+  assert.equal(verifier.verify((await refresh(rt1.value, base)).body.access_token).payload.role, 'viewer')
+  await control('/test/user?sub=u-alice&role=')
+  const dead = await refresh(`${rt1.familyId}.${successorOf(rt1.familyId, rt1.secret)}`, base)
+  assert.equal(dead.status, 401)
+  assert.deepEqual(dead.body, { error: 'invalid_grant' })
+  assert.deepEqual(dead.cookies, [clearOf(base)])
+  assert.equal(await family(rt0.familyId), null, 'the family ended')
+  await control('/test/user?sub=u-alice')
+})
+
+for (const [name, base, store] of [
+  ['Durable Object store', '/auth', 'do'],
+  ['Durable Object store (SQLite-backed)', '/sql/auth', 'sql'],
+  ['KV store', '/kv/auth', 'kv'],
+]) {
+  test(`${name}: revokeUser(sub) ends every family of that user, rotated or not, and no other`, async () => {
+    await setClock(0)
+    const a = rtOf(await login(base), base)
+    const b = rtOf(await refresh(rtOf(await login(base), base).value, base), base)
+    const c = rtOf(await login(base), base)
+    await control(`/test/revoke-user?store=${store}&sub=u-other`)
+    assert.notEqual(await family(a.familyId, store), null, 'another user: nothing ended')
+    await control(`/test/revoke-user?store=${store}&sub=u-alice`)
+    for (const rt of [a, b, c]) {
+      assert.equal(await family(rt.familyId, store), null)
+      assert.equal((await refresh(rt.value, base)).status, 401)
+    }
+    // A login after it starts a family that lives.
+    const d = rtOf(await login(base), base)
+    assert.equal(rtOf(await refresh(d.value, base), base).familyId, d.familyId)
+    await control(`/test/revoke-user?store=${store}&sub=u-alice`)
+  })
+}

@@ -1,5 +1,5 @@
 // The Worker of tests/js/workerd/edge-auth.test.mjs: authRoutes on Durable Objects (both storage
-// backends), on KV, and on a Durable Object that always fails; a guarded API. Bundled like
+// backends), on KV, with refreshClaims, and on a Durable Object that always fails; a guarded API. Bundled like
 // wrangler does (workerd condition, .wasm as a module) and run on workerd by miniflare.
 // Nothing at module scope is random or async: workerd forbids randomness there.
 import { authRoutes, durableObjectStore, kvStore, guard, RefreshFamilies as Families } from 'jwt-wasm/edge'
@@ -82,10 +82,15 @@ const common = {
   refreshSecret: (env) => env.REFRESH_SECRET,
   clock,
 }
+// Test-only: the application's current view of its users, for refreshClaims (/test/user).
+const current = new Map()
+const refreshClaims = async ({ sub, claims }) => (current.has(sub) ? current.get(sub) : claims)
+
 const routes = [
   authRoutes({ ...common, store: (env) => counting(durableObjectStore(countedNamespace(env.FAMILIES))) }),
   authRoutes({ ...common, basePath: '/sql/auth', store: (env) => counting(durableObjectStore(env.FAMILIES_SQL)) }),
   authRoutes({ ...common, basePath: '/kv/auth', store: (env) => kvStore(countedKv(env.KV)) }),
+  authRoutes({ ...common, basePath: '/claims/auth', refreshClaims, store: (env) => durableObjectStore(env.FAMILIES) }),
   authRoutes({
     ...common,
     basePath: '/broken/auth',
@@ -113,6 +118,18 @@ export default {
       const answer = Response.json(statuses)
       for (const k of Object.keys(statuses)) delete statuses[k]
       return answer
+    }
+    if (url.pathname === '/test/user') {
+      const sub = url.searchParams.get('sub')
+      const role = url.searchParams.get('role')
+      if (role === null) current.delete(sub)
+      else current.set(sub, role === '' ? null : { role })
+      return new Response('ok')
+    }
+    if (url.pathname === '/test/revoke-user') {
+      const which = url.searchParams.get('store')
+      await routes[which === 'kv' ? 2 : which === 'sql' ? 1 : 0].revokeUser(url.searchParams.get('sub'), env)
+      return new Response('ok')
     }
     if (url.pathname === '/test/counts') {
       const kvKeys = (await env.KV.list()).keys.length
