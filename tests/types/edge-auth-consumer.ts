@@ -33,6 +33,7 @@ const options: AuthRoutesOptions<Env> = {
     return login === 'alice' && password.length > 0 ? { sub: 'u-alice', claims: { role: 'admin' } } : null
   },
   store: (env) => durableObjectStore(env.FAMILIES),
+  refreshClaims: async ({ sub, claims, env }) => (sub === 'u-gone' || !env.ACCESS_SECRET ? null : { ...claims, role: 'viewer' }),
   refreshSecret: (env) => env.REFRESH_SECRET,
   graceSeconds: 10,
   familyLifetime: 14 * 86400,
@@ -43,6 +44,8 @@ const options: AuthRoutesOptions<Env> = {
   onError: (error, { route, request }) => console.log(route, request.url, error),
 }
 const auth: AuthRoutesHandler<Env> = authRoutes(options)
+const revoked: Promise<void> = auth.revokeUser('u-alice', {} as Env)
+void revoked
 
 declare const env: Env
 async function fetchHandler(request: Request): Promise<Response> {
@@ -86,8 +89,14 @@ async function rotateOnce(store: RefreshStore): Promise<string | null> {
   return null
 }
 void rotateOnce(custom)
-const { count, resetAt }: { count: number; resetAt: number } = await custom.hit('k', 900, 0)
-void [count, resetAt]
+// @ts-expect-error: the login throttle counts in the isolate, never in the store
+void custom.hit
+const bounded: RefreshStore = memoryStore({ maxFamilies: 100 })
+const ended: Promise<void> = bounded.revokeUser('u-1')
+void ended
+// @ts-expect-error: maxFamilies is a number
+void memoryStore({ maxFamilies: '100' })
+void bounded
 
 // The Durable Object class: constructed by the runtime with (state, env).
 declare const state: ConstructorParameters<typeof RefreshFamilies>[0]

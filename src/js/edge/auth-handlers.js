@@ -4,13 +4,15 @@
  * `./auth-options.js`: `login`, `refresh` and `logout`, each `(config, request, env) =>
  * Promise<Response>`. The router (`./auth-routes.js`) has already checked the method and the
  * origin. A cookie of ours that arrives twice (cookie tossing) is answered 400
- * `invalid_request` before anything is read, counted, revoked or cleared.
+ * `invalid_request` before anything is read, counted, revoked or cleared. A refresh cookie whose
+ * tag is wrong (a forged family id or a secret authRoutes never issued for it) is refused before
+ * any store is touched: only a secret of the family can rotate, end or revoke it.
  */
-import { hmacSha256 } from '../internal/hmac.js'
 import { DEVICE_COOKIE, DEVICE_CLAIM, DEVICE_ID, DEVICE_ID_BYTES, deviceHash } from './device.js'
 import { TWO_VALUES, readCookie, serializeCookie, clearCookie } from './cookies.js'
 import { answer, invalidRequest, unavailable, readLoginBody } from './http.js'
-import { firstToken, formatToken, parseToken, secretHash, successor } from './refresh-token.js'
+import { throttleKey } from './login-throttle.js'
+import { firstToken, formatToken, issued, parseToken, secretHash, successor } from './refresh-token.js'
 
 /**
  * @typedef {import('./auth-options.js').AuthConfig} AuthConfig
@@ -74,13 +76,20 @@ function tokenAnswer(config, env, record, now, cookies) {
 }
 
 /**
- * The key of a login's throttle counter: the login normalised (NFKC, trimmed, lower case) under
- * an HMAC, so stores never hold logins in clear.
- * @param {Uint8Array<ArrayBuffer>} refreshSecret
- * @param {string} login
+ * Claims an application hook returned, checked: an object that sets none of the claims
+ * authRoutes sets itself. Anything else is the application's programming error (a TypeError).
+ * @param {unknown} claims
+ * @param {string} hook
+ * @returns {Record<string, unknown>}
  */
-export const throttleKey = (refreshSecret, login) =>
-  hmacSha256(refreshSecret, `login-throttle\0${login.normalize('NFKC').trim().toLowerCase()}`)
+function checkedClaims(claims, hook) {
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims))
+    throw new TypeError(`${hook}: claims must be an object`)
+  for (const name of Object.keys(claims)) {
+    if (RESERVED_CLAIMS.has(name)) throw new TypeError(`${hook}: claims must not set "${name}" (authRoutes sets it)`)
+  }
+  return /** @type {Record<string, unknown>} */ (claims)
+}
 
 /**
  * What `verifyUser` returned, checked: `{ sub, claims }`, or undefined for a refused login.
@@ -93,12 +102,7 @@ function verifiedUser(user) {
   const { sub, claims = {} } = /** @type {any} */ (user)
   if (typeof sub !== 'string' || sub === '')
     throw new TypeError('verifyUser must return { sub: non-empty string, claims? } or null')
-  if (!claims || typeof claims !== 'object' || Array.isArray(claims))
-    throw new TypeError('verifyUser: claims must be an object')
-  for (const name of Object.keys(claims)) {
-    if (RESERVED_CLAIMS.has(name)) throw new TypeError(`verifyUser: claims must not set "${name}" (authRoutes sets it)`)
-  }
-  return { sub, claims }
+  return { sub, claims: checkedClaims(claims, 'verifyUser') }
 }
 
 /**
@@ -115,26 +119,24 @@ export async function login(config, request, env) {
   const body = await readLoginBody(request)
   if (!body) return invalidRequest('The body must be { login, password } as JSON or form-encoded')
   const now = config.now()
-  const { throttle } = config
-  /** @type {RefreshStore} */
-  let store
+  const { throttle, counters } = config
   /** @type {string | undefined} */
   let counter
+  if (throttle && counters) {
+    // Counted in this isolate (bounded), never in the store: nothing is written before verifyUser.
+    counter = await throttleKey(config.refreshSecret(env), body.login)
+    const { count, resetAt } = counters.hit(counter, now)
+    if (count > throttle.maxFailures) {
+      return answer(
+        429,
+        { error: 'too_many_requests' },
+        { 'retry-after': String(Math.max(1, Math.ceil(resetAt - now))) },
+      )
+    }
+  }
   /** @type {unknown} */
   let user
   try {
-    store = config.store(env)
-    if (throttle) {
-      counter = await throttleKey(config.refreshSecret(env), body.login)
-      const { count, resetAt } = await store.hit(counter, throttle.windowSeconds, now)
-      if (count > throttle.maxFailures) {
-        return answer(
-          429,
-          { error: 'too_many_requests' },
-          { 'retry-after': String(Math.max(1, Math.ceil(resetAt - now))) },
-        )
-      }
-    }
     user = await config.verifyUser(body.login, body.password, env)
   } catch (e) {
     config.onError(e, { route: 'login', request })
@@ -143,7 +145,7 @@ export async function login(config, request, env) {
   const verified = verifiedUser(user)
   if (!verified) return answer(401, { error: 'invalid_grant' })
 
-  const token = firstToken(config.randomId)
+  const token = await firstToken(config.refreshSecret(env), config.randomId)
   const cookies = [setRefresh(config, token, config.familyLifetime)]
   /** @type {FamilyRecord} */
   const record = {
@@ -161,21 +163,28 @@ export async function login(config, request, env) {
     record.dvh = await deviceHash(config.deviceSecret(env), deviceId)
     cookies.push(serializeCookie(DEVICE_COOKIE, deviceId, { path: '/', maxAge: config.familyLifetime }))
   }
+  /** @type {RefreshStore} */
+  let store
   try {
-    if (counter !== undefined) await store.clear(counter)
+    store = config.store(env)
     await store.create(record)
   } catch (e) {
     config.onError(e, { route: 'login', request })
     return unavailable()
   }
-  // This browser's previous login is replaced by the new cookie: end its family too.
-  if (old) await store.revoke(old.familyId).catch((e) => config.onError(e, { route: 'login', request }))
+  if (counter !== undefined) counters?.clear(counter)
+  // This browser's previous login is replaced by the new cookie: end its family too, but only
+  // with a secret issued for that family (current or spent: a spent one is reuse anyway).
+  if (old && (await issued(config.refreshSecret(env), old)))
+    await store.revoke(old.familyId).catch((e) => config.onError(e, { route: 'login', request }))
   return tokenAnswer(config, env, record, now, cookies)
 }
 
 /**
  * `POST <basePath>/refresh`: rotates the refresh token to its successor (single use); the store
- * decides between rotation, the grace answer and reuse (which revokes the family).
+ * decides between rotation, the grace answer and reuse (which revokes the family). With
+ * `refreshClaims`, the application gives the claims of each new access token (or null: the
+ * family ends and the answer is that of a dead refresh token).
  * @param {Readonly<AuthConfig>} config
  * @param {Request} request
  * @param {any} env
@@ -184,7 +193,7 @@ export async function login(config, request, env) {
 export async function refresh(config, request, env) {
   const token = presented(config, request)
   if (token === TWO_VALUES) return twoCookies(config.cookieName)
-  if (!token) return invalidGrant(config)
+  if (!token || !(await issued(config.refreshSecret(env), token))) return invalidGrant(config)
   /** @type {string | undefined} */
   let dvh
   if (config.deviceSecret) {
@@ -226,12 +235,29 @@ export async function refresh(config, request, env) {
     }
     return invalidGrant(config)
   }
-  return tokenAnswer(config, env, record, now, [setRefresh(config, next, record.expiresAt - now)])
+  /** @type {FamilyRecord} */
+  let minted = record
+  if (config.refreshClaims) {
+    // The application's word on this user now: new claims, or null (the family ends).
+    /** @type {unknown} */
+    let current
+    try {
+      current = await config.refreshClaims({ sub: record.sub, claims: structuredClone(record.claims), env })
+      if (current === null || current === undefined || current === false) await store.revoke(token.familyId)
+    } catch (e) {
+      config.onError(e, { route: 'refresh', request })
+      return unavailable()
+    }
+    if (current === null || current === undefined || current === false) return invalidGrant(config)
+    minted = { ...record, claims: checkedClaims(current, 'refreshClaims') }
+  }
+  return tokenAnswer(config, env, minted, now, [setRefresh(config, next, record.expiresAt - now)])
 }
 
 /**
  * `POST <basePath>/logout`: revokes the family of the refresh cookie (if any) and clears the
- * cookie(s); 204.
+ * cookie(s); 204. A cookie with a wrong tag revokes nothing: 401 `invalid_grant` (the useless
+ * cookie cleared), no store touched.
  * @param {Readonly<AuthConfig>} config
  * @param {Request} request
  * @param {any} env
@@ -241,6 +267,7 @@ export async function logout(config, request, env) {
   const token = presented(config, request)
   if (token === TWO_VALUES) return twoCookies(config.cookieName)
   if (token) {
+    if (!(await issued(config.refreshSecret(env), token))) return invalidGrant(config)
     try {
       await config.store(env).revoke(token.familyId)
     } catch (e) {

@@ -13,6 +13,7 @@ import { bindsDevice } from './device.js'
 import { cookieNameOption } from './cookies.js'
 import { perIsolate } from './per-isolate.js'
 import { ACCESS_TOKEN_TYP } from './guard-options.js'
+import { LoginCounters } from './login-throttle.js'
 
 /**
  * @typedef {import('./auth-routes.js').AuthRoutesOptions<any>} AuthRoutesOptions
@@ -25,6 +26,7 @@ import { ACCESS_TOKEN_TYP } from './guard-options.js'
  * @typedef {object} AuthConfig
  * @property {(login: string, password: string, env: any) => unknown} verifyUser
  * @property {(env: any) => RefreshStore} store
+ * @property {((user: { sub: string, claims: Record<string, unknown>, env: any }) => unknown) | undefined} refreshClaims
  * @property {number} accessTtl
  * @property {number} graceSeconds
  * @property {number} familyLifetime
@@ -34,6 +36,7 @@ import { ACCESS_TOKEN_TYP } from './guard-options.js'
  * @property {string} csrfHeader
  * @property {readonly string[] | undefined} allowedOrigins undefined: the request's own origin
  * @property {Readonly<{ maxFailures: number, windowSeconds: number }> | false} throttle
+ * @property {LoginCounters | undefined} counters the throttle's counters in this isolate, set exactly when `throttle`
  * @property {boolean} bind
  * @property {((env: unknown) => Uint8Array<ArrayBuffer>) | undefined} deviceSecret set exactly when `bind`
  * @property {(env: unknown) => Uint8Array<ArrayBuffer>} refreshSecret
@@ -51,6 +54,7 @@ const OPTIONS = new Set([
   'accessTtl',
   'verifyUser',
   'store',
+  'refreshClaims',
   'refreshSecret',
   'graceSeconds',
   'familyLifetime',
@@ -177,6 +181,9 @@ export function resolveAuthOptions(options) {
     throw bad('options.verifyUser is required: async (login, password, env) => ({ sub, claims? }) | null')
   }
   if (typeof o.store !== 'function') throw bad('options.store is required: (env) => RefreshStore')
+  if (o.refreshClaims !== undefined && typeof o.refreshClaims !== 'function') {
+    throw bad('options.refreshClaims must be async ({ sub, claims, env }) => claims | null')
+  }
   const accessTtl = seconds(o.accessTtl, 'options.accessTtl', DEFAULTS.accessTtl, WHOLE)
   const graceSeconds = seconds(o.graceSeconds, 'options.graceSeconds', DEFAULTS.graceSeconds)
   const familyLifetime = seconds(o.familyLifetime, 'options.familyLifetime', DEFAULTS.familyLifetime, WHOLE)
@@ -221,6 +228,7 @@ export function resolveAuthOptions(options) {
   return Object.freeze({
     verifyUser: o.verifyUser,
     store: o.store,
+    refreshClaims: o.refreshClaims,
     accessTtl,
     graceSeconds,
     familyLifetime,
@@ -230,6 +238,7 @@ export function resolveAuthOptions(options) {
     csrfHeader,
     allowedOrigins,
     throttle,
+    counters: throttle ? new LoginCounters(throttle.windowSeconds) : undefined,
     bind,
     deviceSecret,
     refreshSecret,

@@ -45,10 +45,24 @@ export interface AuthRoutesOptions<Env = unknown> {
   /** The refresh-token store for a request's `env`, e.g. `(env) => durableObjectStore(env.FAMILIES)`. */
   store: (env: Env) => RefreshStore
   /**
-   * HMAC key (≥ 32 bytes) that derives each successor refresh secret from its predecessor, and
-   * keys the login-throttle counters (so logins are never stored in clear). Or `(env) => secret`,
-   * resolved once per isolate. Changing it is safe, except that a grace-window retry straddling
-   * the change is treated as reuse.
+   * Called on every refresh answer (each rotation, and each grace-window repeat) with the family's
+   * user and the claims captured at login: return the claims of the new access token (the same
+   * rules as `verifyUser`'s), or `null` to end the family (a removed user, a disabled account):
+   * the answer is then that of a dead refresh token (401 `invalid_grant`, cookie cleared). A
+   * throw answers 503 (the client's retry inside the grace window asks again). Without it, the
+   * login's claims are minted for the family's whole life.
+   */
+  refreshClaims?: (user: {
+    sub: string
+    claims: Record<string, unknown>
+    env: Env
+  }) => Promise<Record<string, unknown> | null> | Record<string, unknown> | null
+  /**
+   * HMAC key (≥ 32 bytes) that derives each successor refresh secret from its predecessor, tags
+   * every refresh secret with its family id (so a secret authRoutes never issued for a family
+   * is refused before any store is touched), and keys the login-throttle counters (so logins
+   * are never kept in clear). Or `(env) => secret`, resolved once per isolate. Changing it ends
+   * every session: the tags of the refresh tokens out there no longer verify.
    */
   refreshSecret: AuthSecret | ((env: Env) => AuthSecret)
   /**
@@ -86,7 +100,9 @@ export interface AuthRoutesOptions<Env = unknown> {
    * Login throttle per login name (normalised: NFKC, trimmed, lower case): every attempt counts,
    * a success clears the counter; once `maxFailures` attempts failed within the window (fixed,
    * from the first failure), further attempts answer 429 with `Retry-After` until the window
-   * ends, without calling `verifyUser`. `false` disables it. Default `{ maxFailures: 5, windowSeconds: 900 }`.
+   * ends, without calling `verifyUser`. The counters live in this isolate (at most 10,000, the
+   * oldest dropped first), never in the store, so a login writes nothing before `verifyUser`
+   * accepts; each isolate throttles on its own. `false` disables it. Default `{ maxFailures: 5, windowSeconds: 900 }`.
    */
   loginThrottle?: { maxFailures: number; windowSeconds?: number } | false
   /**
@@ -118,7 +134,13 @@ export interface ExecutionContextLike {
  * The handler `authRoutes` returns: a `Response` for its routes, `null` for any other path (so
  * an application chains it: `return (await auth(request, env, ctx)) ?? app(request, env, ctx)`).
  */
-export type AuthRoutesHandler<Env = unknown> = (request: Request, env: Env, ctx?: ExecutionContextLike) => Promise<Response | null>
+export type AuthRoutesHandler<Env = unknown> = ((request: Request, env: Env, ctx?: ExecutionContextLike) => Promise<Response | null>) & {
+  /**
+   * Ends every refresh-token family of the user `sub` in the store for `env` (their next refresh
+   * answers 401). Access tokens already issued run out within `accessTtl`.
+   */
+  revokeUser(sub: string, env: Env): Promise<void>
+}
 
 /**
  * Serves `POST <basePath>/login`, `/refresh` and `/logout` (other methods on those paths: 405
@@ -135,6 +157,7 @@ export type AuthRoutesHandler<Env = unknown> = (request: Request, env: Env, ctx?
  * | wrong login or password | 401 `{ error: 'invalid_grant' }` |
  * | too many failed logins | 429 `{ error: 'too_many_requests' }` + `Retry-After` |
  * | refresh token missing, unknown, expired, revoked, or reused (the family is then revoked) | 401 `{ error: 'invalid_grant' }` + refresh cookie cleared |
+ * | refresh or logout with a secret never issued for its family (wrong tag) | 401 `{ error: 'invalid_grant' }` + refresh cookie cleared, no store touched |
  * | refresh or device cookie sent twice (cookie tossing) | 400 `{ error: 'invalid_request', error_description }`, nothing changed |
  * | store (or `verifyUser`) unavailable | 503 `{ error: 'temporarily_unavailable' }`, no cookie touched |
  * | anything else unexpected (reported to `onError`) | 500 `{ error: 'server_error' }` |

@@ -31,10 +31,11 @@ import { onlyPost, refuseCrossSite, serverError } from './http.js'
 /**
  * Serves `POST <basePath>/login`, `/refresh` and `/logout`. Returns the handler
  * `(request, env, ctx) => Promise<Response | null>`: `null` for any other path, so an
- * application can chain it before its own routes. Throws `TypeError` (code
+ * application can chain it before its own routes; `handler.revokeUser(sub, env)` ends every
+ * family of one user. Throws `TypeError` (code
  * `ERR_INVALID_OPTIONS`) for unknown or invalid options.
  * @param {AuthRoutesOptions} options
- * @returns {(request: Request, env?: any, ctx?: any) => Promise<Response | null>}
+ * @returns {((request: Request, env?: any, ctx?: any) => Promise<Response | null>) & { revokeUser(sub: string, env?: any): Promise<void> }}
  */
 export function authRoutes(options) {
   const config = resolveAuthOptions(options)
@@ -47,7 +48,12 @@ export function authRoutes(options) {
     ]),
   )
 
-  return async function authRoutesHandler(request, env, ctx) {
+  /** @type {any} */
+  const handler = async function authRoutesHandler(
+    /** @type {Request} */ request,
+    /** @type {any} */ env,
+    /** @type {any} */ ctx,
+  ) {
     void ctx
     const url = new URL(request.url)
     const route = routes.get(url.pathname)
@@ -71,4 +77,10 @@ export function authRoutes(options) {
       return serverError()
     }
   }
+  /** Ends every family of `sub` in the store for `env`. */
+  handler.revokeUser = async (/** @type {string} */ sub, /** @type {any} */ env) => {
+    if (typeof sub !== 'string' || sub === '') throw new TypeError('revokeUser needs a non-empty sub')
+    await config.store(env).revokeUser(sub)
+  }
+  return handler
 }

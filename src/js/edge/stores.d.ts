@@ -43,12 +43,6 @@ export type RotateResult =
   | { status: 'rotated' | 'grace'; record: FamilyRecord }
   | { status: 'reuse' | 'unknown' | 'expired'; record?: undefined }
 
-/** A failure counter: failures so far in the window, and when the window ends (seconds). */
-export interface ThrottleCount {
-  count: number
-  resetAt: number
-}
-
 /**
  * The interface `authRoutes` needs. Every method may reject when the backing service is
  * unavailable; `authRoutes` then answers 503 `{ error: 'temporarily_unavailable' }` and changes
@@ -75,19 +69,19 @@ export interface RefreshStore {
   /** The family as stored, or null. Expiry is not judged here: compare `expiresAt`/`lastUsedAt`. */
   read(familyId: string): Promise<FamilyRecord | null>
   /**
-   * Counts one more attempt for `key` in a fixed window of `windowSeconds` that starts at the
-   * first attempt after the previous window ended.
+   * Ends every family of the user `sub` (idempotent). A login that runs at the same moment may
+   * survive it; call it again after the account change is in place.
    */
-  hit(key: string, windowSeconds: number, now: number): Promise<ThrottleCount>
-  /** Forgets the counter of `key`. */
-  clear(key: string): Promise<void>
+  revokeUser(sub: string): Promise<void>
 }
 
 /**
- * In memory (a Map in this isolate). Atomic by JavaScript's run-to-completion. For tests and
- * local development only: every isolate has its own, and it is lost on restart.
+ * In memory: a bounded map in this isolate, at most `maxFamilies` families (default 10,000; the
+ * oldest is dropped first), a family past its absolute expiry dropped when read or when another
+ * is stored. Atomic by JavaScript's run-to-completion. For tests and local development only:
+ * every isolate has its own, and it is lost on restart.
  */
-export declare function memoryStore(): RefreshStore
+export declare function memoryStore(options?: { maxFamilies?: number }): RefreshStore
 
 /** The part of a Durable Object namespace binding the store uses. */
 export interface DurableObjectNamespaceLike {
@@ -98,8 +92,9 @@ export interface DurableObjectNamespaceLike {
 /**
  * On Durable Objects (the production choice): one `RefreshFamilies` object per family
  * (`idFromName('family:' + familyId)`), so rotations of one family are serialised and strongly
- * consistent; one per throttled login (`idFromName('throttle:' + key)`, where the key is an HMAC
- * of the login, never the login itself). Talks to the objects with `stub.fetch` and JSON.
+ * consistent, and one per user (`idFromName('user:' + sub)`) holding the index of its families
+ * for `revokeUser` (written at login, before the family; expired entries pruned). authRoutes reaches it only with a refresh token whose tag verified, or after
+ * `verifyUser` accepted a login, so no unauthenticated request starts an object. Talks to the objects with `stub.fetch` and JSON.
  * @param namespace the binding of `RefreshFamilies`, e.g. `env.FAMILIES`
  */
 export declare function durableObjectStore(namespace: DurableObjectNamespaceLike): RefreshStore
@@ -135,16 +130,16 @@ export interface DurableObjectStorageLike {
  * new_sqlite_classes = ["RefreshFamilies"]
  * ```
  *
- * One instance holds one family (or one login's failure counter). Rotation reads, decides and
+ * One instance holds one family. Rotation reads, decides and
  * writes inside `storage.transaction()`; an alarm deletes the state when the family's absolute
- * lifetime (or the counter's window) ends. A plain class (not `extends DurableObject`), so the
+ * lifetime ends. A plain class (not `extends DurableObject`), so the
  * module also imports outside workerd.
  */
 export declare class RefreshFamilies {
   constructor(state: { storage: DurableObjectStorageLike }, env?: unknown)
   /** The JSON RPC of `durableObjectStore`. */
   fetch(request: Request): Promise<Response>
-  /** Deletes everything: the family's lifetime (or the counter's window) ended. */
+  /** Deletes everything: the family's lifetime ended. */
   alarm(): Promise<void>
 }
 

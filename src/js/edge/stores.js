@@ -8,9 +8,11 @@
  * predecessor with the time of that rotation (for the grace window). No raw refresh token is
  * ever stored. `rotate` is the one operation that must be atomic: it compares the presented
  * hash and moves the family forward in one step, so that of many concurrent refreshes with the
- * same token exactly one rotates.
+ * same token exactly one rotates. `revokeUser(sub)` ends every family of one user (the Durable
+ * Object and KV stores keep an index per user, written at login; the memory store scans).
  *
- * - `memoryStore()`: a Map in this isolate. Atomic (JavaScript runs one task at a time and
+ * - `memoryStore()`: a bounded map in this isolate (10,000 families by default, oldest out,
+ *   expired ones dropped). Atomic (JavaScript runs one task at a time and
  *   `rotate` does not await between reading and writing). For tests and local use: every
  *   isolate has its own, and it is gone on restart.
  * - `durableObjectStore(namespace)` with the exported Durable Object class `RefreshFamilies`:
@@ -25,11 +27,12 @@
  * then answers 503 and changes nothing else.
  */
 
+import { BoundedMap } from './bounded.js'
+
 /**
  * @typedef {import('./stores.js').FamilyRecord} FamilyRecord
  * @typedef {import('./stores.js').RotateResult} RotateResult
  * @typedef {import('./stores.js').RefreshStore} RefreshStore
- * @typedef {import('./stores.js').ThrottleCount} ThrottleCount
  */
 
 /**
@@ -84,19 +87,6 @@ export function rotateRecord(record, presentedHash, successorHash, now, graceSec
 }
 
 /**
- * The fixed-window failure counter rule: a new window of `windowSeconds` starts at the first hit
- * after the previous one ended.
- * @param {ThrottleCount | null | undefined} counter
- * @param {number} windowSeconds
- * @param {number} now
- * @returns {ThrottleCount}
- */
-export function hitCounter(counter, windowSeconds, now) {
-  if (!counter || now >= counter.resetAt) return { count: 1, resetAt: now + windowSeconds }
-  return { count: counter.count + 1, resetAt: counter.resetAt }
-}
-
-/**
  * @param {unknown} record
  * @returns {FamilyRecord}
  */
@@ -114,22 +104,32 @@ function familyRecord(record) {
   return r
 }
 
+/** The most families `memoryStore` keeps by default. */
+export const MEMORY_FAMILIES = 10_000
+
 /**
- * An in-memory store: a Map in this isolate. Atomic by JavaScript's run-to-completion (no await
- * between read and write). For tests and local development only: each isolate (and each
- * Worker instance) has its own, and it is lost on restart.
+ * An in-memory store: a bounded map in this isolate (at most `maxFamilies` families, the oldest
+ * dropped first; a family past its absolute expiry is dropped when read or when a new one is
+ * stored). Atomic by JavaScript's run-to-completion (no await between read and write). For
+ * tests and local development only: each isolate (and each Worker instance) has its own, and it
+ * is lost on restart.
+ * @param {{ maxFamilies?: number }} [options]
  * @returns {RefreshStore}
  */
-export function memoryStore() {
-  /** @type {Map<string, FamilyRecord>} */
-  const families = new Map()
-  /** @type {Map<string, ThrottleCount>} */
-  const counters = new Map()
+export function memoryStore(options = {}) {
+  if (!options || typeof options !== 'object' || Object.keys(options).some((k) => k !== 'maxFamilies')) {
+    throw new TypeError('memoryStore options must be { maxFamilies? }')
+  }
+  const { maxFamilies = MEMORY_FAMILIES } = options
+  if (!Number.isInteger(maxFamilies) || maxFamilies < 1) {
+    throw new TypeError('memoryStore: maxFamilies must be a positive integer')
+  }
+  const families = new BoundedMap(maxFamilies)
   return {
     async create(record) {
       const r = familyRecord(record)
-      if (families.has(r.familyId)) throw new Error('family already exists')
-      families.set(r.familyId, structuredClone(r))
+      if (families.get(r.familyId, r.createdAt)) throw new Error('family already exists')
+      families.set(r.familyId, structuredClone(r), r.expiresAt, r.createdAt)
     },
     async rotate(familyId, presentedHash, successorHash, now, graceSeconds, idleTimeout) {
       const { result, action, record } = rotateRecord(
@@ -140,7 +140,7 @@ export function memoryStore() {
         graceSeconds,
         idleTimeout,
       )
-      if (action === 'put' && record) families.set(familyId, record)
+      if (action === 'put' && record) families.set(familyId, record, record.expiresAt, now)
       if (action === 'delete') families.delete(familyId)
       return structuredClone(result)
     },
@@ -151,13 +151,8 @@ export function memoryStore() {
       const r = families.get(familyId)
       return r ? structuredClone(r) : null
     },
-    async hit(key, windowSeconds, now) {
-      const c = hitCounter(counters.get(key), windowSeconds, now)
-      counters.set(key, c)
-      return { ...c }
-    },
-    async clear(key) {
-      counters.delete(key)
+    async revokeUser(sub) {
+      for (const [id, r] of [...families.entries()]) if (r.sub === sub) families.delete(id)
     },
   }
 }
@@ -167,8 +162,9 @@ const RPC = 'https://refresh-families.internal/'
 
 /**
  * A store on Durable Objects: one object per family (`idFromName('family:' + familyId)`), so
- * every rotation of a family runs in that one object, in order, inside a storage transaction;
- * and one object per throttled login (`idFromName('throttle:' + key)`). Strongly consistent.
+ * every rotation of a family runs in that one object, in order, inside a storage transaction.
+ * Strongly consistent. authRoutes calls it only for a token whose tag verified or after
+ * `verifyUser` said yes, so no unauthenticated request starts an object.
  * The objects are instances of `RefreshFamilies`, which the Worker must export and bind
  * (`[[durable_objects.bindings]]`, with a migration that creates the class).
  *
@@ -200,6 +196,8 @@ export function durableObjectStore(namespace) {
   return {
     async create(record) {
       const r = familyRecord(record)
+      // Indexed under its user first, so no family exists that revokeUser cannot find.
+      await call(`user:${r.sub}`, 'index', { familyId: r.familyId, expiresAt: r.expiresAt, now: r.createdAt })
       await call(`family:${r.familyId}`, 'create', { record: r })
     },
     async rotate(familyId, presentedHash, successorHash, now, graceSeconds, idleTimeout) {
@@ -213,11 +211,10 @@ export function durableObjectStore(namespace) {
     async read(familyId) {
       return /** @type {Promise<FamilyRecord | null>} */ (call(`family:${familyId}`, 'read', {}))
     },
-    async hit(key, windowSeconds, now) {
-      return /** @type {Promise<ThrottleCount>} */ (call(`throttle:${key}`, 'hit', { windowSeconds, now }))
-    },
-    async clear(key) {
-      await call(`throttle:${key}`, 'clear', {})
+    async revokeUser(sub) {
+      /** @type {string[]} */
+      const ids = await call(`user:${sub}`, 'take', {})
+      await Promise.all(ids.map((id) => call(`family:${id}`, 'revoke', {})))
     },
   }
 }
@@ -236,7 +233,7 @@ export function durableObjectStore(namespace) {
  */
 
 const FAMILY = 'family'
-const COUNTER = 'counter'
+const USER = 'user'
 
 /**
  * The Durable Object class behind `durableObjectStore`. Export it from the Worker's main module
@@ -244,10 +241,10 @@ const COUNTER = 'counter'
  * "RefreshFamilies"`, with a migration `new_sqlite_classes = ["RefreshFamilies"]` (or
  * `new_classes` for the key-value backend; both work).
  *
- * One instance holds one family (or one throttle counter). Rotation reads, decides and writes
+ * One instance holds one family, or one user's index of families (for `revokeUser`). Rotation reads, decides and writes
  * inside `storage.transaction()`; the object's input gate would already keep other requests out
  * while only storage is awaited, and the transaction makes the step all-or-nothing. An alarm
- * deletes the state when the family's absolute lifetime (or the counter's window) ends, so
+ * deletes the state when the family's absolute lifetime ends, so
  * abandoned families do not accumulate.
  */
 export class RefreshFamilies {
@@ -315,27 +312,32 @@ export class RefreshFamilies {
         return Response.json(null)
       case 'read':
         return Response.json((await storage.get(FAMILY)) ?? null)
-      case 'hit': {
-        const { windowSeconds, now } = args
-        const counter = await storage.transaction(async (txn) => {
-          /** @type {ThrottleCount | undefined} */
-          const old = await txn.get(COUNTER)
-          const c = hitCounter(old, windowSeconds, now)
-          await txn.put(COUNTER, c)
-          return { c, fresh: c.count === 1 }
+      case 'index': {
+        // A user's index: family id → its absolute expiry; expired entries pruned on each login.
+        const { familyId, expiresAt, now } = args
+        const last = await storage.transaction(async (txn) => {
+          /** @type {Record<string, number>} */
+          const index = (await txn.get(USER)) ?? {}
+          for (const [id, end] of Object.entries(index)) if (end <= now) delete index[id]
+          index[familyId] = expiresAt
+          await txn.put(USER, index)
+          return Math.max(...Object.values(index))
         })
-        if (counter.fresh) await storage.setAlarm(Date.now() + windowSeconds * 1000)
-        return Response.json(counter.c)
-      }
-      case 'clear':
-        await this.#wipe()
+        await storage.setAlarm(Date.now() + Math.max(0, last - now) * 1000)
         return Response.json(null)
+      }
+      case 'take': {
+        /** @type {Record<string, number>} */
+        const index = (await storage.get(USER)) ?? {}
+        await this.#wipe()
+        return Response.json(Object.keys(index))
+      }
       default:
         return new Response(null, { status: 404 })
     }
   }
 
-  /** The end of the family's lifetime (or of the counter's window): forget everything. */
+  /** The end of the family's lifetime: forget everything. */
   async alarm() {
     await this.#storage.deleteAll()
   }
@@ -347,8 +349,8 @@ export class RefreshFamilies {
 }
 
 /**
- * A store on Workers KV (`family:<id>` and `throttle:<key>` keys, expiring with the family or
- * the window).
+ * A store on Workers KV (`family:<id>` keys, expiring with the family, and `user:<sub>`, the
+ * user's index of families for `revokeUser`, updated by read-modify-write like everything here).
  *
  * NOT RECOMMENDED FOR ROTATION. KV is eventually consistent (a write can take up to 60 s to be
  * visible at other locations) and has no compare-and-set, so `rotate` is a read-modify-write
@@ -369,6 +371,13 @@ export function kvStore(kv) {
   return {
     async create(record) {
       const r = familyRecord(record)
+      const key = `user:${r.sub}`
+      /** @type {Record<string, number>} */
+      const index = (await kv.get(key, 'json')) ?? {}
+      for (const [id, end] of Object.entries(index)) if (end <= r.createdAt) delete index[id]
+      index[r.familyId] = r.expiresAt
+      const last = Math.max(...Object.values(index))
+      await kv.put(key, JSON.stringify(index), { expirationTtl: ttl(last - r.createdAt) })
       await kv.put(`family:${r.familyId}`, JSON.stringify(r), { expirationTtl: ttl(r.expiresAt - r.createdAt) })
     },
     async rotate(familyId, presentedHash, successorHash, now, graceSeconds, idleTimeout) {
@@ -387,14 +396,11 @@ export function kvStore(kv) {
     async read(familyId) {
       return kv.get(`family:${familyId}`, 'json')
     },
-    async hit(key, windowSeconds, now) {
-      const k = `throttle:${key}`
-      const c = hitCounter(await kv.get(k, 'json'), windowSeconds, now)
-      await kv.put(k, JSON.stringify(c), { expirationTtl: ttl(c.resetAt - now) })
-      return c
-    },
-    async clear(key) {
-      await kv.delete(`throttle:${key}`)
+    async revokeUser(sub) {
+      /** @type {Record<string, number>} */
+      const index = (await kv.get(`user:${sub}`, 'json')) ?? {}
+      await Promise.all(Object.keys(index).map((id) => kv.delete(`family:${id}`)))
+      await kv.delete(`user:${sub}`)
     },
   }
 }

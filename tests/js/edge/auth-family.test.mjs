@@ -1,6 +1,6 @@
 // authRoutes (jwt-wasm/edge) in Node, the refresh-token family: refresh and rotation to the
 // derived successor, reuse detection, the grace window, the absolute and idle lifetimes, and
-// logout. Harness: ./auth-harness.mjs.
+// logout, refreshClaims and revokeUser. Harness: ./auth-harness.mjs.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
@@ -16,6 +16,7 @@ import {
   logout,
   refreshCookie,
   assertTokenAnswer,
+  storeSpy,
 } from './auth-harness.mjs'
 
 // ---- Refresh, rotation, reuse, grace ----
@@ -77,24 +78,39 @@ test('reuse: a token two generations old revokes, even inside the grace window',
   assert.equal((await refresh(handler, rt2.value)).status, 401)
 })
 
-test('reuse: a guessed secret with a real family id revokes the family; a malformed or missing cookie is 401 and cleared', async () => {
-  const { handler } = setup()
+test('a secret never issued for the family (guessed, or a forged id) is 401 and cleared, and changes nothing; a malformed or missing cookie too', async () => {
+  const store = storeSpy()
+  const { handler } = setup({ store })
   const rt0 = refreshCookie(await login(handler))
-  for (const cookie of [undefined, 'garbage', `${rt0.familyId}.short`, `${rt0.value}x`, `${rt0.familyId}`]) {
-    const r = await refresh(handler, cookie)
-    assert.equal(r.status, 401, String(cookie))
+  const calls = store.calls.length
+  const malformed = [undefined, 'garbage', `${rt0.familyId}.short`, `${rt0.value}x`, `${rt0.familyId}`]
+  const forged = [
+    `${rt0.familyId}.${'A'.repeat(43)}`,
+    `${rt0.familyId}.${rt0.secret.slice(0, 21)}${'A'.repeat(22)}`,
+    `${'B'.repeat(22)}.${rt0.secret}`,
+  ]
+  const answers = [...malformed, ...forged].map((c) => refresh(handler, c))
+  // Logout with no token (absent or malformed) is 204; with a token the family never issued, 401.
+  answers.push(...forged.map((c) => logout(handler, c)))
+  for (const r of await Promise.all(answers)) {
+    assert.equal(r.status, 401)
     assert.deepEqual(r.body, { error: 'invalid_grant' })
     assert.deepEqual(r.cookies, [CLEAR])
   }
+  assert.deepEqual(store.calls.slice(calls), [], 'no store call for a secret the family never had')
   const rt1 = refreshCookie(await refresh(handler, rt0.value))
-  assert.equal(rt1.secret, successorOf(rt0.familyId, rt0.secret), 'malformed cookies did not touch the family')
-  const guessed = await refresh(handler, `${rt0.familyId}.${'A'.repeat(43)}`)
-  assert.equal(guessed.status, 401)
-  assert.deepEqual(guessed.cookies, [CLEAR])
+  assert.equal(rt1.secret, successorOf(rt0.familyId, rt0.secret), 'the family was not touched')
+})
+
+test('reuse: a spent secret of the family (rotated out, after the grace window) revokes the family', async () => {
+  const { handler, t } = setup()
+  const rt0 = refreshCookie(await login(handler))
+  const rt1 = refreshCookie(await refresh(handler, rt0.value))
+  t.now += 11
+  const reused = await refresh(handler, rt0.value)
+  assert.equal(reused.status, 401)
+  assert.deepEqual(reused.cookies, [CLEAR])
   assert.equal((await refresh(handler, rt1.value)).status, 401, 'the family was revoked')
-  const unknown = await refresh(handler, `${'B'.repeat(22)}.${'A'.repeat(43)}`)
-  assert.equal(unknown.status, 401)
-  assert.deepEqual(unknown.cookies, [CLEAR])
 })
 
 test('grace: inside the window the immediate predecessor gets the same successor again (every time), and nothing rotates', async () => {
@@ -138,17 +154,22 @@ test('grace: not past the window (10 s), and not once the successor itself was u
   assert.deepEqual(r.cookies, [CLEAR])
 })
 
-test('grace: only the successor the store holds is answered (a grace retry straddling a refreshSecret change is reuse)', async () => {
+test('a token minted under another refreshSecret is refused before the store: 401, the family untouched', async () => {
   const a = setup()
   const b = setup({ store: a.store, options: { refreshSecret: 'another-refresh-secret-0123456789abcdef' } })
   const rt0 = refreshCookie(await login(a.handler))
   a.t.now += 5
   b.t.now += 6
   const rt1 = refreshCookie(await refresh(a.handler, rt0.value), LIFETIME - 5)
-  const r = await refresh(b.handler, rt0.value)
-  assert.equal(r.status, 401)
-  assert.deepEqual(r.cookies, [CLEAR])
-  assert.equal((await refresh(a.handler, rt1.value)).status, 401, 'the family was revoked')
+  for (const r of [await refresh(b.handler, rt0.value), await refresh(b.handler, rt1.value)]) {
+    assert.equal(r.status, 401)
+    assert.deepEqual(r.cookies, [CLEAR])
+  }
+  a.t.now += 1
+  assert.equal(
+    refreshCookie(await refresh(a.handler, rt1.value), LIFETIME - 6).secret,
+    successorOf(rt1.familyId, rt1.secret),
+  )
 })
 
 test('grace: graceSeconds is configurable; 0 disables it', async () => {
@@ -212,4 +233,81 @@ test('logout: 204, the family revoked, the cookie cleared exactly; idempotent wi
   const again = await logout(handler)
   assert.equal(again.status, 204)
   assert.deepEqual(again.cookies, [CLEAR])
+})
+
+test('logout: with the current secret or a spent one of the family (reuse), the family ends; with any other, nothing', async () => {
+  const { handler, t } = setup()
+  const rt0 = refreshCookie(await login(handler))
+  const rt1 = refreshCookie(await refresh(handler, rt0.value))
+  const stranger = await logout(handler, `${rt1.familyId}.${'A'.repeat(43)}`)
+  assert.equal(stranger.status, 401)
+  t.now += 11
+  const rt2 = refreshCookie(await refresh(handler, rt1.value), LIFETIME - 11)
+  assert.equal((await logout(handler, rt0.value)).status, 204)
+  assert.equal((await refresh(handler, rt2.value)).status, 401, 'a spent secret on logout ends the family')
+})
+
+// ---- Current claims and ending a user's sessions ----
+
+test('refreshClaims: each refresh mints the claims it returns (given the login claims); null ends the family', async () => {
+  const seen = []
+  let now = { role: 'viewer' }
+  const { handler, store } = setup({
+    options: {
+      refreshClaims: async ({ sub, claims, env }) => {
+        seen.push({ sub, claims, env })
+        return now
+      },
+    },
+  })
+  const rt0 = refreshCookie(await login(handler))
+  const r1 = await refresh(handler, rt0.value)
+  assert.equal(assertTokenAnswer(r1, NOW).role, 'viewer')
+  assert.deepEqual(seen, [{ sub: 'u-alice', claims: { role: 'admin' }, env: {} }])
+  const rt1 = refreshCookie(r1)
+  now = null
+  const dead = await refresh(handler, rt1.value)
+  assert.equal(dead.status, 401)
+  assert.deepEqual(dead.body, { error: 'invalid_grant' })
+  assert.deepEqual(dead.cookies, [CLEAR])
+  assert.equal(await store.read(rt0.familyId), null)
+})
+
+test('refreshClaims: a throw answers 503 and the grace retry asks again; reserved claims are a programming error', async () => {
+  let fail = true
+  const errors = []
+  const { handler } = setup({
+    options: {
+      refreshClaims: async () => {
+        if (fail) throw new Error('directory down')
+        return { role: 'viewer', ...(fail === null ? { sub: 'x' } : {}) }
+      },
+      onError: (e, { route }) => errors.push(`${route}: ${e.message}`),
+    },
+  })
+  const rt0 = refreshCookie(await login(handler))
+  const down = await refresh(handler, rt0.value)
+  assert.equal(down.status, 503)
+  assert.deepEqual(down.cookies, [])
+  assert.deepEqual(errors, ['refresh: directory down'])
+  fail = false
+  const retry = await refresh(handler, rt0.value)
+  assert.equal(refreshCookie(retry).secret, successorOf(rt0.familyId, rt0.secret), 'the grace answer')
+  fail = null
+  await assert.rejects(refresh(handler, rt0.value), {
+    name: 'TypeError',
+    message: /refreshClaims: claims must not set "sub"/,
+  })
+  assert.throws(() => setup({ options: { refreshClaims: 'yes' } }), { code: 'ERR_INVALID_OPTIONS' })
+})
+
+test('revokeUser(sub): every family of that user ends, others live on; a bad sub is a TypeError', async () => {
+  const { handler } = setup()
+  const a = refreshCookie(await login(handler))
+  const b = refreshCookie(await refresh(handler, refreshCookie(await login(handler)).value))
+  const bob = refreshCookie(await login(handler, 'bob', 'hunter2 hunter2'))
+  await handler.revokeUser('u-alice', {})
+  for (const rt of [a, b]) assert.equal((await refresh(handler, rt.value)).status, 401)
+  assert.equal((await refresh(handler, bob.value)).status, 200)
+  for (const bad of ['', undefined, 7]) await assert.rejects(handler.revokeUser(bad, {}), TypeError)
 })

@@ -19,9 +19,11 @@ export const RT =
 export const CLEAR = 'jwt_rt=; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=0'
 
 export const b64url = (buf) => Buffer.from(buf).toString('base64url')
-/** The successor rule, computed independently: base64url(HMAC-SHA256(refreshSecret, familyId.secret)). */
-export const successorOf = (familyId, secret) =>
-  b64url(createHmac('sha256', REFRESH_SECRET).update(`${familyId}.${secret}`).digest())
+const mac = (message) => b64url(createHmac('sha256', REFRESH_SECRET).update(message).digest())
+/** The tag rule, computed independently: a 21-character chain value, then its 22-character tag. */
+export const tagged = (familyId, chain) => chain + mac(`rt-tag\0${familyId}.${chain}`).slice(0, 22)
+/** The successor rule, computed independently (see src/js/edge/refresh-token.js). */
+export const successorOf = (familyId, secret) => tagged(familyId, mac(`rt-next\0${familyId}.${secret}`).slice(0, 21))
 export const sha256 = (s) => b64url(createHash('sha256').update(s).digest())
 
 // ---- The application's verifyUser: PBKDF2 hashes, and the same work for an unknown login. ----
@@ -135,7 +137,7 @@ export function assertTokenAnswer(r, now) {
   return payload
 }
 
-const STORE_METHODS = ['create', 'rotate', 'revoke', 'read', 'hit', 'clear']
+const STORE_METHODS = ['create', 'rotate', 'revoke', 'read', 'revokeUser']
 
 /**
  * A memory store that records the name of every call in `calls`, and fails (rejects) the calls

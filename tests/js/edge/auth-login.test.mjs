@@ -25,6 +25,7 @@ import {
   verifier,
   at,
   assertTokenAnswer,
+  tagged,
 } from './auth-harness.mjs'
 
 // ---- Options ----
@@ -227,6 +228,21 @@ test('login: a new login in the same browser revokes the family of the cookie it
   assert.equal((await refresh(handler, second.value)).status, 200)
 })
 
+test('login: an old cookie with a secret never issued for its family revokes nothing; a spent one of the family does', async () => {
+  const { handler, t } = setup()
+  const victim = refreshCookie(await login(handler))
+  const forged = `${victim.familyId}.${'A'.repeat(43)}`
+  refreshCookie(await login(handler, 'bob', 'hunter2 hunter2', { cookie: `jwt_rt=${forged}` }))
+  const next = refreshCookie(await refresh(handler, victim.value))
+  assert.equal(next.familyId, victim.familyId, 'the victim family lives on')
+  t.now += 11
+  refreshCookie(
+    await login(handler, 'alice', 'correct horse battery staple', { cookie: `jwt_rt=${victim.value}` }),
+    LIFETIME,
+  )
+  assert.equal((await refresh(handler, next.value)).status, 401, 'a spent secret of the family revoked it')
+})
+
 test('login: the random option drives family id and secret; signer as (env) => key is resolved once', async () => {
   let n = 0
   let resolved = 0
@@ -247,7 +263,7 @@ test('login: the random option drives family id and secret; signer as (env) => k
   )
   const rt = RT.exec(r1.headers.getSetCookie()[0])
   assert.equal(rt[1], b64url(Uint8Array.from({ length: 16 }, (_, i) => i)))
-  assert.equal(rt[2], b64url(Uint8Array.from({ length: 32 }, (_, i) => 16 + i)))
+  assert.equal(rt[2], tagged(rt[1], b64url(Uint8Array.from({ length: 16 }, (_, i) => 16 + i)).slice(0, 21)))
   const r2 = await handler(request('/auth/refresh', { cookie: `jwt_rt=${rt[1]}.${rt[2]}` }), env, {})
   assert.equal(r2.status, 200)
   assert.equal(verifier.verify((await r2.json()).access_token, at(NOW)).header.kid, 'at-2026-01')

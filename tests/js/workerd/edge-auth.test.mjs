@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, copyFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createHash, createHmac } from 'node:crypto'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { startWorker } from './harness.mjs'
 import { Verifier } from 'jwt-wasm'
 
@@ -19,8 +19,9 @@ const RT =
   /^jwt_rt=([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43}); HttpOnly; Secure; SameSite=Strict; Path=(\/[\w/]+); Max-Age=(\d+)$/
 const b64url = (buf) => Buffer.from(buf).toString('base64url')
 const sha256 = (s) => b64url(createHash('sha256').update(s).digest())
-const successorOf = (familyId, secret) =>
-  b64url(createHmac('sha256', REFRESH_SECRET).update(`${familyId}.${secret}`).digest())
+const mac = (message) => b64url(createHmac('sha256', REFRESH_SECRET).update(message).digest())
+const tagged = (familyId, chain) => chain + mac(`rt-tag\0${familyId}.${chain}`).slice(0, 22)
+const successorOf = (familyId, secret) => tagged(familyId, mac(`rt-next\0${familyId}.${secret}`).slice(0, 21))
 const verifier = new Verifier({
   keys: [{ kid: 'at-1', alg: 'HS256', secret: ACCESS_SECRET }],
   algorithms: ['HS256'],
@@ -216,3 +217,104 @@ test('a Durable Object that is down: login, refresh and logout answer 503 and to
   }
   assert.equal((await me(ok.body.access_token)).status, 200)
 })
+
+test('Durable Object store: only a secret of the family revokes it; refresh, logout and login with a stranger secret change nothing', async () => {
+  await setClock(0)
+  const victim = rtOf(await login())
+  const stored = await family(victim.familyId)
+  const strangers = [
+    `${victim.familyId}.${'A'.repeat(43)}`,
+    `${victim.familyId}.${victim.secret.slice(0, 21)}${'B'.repeat(22)}`,
+  ]
+  for (const value of strangers) {
+    for (const r of [await refresh(value), await logout(value)]) {
+      assert.equal(r.status, 401)
+      assert.deepEqual(r.body, { error: 'invalid_grant' })
+    }
+    const relog = await send('/auth/login', {
+      json: { login: 'alice', password: 'correct horse battery staple' },
+      csrf: false,
+      cookie: `jwt_rt=${value}`,
+    })
+    assert.equal(relog.status, 200)
+  }
+  assert.deepEqual(await family(victim.familyId), stored, 'the family is unchanged')
+  // A spent secret of the family is reuse: the family ends (on refresh and on logout alike).
+  const rt1 = rtOf(await refresh(victim.value))
+  assert.equal(rt1.secret, successorOf(victim.familyId, victim.secret))
+  await setClock(11)
+  assert.equal((await logout(victim.value)).status, 204)
+  assert.equal(await family(victim.familyId), null)
+  await setClock(0)
+})
+
+test('10,000 unauthenticated requests (random logins, well-formed random tokens) start no Durable Object and write nothing', async () => {
+  await setClock(0)
+  rtOf(await login('/kv/auth'), '/kv/auth')
+  const counts = async () => (await mf.dispatchFetch(`${BASE}/test/counts`)).json()
+  const before = await counts()
+  const random = (n) => randomBytes(n).toString('base64url')
+  const token = () => `${random(16)}.${random(32)}`
+  const kinds = [
+    (i) => send('/auth/login', { json: { login: `user-${i}-${random(6)}`, password: 'x' }, csrf: false }),
+    () => refresh(token()),
+    () => logout(token()),
+    (i) =>
+      send('/auth/login', { json: { login: `user-${i}`, password: 'x' }, csrf: false, cookie: `jwt_rt=${token()}` }),
+    (i) => send('/kv/auth/login', { json: { login: `kv-${i}-${random(6)}`, password: 'x' }, csrf: false }),
+    () => refresh(token(), '/kv/auth'),
+    () => logout(token(), '/kv/auth'),
+  ]
+  const answered = {}
+  const N = 10_000
+  for (let i = 0; i < N; i += 100) {
+    const batch = await Promise.all(Array.from({ length: 100 }, (_, j) => kinds[(i + j) % kinds.length](i + j)))
+    for (const r of batch) answered[r.status] = (answered[r.status] ?? 0) + 1
+  }
+  assert.deepEqual(answered, { 401: N }, 'every one refused')
+  assert.deepEqual(await counts(), before, 'no Durable Object got, none started, no KV write, no KV key')
+})
+
+const control = async (path) => assert.equal(await (await mf.dispatchFetch(`${BASE}${path}`)).text(), 'ok')
+
+test('Durable Object store: refreshClaims gives each rotation the current claims; null ends the family', async () => {
+  await setClock(0)
+  const base = '/claims/auth'
+  const rt0 = rtOf(await login(base), base)
+  await control('/test/user?sub=u-alice&role=viewer')
+  const r1 = await refresh(rt0.value, base)
+  const rt1 = rtOf(r1, base)
+  assert.equal(verifier.verify(r1.body.access_token).payload.role, 'viewer', 'the removed role is gone')
+  assert.equal(verifier.verify((await refresh(rt1.value, base)).body.access_token).payload.role, 'viewer')
+  await control('/test/user?sub=u-alice&role=')
+  const dead = await refresh(`${rt1.familyId}.${successorOf(rt1.familyId, rt1.secret)}`, base)
+  assert.equal(dead.status, 401)
+  assert.deepEqual(dead.body, { error: 'invalid_grant' })
+  assert.deepEqual(dead.cookies, [clearOf(base)])
+  assert.equal(await family(rt0.familyId), null, 'the family ended')
+  await control('/test/user?sub=u-alice')
+})
+
+for (const [name, base, store] of [
+  ['Durable Object store', '/auth', 'do'],
+  ['Durable Object store (SQLite-backed)', '/sql/auth', 'sql'],
+  ['KV store', '/kv/auth', 'kv'],
+]) {
+  test(`${name}: revokeUser(sub) ends every family of that user, rotated or not, and no other`, async () => {
+    await setClock(0)
+    const a = rtOf(await login(base), base)
+    const b = rtOf(await refresh(rtOf(await login(base), base).value, base), base)
+    const c = rtOf(await login(base), base)
+    await control(`/test/revoke-user?store=${store}&sub=u-other`)
+    assert.notEqual(await family(a.familyId, store), null, 'another user: nothing ended')
+    await control(`/test/revoke-user?store=${store}&sub=u-alice`)
+    for (const rt of [a, b, c]) {
+      assert.equal(await family(rt.familyId, store), null)
+      assert.equal((await refresh(rt.value, base)).status, 401)
+    }
+    // A login after it starts a family that lives.
+    const d = rtOf(await login(base), base)
+    assert.equal(rtOf(await refresh(d.value, base), base).familyId, d.familyId)
+    await control(`/test/revoke-user?store=${store}&sub=u-alice`)
+  })
+}

@@ -1,11 +1,21 @@
 // The Worker of tests/js/workerd/edge-auth.test.mjs: authRoutes on Durable Objects (both storage
-// backends), on KV, and on a Durable Object that always fails; a guarded API. Bundled like
+// backends), on KV, with refreshClaims, and on a Durable Object that always fails; a guarded API. Bundled like
 // wrangler does (workerd condition, .wasm as a module) and run on workerd by miniflare.
 // Nothing at module scope is random or async: workerd forbids randomness there.
-import { authRoutes, durableObjectStore, kvStore, guard, RefreshFamilies } from 'jwt-wasm/edge'
+import { authRoutes, durableObjectStore, kvStore, guard, RefreshFamilies as Families } from 'jwt-wasm/edge'
 
-// The Durable Object classes must be exported from the main module.
-export { RefreshFamilies }
+// Test-only: what the stores were asked to start or write, so the tests can see that
+// unauthenticated requests start no Durable Object and write nothing (/test/counts).
+const counts = { instances: 0, gets: 0, kvPuts: 0 }
+
+// The Durable Object classes must be exported from the main module. This one counts its
+// instances (the runtime constructs one per object it starts).
+export class RefreshFamilies extends Families {
+  constructor(state, env) {
+    super(state, env)
+    counts.instances++
+  }
+}
 /** The same class on SQLite-backed storage (bound with `useSQLite`, `new_sqlite_classes` in wrangler). */
 export class RefreshFamiliesSql extends RefreshFamilies {}
 /** A Durable Object that is down: every call throws. */
@@ -46,6 +56,24 @@ function counting(store) {
   }
 }
 
+/** The namespace, counting `get` (a stub for an object, which starts it on first call). */
+const countedNamespace = (ns) => ({
+  idFromName: (name) => ns.idFromName(name),
+  get(id) {
+    counts.gets++
+    return ns.get(id)
+  },
+})
+/** The KV binding, counting writes. */
+const countedKv = (kv) => ({
+  get: (...args) => kv.get(...args),
+  delete: (...args) => kv.delete(...args),
+  put(...args) {
+    counts.kvPuts++
+    return kv.put(...args)
+  },
+})
+
 const common = {
   signer: (env) => ({ kid: 'at-1', alg: 'HS256', secret: env.ACCESS_SECRET }),
   issuer: ISSUER,
@@ -54,10 +82,15 @@ const common = {
   refreshSecret: (env) => env.REFRESH_SECRET,
   clock,
 }
+// Test-only: the application's current view of its users, for refreshClaims (/test/user).
+const current = new Map()
+const refreshClaims = async ({ sub, claims }) => (current.has(sub) ? current.get(sub) : claims)
+
 const routes = [
-  authRoutes({ ...common, store: (env) => counting(durableObjectStore(env.FAMILIES)) }),
+  authRoutes({ ...common, store: (env) => counting(durableObjectStore(countedNamespace(env.FAMILIES))) }),
   authRoutes({ ...common, basePath: '/sql/auth', store: (env) => counting(durableObjectStore(env.FAMILIES_SQL)) }),
-  authRoutes({ ...common, basePath: '/kv/auth', store: (env) => kvStore(env.KV) }),
+  authRoutes({ ...common, basePath: '/kv/auth', store: (env) => kvStore(countedKv(env.KV)) }),
+  authRoutes({ ...common, basePath: '/claims/auth', refreshClaims, store: (env) => durableObjectStore(env.FAMILIES) }),
   authRoutes({
     ...common,
     basePath: '/broken/auth',
@@ -85,6 +118,22 @@ export default {
       const answer = Response.json(statuses)
       for (const k of Object.keys(statuses)) delete statuses[k]
       return answer
+    }
+    if (url.pathname === '/test/user') {
+      const sub = url.searchParams.get('sub')
+      const role = url.searchParams.get('role')
+      if (role === null) current.delete(sub)
+      else current.set(sub, role === '' ? null : { role })
+      return new Response('ok')
+    }
+    if (url.pathname === '/test/revoke-user') {
+      const which = url.searchParams.get('store')
+      await routes[which === 'kv' ? 2 : which === 'sql' ? 1 : 0].revokeUser(url.searchParams.get('sub'), env)
+      return new Response('ok')
+    }
+    if (url.pathname === '/test/counts') {
+      const kvKeys = (await env.KV.list()).keys.length
+      return Response.json({ ...counts, kvKeys })
     }
     if (url.pathname === '/test/family') {
       const which = url.searchParams.get('store')
