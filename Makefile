@@ -4,7 +4,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 NODE_BIN := tests/node_modules/.bin
 WASM := target/wasm32-unknown-unknown/release/jwt_wasm.wasm
 
-.PHONY: demo-check www-deps setup pkg pkg-trap test test-rust test-wasm test-js test-e2e checklist typecheck size bench load fuzz demo clean lint fmt
+.PHONY: demo-check www-deps setup pkg pkg-trap test test-rust test-wasm test-js test-e2e checklist typecheck size bench load fuzz fuzz-setup fuzz-cmin demo clean lint fmt
 
 setup:
 	@bash .ci/setup
@@ -92,8 +92,19 @@ bench: pkg
 load: pkg
 	node tests/load/run.mjs
 
-fuzz: setup
-	JWT_WASM_FUZZ_ITERATIONS=2000000 cargo test --locked --release --test fuzz -- --nocapture
+# Coverage-guided fuzzing (tests/fuzz/: cargo-fuzz and libFuzzer on stable Rust, .ci/fuzz): every target
+# for FUZZ_SECONDS (60) each, one process at a time, growing tests/fuzz/corpus/; FUZZ_SANITIZER=address
+# for ASan (about 4x slower), FUZZ_TARGETS to pick some. `make test` only replays the corpus
+# (tests/fuzz_replay.rs) and never installs cargo-fuzz: fuzz-setup does, pinned.
+fuzz-setup:
+	@bash .ci/setup-fuzz
+
+fuzz: fuzz-setup
+	bash .ci/fuzz
+
+# Minimises tests/fuzz/corpus/ (cargo fuzz cmin) before it is committed.
+fuzz-cmin: fuzz-setup
+	bash .ci/fuzz cmin
 
 test: lint test-rust test-wasm typecheck test-js test-e2e size demo-check
 	@echo "make test: every layer passed"

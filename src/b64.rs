@@ -21,8 +21,9 @@ const fn sextet(c: u8) -> Option<u32> {
     Some(v as u32)
 }
 
-/// Decodes into `out` (cleared first). `Err(())` for any non-canonical input.
-#[allow(clippy::cast_possible_truncation)]
+/// Decodes into `out` (cleared first). `Err(())` for any non-canonical input (callers map it
+/// to their own error; public only through the doc-hidden `__fuzz` module).
+#[allow(clippy::cast_possible_truncation, clippy::result_unit_err)]
 pub fn decode_into(input: &[u8], out: &mut Vec<u8>) -> Result<(), ()> {
     out.clear();
     // A lone final character carries only 6 bits: never a whole byte.

@@ -70,9 +70,15 @@ mod validation;
 // Errors, with their stable codes.
 mod error;
 
-// The strict JSON reader and its string writer, public only for the fuzz test (tests/fuzz.rs).
+// The strict JSON reader and its string writer, public only for the fuzz targets (tests/fuzz/).
 #[doc(hidden)]
 pub mod json;
+
+/// The private codecs, public only for the coverage-guided fuzz targets (tests/fuzz/); not a public API.
+#[doc(hidden)]
+pub mod __fuzz {
+    pub use crate::b64::{decode_into as b64_decode_into, encode_into as b64_encode_into};
+}
 
 // The wasm boundary (`Core`) and its wire protocol, declared once; the protocol is public for its
 // generator (`examples/protocol.rs`) and the browser tests, neither is a public API.

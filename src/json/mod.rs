@@ -11,7 +11,7 @@
 //!
 //! The reader (`reader.rs`, with its number literals in `number.rs`) and the writer of JSON
 //! string literals (`writer.rs`, for the headers `Signer` builds and the names `inspect` lists)
-//! live side by side. Public (hidden from the docs) only for the fuzz test in tests/fuzz.rs.
+//! live side by side. Public (hidden from the docs) only for the fuzz targets in tests/fuzz/.
 
 #[allow(unused_imports)]
 use crate::prelude::*;

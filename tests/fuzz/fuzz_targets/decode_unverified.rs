@@ -1,0 +1,4 @@
+//! Fuzz target `decode_unverified`: libFuzzer feeds bytes to jwt_wasm_fuzz::decode_unverified (tests/fuzz/src/), which asserts.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| jwt_wasm_fuzz::decode_unverified(data));

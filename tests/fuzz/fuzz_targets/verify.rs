@@ -1,0 +1,6 @@
+//! Fuzz target `verify`: libFuzzer feeds bytes to jwt_wasm_fuzz::verify (tests/fuzz/src/), which asserts.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    jwt_wasm_fuzz::verify(data);
+});

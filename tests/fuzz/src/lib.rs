@@ -1,0 +1,21 @@
+//! The checks behind the coverage-guided fuzz targets (tests/fuzz/fuzz_targets/, one per function
+//! here). Each takes libFuzzer's bytes and asserts properties beyond "no panic"; a failed
+//! assertion is a crash libFuzzer reports. tests/fuzz_replay.rs includes these same files, so
+//! `cargo test` replays the kept corpus (tests/fuzz/corpus/) and every past crash through them.
+//!
+//! Input formats (tests/fuzz/seeds.py writes seeds in them from tests/vectors):
+//! - `verify`: byte 0 even: the rest is a token. Byte 0 odd: byte 1 picks a signing key (and
+//!   may corrupt the tag), the rest is `header JSON 0x00 payload JSON`, signed by the harness.
+//! - `json`, `base64url`, `decode_unverified`, `inspect`: the bytes themselves.
+//! - `sign_verify`: byte 0 algorithm, byte 1 kid and typ, byte 2 secret length beyond the
+//!   minimum, then the secret, then the claims JSON.
+
+mod codec;
+mod oracle;
+mod sign;
+mod token;
+mod world;
+
+pub use codec::{base64url, json};
+pub use sign::sign_verify;
+pub use token::{decode_unverified, inspect, verify};
