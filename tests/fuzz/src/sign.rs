@@ -46,11 +46,23 @@ pub fn sign_verify(data: &[u8]) {
 
     // A policy that fits the claims, and a `now` inside their window if there is one.
     let Ok(mut policy) = Validation::new([alg].into_iter().collect()) else { return };
-    policy.required_claims.clear();
+    // Required: a claim the token has (an empty list is refused, and `exp` may be absent).
+    let names = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(payload).ok();
+    let Some(name) =
+        names.and_then(|m| m.keys().find(|n| !n.is_empty() && !n.chars().any(char::is_control)).cloned())
+    else {
+        return;
+    };
+    policy.required_claims = vec![name];
     policy.max_token_bytes = token.len();
     match &claims.aud {
-        Some(Audience::One(a)) => policy.audience = vec![a.to_string()],
-        Some(Audience::Many(list)) => policy.audience = list.iter().map(|a| a.to_string()).collect(),
+        // An empty audience value cannot be configured: not this check's business.
+        Some(Audience::One(a)) if a.is_empty() => return,
+        Some(Audience::Many(list)) if list.iter().any(|a| a.is_empty()) => return,
+        Some(Audience::One(a)) => policy.audience = Some(vec![a.to_string()]),
+        // An empty list stays unconfigured: the token's `aud` is then refused (checked below).
+        Some(Audience::Many(list)) if list.is_empty() => {}
+        Some(Audience::Many(list)) => policy.audience = Some(list.iter().map(|a| a.to_string()).collect()),
         None => {}
     }
     let lower = [claims.iat, claims.nbf].into_iter().flatten().reduce(f64::max);
