@@ -297,7 +297,7 @@ test('refreshClaims: a throw answers 503 and the grace retry asks again; reserve
   // A programming error: reported to onError and answered 500 with the safe headers.
   const wrong = await refresh(handler, rt0.value)
   assert.equal(wrong.status, 500)
-  assert.equal(wrong.headers.get('x-content-type-options'), 'nosniff')
+  assert.equal(wrong.res.headers.get('x-content-type-options'), 'nosniff')
   assert.match(errors.at(-1), /refreshClaims: claims must not set "sub"/)
   assert.throws(() => setup({ options: { refreshClaims: 'yes' } }), { code: 'ERR_INVALID_OPTIONS' })
 })
