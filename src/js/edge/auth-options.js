@@ -34,7 +34,7 @@ import { LoginCounters } from './login-throttle.js'
  * @property {string} cookieName
  * @property {string} basePath
  * @property {string} csrfHeader
- * @property {readonly string[] | undefined} allowedOrigins undefined: the request's own origin
+ * @property {readonly string[] | undefined} allowedOrigins undefined: the request's own origin, on a loopback host only
  * @property {Readonly<{ maxFailures: number, windowSeconds: number }> | false} throttle
  * @property {LoginCounters | undefined} counters the throttle's counters in this isolate, set exactly when `throttle`
  * @property {boolean} bind

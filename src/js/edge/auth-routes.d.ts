@@ -87,8 +87,11 @@ export interface AuthRoutesOptions<Env = unknown> {
   /** Routes live at `<basePath>/login`, `/refresh`, `/logout`; also the cookie's `Path`. Default `/auth`. */
   basePath?: string
   /**
-   * Origins allowed to call the routes (exact `scheme://host[:port]`). Default: only the request
-   * URL's own origin. A request without `Origin` is refused (403): browsers send it on every POST.
+   * Origins allowed to call the routes (exact `scheme://host[:port]`). Set it for any deployed
+   * server. Without it only a server reached under a loopback name (`localhost`, 127.0.0.0/8,
+   * `[::1]`) accepts its own origin; every other request is refused (403 `invalid_request`, "set
+   * options.allowedOrigins"), since its Host header may be a DNS-rebinding page's name. A request
+   * without `Origin` is refused (403): browsers send it on every POST.
    */
   allowedOrigins?: string[]
   /**

@@ -59,11 +59,7 @@ export function authRoutes(options) {
     const route = routes.get(url.pathname)
     if (!route) return null
     if (request.method !== 'POST') return onlyPost()
-    const refused = refuseCrossSite(
-      request,
-      config.allowedOrigins ?? [url.origin],
-      route.csrf ? config.csrfHeader : undefined,
-    )
+    const refused = refuseCrossSite(request, config.allowedOrigins, route.csrf ? config.csrfHeader : undefined)
     if (refused) return refused
     try {
       return await route.handler(config, request, env)

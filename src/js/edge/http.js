@@ -74,18 +74,41 @@ export const onlyPost = () =>
   answer(405, { error: 'invalid_request', error_description: 'Use POST' }, { allow: 'POST' })
 
 /**
+ * Whether `hostname` (a parsed URL's, so lower case and normalised) names this machine:
+ * `localhost`, an IPv4 address in 127.0.0.0/8, or `[::1]`. A DNS-rebinding page reaches a local
+ * server under its own name, never under one of these, so only here may the request's own origin
+ * stand in for a configured one.
+ * @param {string} hostname
+ */
+export const isLoopbackHost = (hostname) =>
+  hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+
+/**
  * The same-origin check of a cookie-authenticated POST: `Origin` must be one of `origins` (a
  * request without `Origin` is refused: browsers send it on every POST), and when `csrfHeader` is
- * given that header must be present and non-empty (a cross-site form cannot send it). Returns the
- * 403 answer, or undefined when the request passes.
+ * given that header must be present and non-empty (a cross-site form cannot send it). With
+ * `origins` undefined (none configured) the request's own origin is allowed only when its host is
+ * a loopback name; elsewhere the Host header could be the attacker's (DNS rebinding), so the
+ * request is refused and the answer says to configure the origins. Returns the 403 answer, or
+ * undefined when the request passes.
  * @param {Request} request
- * @param {readonly string[]} origins
+ * @param {readonly string[] | undefined} origins
  * @param {string} [csrfHeader]
  * @returns {Response | undefined}
  */
 export function refuseCrossSite(request, origins, csrfHeader) {
+  let allowed = origins
+  if (allowed === undefined) {
+    const url = new URL(request.url)
+    if (!isLoopbackHost(url.hostname))
+      return invalidRequest(
+        'The request origin is not allowed: set options.allowedOrigins (only a localhost server may go without)',
+        403,
+      )
+    allowed = [url.origin]
+  }
   const origin = request.headers.get('origin')
-  if (origin === null || !origins.includes(origin)) return invalidRequest('The request origin is not allowed', 403)
+  if (origin === null || !allowed.includes(origin)) return invalidRequest('The request origin is not allowed', 403)
   if (csrfHeader !== undefined && !request.headers.get(csrfHeader))
     return invalidRequest(`The ${csrfHeader} header is required`, 403)
   return undefined

@@ -69,6 +69,8 @@ export function setup(extra = {}) {
     store: () => store,
     refreshSecret: REFRESH_SECRET,
     clock: () => new Date(t.now * 1000),
+    // app.example is not a loopback host: the routes need their allowed origin configured.
+    allowedOrigins: [ORIGIN],
     ...extra.options,
   })
   return { t, store, handler }

@@ -172,7 +172,7 @@ test('login: checks Origin (login CSRF) but needs no CSRF header', async () => {
     assert.deepEqual(r.cookies, [])
   }
   assert.equal((await login(handler)).status, 200)
-  // allowedOrigins replaces the default (the request's own origin).
+  // allowedOrigins is the whole list: the request's own origin is not added to it.
   const other = setup({ options: { allowedOrigins: ['https://spa.example'] } })
   assert.equal(
     (await login(other.handler, 'alice', 'correct horse battery staple', { origin: 'https://spa.example' })).status,

@@ -4,8 +4,17 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { internal } from './internal.mjs'
 
-const { answer, invalidRequest, unavailable, onlyPost, serverError, refuseCrossSite, readBody, readLoginBody } =
-  await internal('edge/http.js')
+const {
+  answer,
+  invalidRequest,
+  unavailable,
+  onlyPost,
+  serverError,
+  refuseCrossSite,
+  isLoopbackHost,
+  readBody,
+  readLoginBody,
+} = await internal('edge/http.js')
 const { secureHeaders } = await import('jwt-wasm/edge')
 
 test('answer: JSON with no-store, extra headers, every cookie its own Set-Cookie; null is no body and no content-type', async () => {
@@ -88,6 +97,25 @@ test('refuseCrossSite: Origin must be listed; the CSRF header, when asked for, m
     assert.equal(r.status, 403)
     assert.deepEqual(await r.json(), { error: 'invalid_request', error_description: 'The X-CSRF header is required' })
   }
+})
+
+test('refuseCrossSite without origins: the own origin only on a loopback host (issue 9 item 7)', async () => {
+  const post = (url, origin) => new Request(url, { method: 'POST', headers: { origin } })
+  for (const own of ['http://localhost:8787', 'http://127.0.0.1', 'http://127.255.0.9:1', 'http://[::1]:8787']) {
+    assert.equal(refuseCrossSite(post(`${own}/auth/login`, own), undefined), undefined, own)
+    const foreign = refuseCrossSite(post(`${own}/auth/login`, 'https://evil.example'), undefined)
+    assert.equal((await foreign.json()).error_description, 'The request origin is not allowed', own)
+  }
+  for (const own of ['https://api.example', 'http://localhost.example', 'http://127.0.0.1.nip.io', 'http://[::2]']) {
+    const r = refuseCrossSite(post(`${own}/auth/login`, own), undefined)
+    assert.equal(r.status, 403, own)
+    assert.match((await r.json()).error_description, /set options\.allowedOrigins/, own)
+  }
+  assert.equal(isLoopbackHost('localhost'), true)
+  assert.equal(isLoopbackHost('127.0.0.1'), true)
+  assert.equal(isLoopbackHost('[::1]'), true)
+  for (const h of ['localhost.', 'a.localhost', '128.0.0.1', '1.127.0.0.1', '[::ffff:7f00:1]', '', 'api.example'])
+    assert.equal(isLoopbackHost(h), false, h)
 })
 
 test('readBody: at most `limit` bytes of UTF-8, else undefined (declared or streamed); readLoginBody on top', async () => {

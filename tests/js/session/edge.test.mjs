@@ -31,6 +31,7 @@ function world() {
     store: () => store,
     refreshSecret: 'refresh-derivation-secret-0123456789abcdef',
     clock: edgeNow,
+    allowedOrigins: [ORIGIN],
   })
   const api = guard((request, env, ctx, { payload }) => Response.json({ sub: payload.sub, role: payload.role }), {
     keys: [ACCESS_KEY],
