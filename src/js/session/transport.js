@@ -77,7 +77,7 @@ export class Transport {
 
   /**
    * POSTs `{ login, password }` to `loginUrl`. `ok`, or `fatal` with `ERR_SESSION_LOGIN_FAILED`
-   * (`status`: 401 refused, 429 throttled with `retryAfter`, 0 no answer…). Never rejects.
+   * (`status`: 400 `invalid_grant` or 401 refused, 429 throttled with `retryAfter`, 0 no answer…). Never rejects.
    * @param {string} url
    * @param {string} login
    * @param {string} password
@@ -90,7 +90,8 @@ export class Transport {
       if (ok(res.status)) return this.#answer(body, { sentAt, receivedAt, date: res.headers.get('date') }, code)
       const error = typeof body?.error === 'string' ? body.error : undefined
       const retryAfter = retryAfterSeconds(res.headers.get('retry-after'), receivedAt, this.#skew())
-      const message = res.status === 401 ? 'the login was refused' : 'the login failed'
+      const refused = res.status === 401 || (res.status === 400 && error === 'invalid_grant')
+      const message = refused ? 'the login was refused' : 'the login failed'
       return {
         kind: 'fatal',
         error: new SessionError(message, { code, status: res.status, error, reason: 'http', retryAfter }),
