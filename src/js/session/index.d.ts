@@ -48,7 +48,8 @@ export interface SessionOptions {
   /**
    * Refreshes by calling this function instead of POSTing to `refreshUrl` (not both). Resolve to
    * `{ access_token, expires_in? }`; resolve to `null`, or throw a `SessionError` with code
-   * `ERR_SESSION_EXPIRED` (or any error whose `status` is 401), when the session is over. Other
+   * `ERR_SESSION_EXPIRED` (or any error whose `status` is 401, or 400 with `error` `invalid_grant`),
+   * when the session is over. Other
    * errors are retried. `signal` aborts after `timeout`.
    */
   refresh?: (context: { signal: AbortSignal }) => Promise<RefreshResult | null | undefined> | RefreshResult | null | undefined
