@@ -15,7 +15,7 @@ export async function checkPage(url) {
   try {
     const page = await browser.newPage()
     const problems = []
-    // HTTP statuses (the favicon's 404, resume's 401 without a cookie) are logged as errors too:
+    // HTTP statuses (the favicon's 404, resume's 400 invalid_grant without a cookie) are logged as errors too:
     // they are answers, not policy; a blocked load would log "Refused to …" and fire the event.
     page.on('console', (m) => {
       const status = m.text().startsWith('Failed to load resource: the server responded with a status')

@@ -96,10 +96,10 @@ export async function checkDemo(mf, url, options) {
   const wrongStarted = performance.now()
   const wrong = await login(url, { login: 'demo', password: 'nope' })
   const oneLogin = performance.now() - wrongStarted
-  ok(wrong.status === 401, 'a wrong password is refused')
+  ok(wrong.status === 400, 'a wrong password is refused')
   const unknown = await login(url, { login: 'nobody', password: 'demo-password' })
   ok(
-    unknown.status === 401 && JSON.stringify(await unknown.json()) === JSON.stringify(await wrong.json()),
+    unknown.status === 400 && JSON.stringify(await unknown.json()) === JSON.stringify(await wrong.json()),
     'an unknown login gets the same answer',
   )
 
@@ -112,7 +112,7 @@ export async function checkDemo(mf, url, options) {
   await mf.setOptions({ ...options, bindings: deployed, d1Databases: { DB: 'deployed' } })
   const bare = await mf.ready
   const none = await login(bare, { login: 'demo', password: 'demo-password' })
-  ok(none.status === 401, `no demo login without DEMO_LOCAL_USER (got ${none.status})`)
+  ok(none.status === 400, `no demo login without DEMO_LOCAL_USER (got ${none.status})`)
 
   const ms = (t) => `${t.toFixed(0)} ms`
   console.log(`demo: PBKDF2 ${ITERATIONS}: first login (seed + check) ${ms(firstLogin)}, a login ${ms(oneLogin)}`)

@@ -137,7 +137,7 @@ export async function openTab(context, tab, { query = '' } = {}) {
 
 /**
  * The first tab of a scenario: it loads with no session (its resume() finds none: one refresh
- * request answered 401, by design), then the counters start from zero.
+ * request answered 400 `invalid_grant`, by design), then the counters start from zero.
  */
 export async function firstTab(context, options) {
   const page = await openTab(context, 'A', options)
@@ -149,7 +149,7 @@ export async function firstTab(context, options) {
 export function watch(page, tab) {
   page.on('pageerror', (e) => pageErrors.push(`${tab}: ${e.message}`))
   // Script errors only: Chromium also logs every 4xx answer ("Failed to load resource"), and
-  // 401s are expected here (a tab that resumes with no session, the API after logout).
+  // 400s and 401s are expected here (a tab that resumes with no session, the API after logout).
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
       pageErrors.push(`${tab}: console.error: ${m.text()}`)

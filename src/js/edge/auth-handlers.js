@@ -54,10 +54,10 @@ const setRefresh = (config, token, maxAge) =>
 const clearRefresh = (config) => clearCookie(config.cookieName, config.basePath)
 
 /**
- * 401 `invalid_grant`, the refresh cookie cleared.
+ * 400 `invalid_grant` (RFC 6749 §5.2), the refresh cookie cleared.
  * @param {Readonly<AuthConfig>} config
  */
-const invalidGrant = (config) => answer(401, { error: 'invalid_grant' }, {}, [clearRefresh(config)])
+const invalidGrant = (config) => answer(400, { error: 'invalid_grant' }, {}, [clearRefresh(config)])
 
 /**
  * The access token for a family's user, and the JSON answer that carries it.
@@ -143,7 +143,7 @@ export async function login(config, request, env) {
     return unavailable()
   }
   const verified = verifiedUser(user)
-  if (!verified) return answer(401, { error: 'invalid_grant' })
+  if (!verified) return answer(400, { error: 'invalid_grant' })
 
   const token = await firstToken(config.refreshSecret(env), config.randomId)
   const cookies = [setRefresh(config, token, config.familyLifetime)]
@@ -256,7 +256,7 @@ export async function refresh(config, request, env) {
 
 /**
  * `POST <basePath>/logout`: revokes the family of the refresh cookie (if any) and clears the
- * cookie(s); 204. A cookie with a wrong tag revokes nothing: 401 `invalid_grant` (the useless
+ * cookie(s); 204. A cookie with a wrong tag revokes nothing: 400 `invalid_grant` (the useless
  * cookie cleared), no store touched.
  * @param {Readonly<AuthConfig>} config
  * @param {Request} request

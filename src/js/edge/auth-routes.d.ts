@@ -36,7 +36,7 @@ export interface AuthRoutesOptions<Env = unknown> {
   accessTtl?: number
   /**
    * Checks a login. Return `{ sub, claims? }`, or `null` for an unknown login and for a wrong
-   * password alike: both answer the same 401 `{ error: 'invalid_grant' }`. Making the two take
+   * password alike: both answer the same 400 `{ error: 'invalid_grant' }`. Making the two take
    * the same time is this function's job: for an unknown login, verify the password against a
    * fixed dummy hash of the same cost instead of returning early. A throw (say, the database is
    * down) answers 503.
@@ -48,7 +48,7 @@ export interface AuthRoutesOptions<Env = unknown> {
    * Called on every refresh answer (each rotation, and each grace-window repeat) with the family's
    * user and the claims captured at login: return the claims of the new access token (the same
    * rules as `verifyUser`'s), or `null` to end the family (a removed user, a disabled account):
-   * the answer is then that of a dead refresh token (401 `invalid_grant`, cookie cleared). A
+   * the answer is then that of a dead refresh token (400 `invalid_grant`, cookie cleared). A
    * throw answers 503 (the client's retry inside the grace window asks again). Without it, the
    * login's claims are minted for the family's whole life.
    */
@@ -140,7 +140,7 @@ export interface ExecutionContextLike {
 export type AuthRoutesHandler<Env = unknown> = ((request: Request, env: Env, ctx?: ExecutionContextLike) => Promise<Response | null>) & {
   /**
    * Ends every refresh-token family of the user `sub` in the store for `env` (their next refresh
-   * answers 401). Access tokens already issued run out within `accessTtl`.
+   * answers 400 `invalid_grant`). Access tokens already issued run out within `accessTtl`.
    */
   revokeUser(sub: string, env: Env): Promise<void>
 }
@@ -157,10 +157,10 @@ export type AuthRoutesHandler<Env = unknown> = ((request: Request, env: Env, ctx
  * | logout | 204 + the cookie(s) cleared (`Max-Age=0`) |
  * | bad login body | 400 `{ error: 'invalid_request', error_description }` |
  * | `Origin` missing or not allowed, CSRF header missing | 403 `{ error: 'invalid_request', error_description }` |
- * | wrong login or password | 401 `{ error: 'invalid_grant' }` |
+ * | wrong login or password | 400 `{ error: 'invalid_grant' }` |
  * | too many failed logins | 429 `{ error: 'too_many_requests' }` + `Retry-After` |
- * | refresh token missing, unknown, expired, revoked, or reused (the family is then revoked) | 401 `{ error: 'invalid_grant' }` + refresh cookie cleared |
- * | refresh or logout with a secret never issued for its family (wrong tag) | 401 `{ error: 'invalid_grant' }` + refresh cookie cleared, no store touched |
+ * | refresh token missing, unknown, expired, revoked, or reused (the family is then revoked) | 400 `{ error: 'invalid_grant' }` + refresh cookie cleared |
+ * | refresh or logout with a secret never issued for its family (wrong tag) | 400 `{ error: 'invalid_grant' }` + refresh cookie cleared, no store touched |
  * | refresh or device cookie sent twice (cookie tossing) | 400 `{ error: 'invalid_request', error_description }`, nothing changed |
  * | store (or `verifyUser`) unavailable | 503 `{ error: 'temporarily_unavailable' }`, no cookie touched |
  * | anything else unexpected (reported to `onError`) | 500 `{ error: 'server_error' }` |

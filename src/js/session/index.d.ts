@@ -48,7 +48,8 @@ export interface SessionOptions {
   /**
    * Refreshes by calling this function instead of POSTing to `refreshUrl` (not both). Resolve to
    * `{ access_token, expires_in? }`; resolve to `null`, or throw a `SessionError` with code
-   * `ERR_SESSION_EXPIRED` (or any error whose `status` is 401), when the session is over. Other
+   * `ERR_SESSION_EXPIRED` (or any error whose `status` is 401, or 400 with `error` `invalid_grant`),
+   * when the session is over. Other
    * errors are retried. `signal` aborts after `timeout`.
    */
   refresh?: (context: { signal: AbortSignal }) => Promise<RefreshResult | null | undefined> | RefreshResult | null | undefined
@@ -126,11 +127,12 @@ export type SessionErrorCode =
 export type SessionErrorReason = 'network' | 'timeout' | 'http' | 'bad_response' | 'broadcast'
 
 /**
- * - `ERR_SESSION_LOGIN_FAILED`: `login()` refused (`status` 401, `error` `invalid_grant`),
+ * - `ERR_SESSION_LOGIN_FAILED`: `login()` refused (`status` 400 `error` `invalid_grant`, as
+ *   authRoutes answers, or 401),
  *   throttled (429, `retryAfter`), or failed (400, 403, 503, 0…).
  * - `ERR_SESSION_REFRESH_FAILED`: a refresh round gave up (after `attempts` retries of network
  *   errors, timeouts, 408, 429, 5xx; or at once for another status such as 403).
- * - `ERR_SESSION_EXPIRED`: the refresh endpoint answered 401 (or 400 `invalid_grant`): the
+ * - `ERR_SESSION_EXPIRED`: the refresh endpoint answered 400 `invalid_grant` (or 401): the
  *   refresh token is dead; the session ended (`expired` event).
  * - `ERR_SESSION_LOGOUT_FAILED`: the logout endpoint did not confirm (the local session ended
  *   anyway; the refresh cookie may still be alive).

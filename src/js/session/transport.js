@@ -16,7 +16,7 @@
  * | 408, 429, 5xx (`Retry-After` raises the wait)          | `retry`  | backs off, retries   |
  * | any other status (403, 404…)                           | `fatal`  | fails at once        |
  * | no answer: a network error or the timeout              | `retry`  | backs off, retries   |
- * | `options.refresh`: null, or throws 401/`ERR_SESSION_EXPIRED` | `dead` | the session expires |
+ * | `options.refresh`: null, or throws 401, 400 `invalid_grant` or `ERR_SESSION_EXPIRED` | `dead` | the session expires |
  * | `options.refresh` throws anything else                 | `retry`  | backs off, retries   |
  */
 import { inspect } from 'jwt-wasm'
@@ -43,7 +43,15 @@ const REFRESH_FAILED = 'ERR_SESSION_REFRESH_FAILED'
  */
 const definitive = (e) =>
   (e instanceof SessionError && e.code === 'ERR_SESSION_EXPIRED') ||
-  (!!e && typeof e === 'object' && /** @type {any} */ (e).status === 401)
+  (!!e && typeof e === 'object' && refusedGrant(/** @type {any} */ (e).status, /** @type {any} */ (e).error))
+
+/**
+ * A refused grant: 400 `invalid_grant` (RFC 6749 §5.2, what authRoutes answers) or a 401 (what
+ * other servers may answer).
+ * @param {unknown} status
+ * @param {unknown} error
+ */
+const refusedGrant = (status, error) => status === 401 || (status === 400 && error === 'invalid_grant')
 
 /** @param {number} status */
 const ok = (status) => status >= 200 && status < 300
@@ -77,7 +85,7 @@ export class Transport {
 
   /**
    * POSTs `{ login, password }` to `loginUrl`. `ok`, or `fatal` with `ERR_SESSION_LOGIN_FAILED`
-   * (`status`: 401 refused, 429 throttled with `retryAfter`, 0 no answer…). Never rejects.
+   * (`status`: 400 `invalid_grant` or 401 refused, 429 throttled with `retryAfter`, 0 no answer…). Never rejects.
    * @param {string} url
    * @param {string} login
    * @param {string} password
@@ -90,7 +98,7 @@ export class Transport {
       if (ok(res.status)) return this.#answer(body, { sentAt, receivedAt, date: res.headers.get('date') }, code)
       const error = typeof body?.error === 'string' ? body.error : undefined
       const retryAfter = retryAfterSeconds(res.headers.get('retry-after'), receivedAt, this.#skew())
-      const message = res.status === 401 ? 'the login was refused' : 'the login failed'
+      const message = refusedGrant(res.status, error) ? 'the login was refused' : 'the login failed'
       return {
         kind: 'fatal',
         error: new SessionError(message, { code, status: res.status, error, reason: 'http', retryAfter }),
@@ -115,7 +123,10 @@ export class Transport {
       try {
         result = await this.#withTimeout((signal) => Promise.resolve(custom({ signal })), code)
       } catch (e) {
-        if (definitive(e)) return { kind: 'dead', error: ended('the session has ended', { status: 401, cause: e }) }
+        if (definitive(e)) {
+          const status = /** @type {any} */ (e).status === 400 ? 400 : 401
+          return { kind: 'dead', error: ended('the session has ended', { status, cause: e }) }
+        }
         if (e instanceof SessionError && e.reason === 'timeout') return { kind: 'retry', error: e }
         return {
           kind: 'retry',
@@ -134,7 +145,7 @@ export class Transport {
     const { res, body, sentAt, receivedAt } = sent
     if (ok(res.status)) return this.#answer(body, { sentAt, receivedAt, date: res.headers.get('date') }, code)
     const error = typeof body?.error === 'string' ? body.error : undefined
-    if (res.status === 401 || (res.status === 400 && error === 'invalid_grant')) {
+    if (refusedGrant(res.status, error)) {
       return { kind: 'dead', error: ended('the refresh token is no longer valid', { status: res.status, error }) }
     }
     const retryAfter = retryAfterSeconds(res.headers.get('retry-after'), receivedAt, this.#skew())

@@ -257,7 +257,7 @@ test('device binding: a device cookie, only its HMAC in the token; the guard nee
   // Refresh needs the device cookie; the new token carries the same dvh.
   t.now += 60
   const without = await refresh(handler, rt0.value)
-  assert.equal(without.status, 401)
+  assert.equal(without.status, 400)
   assert.deepEqual(without.body, { error: 'invalid_grant' })
   assert.deepEqual(without.cookies, [CLEAR])
   const ok = await refresh(handler, rt0.value, { cookie: `jwt_rt=${rt0.value}; jwt_device=${deviceId}` })
@@ -278,7 +278,7 @@ test("device binding: a refresh token presented with another device's cookie rev
   const attacker = await login(handler, 'bob', 'hunter2 hunter2')
   const attackerDevice = /^jwt_device=([\w-]{43});/.exec(attacker.cookies[1])[1]
   const r = await refresh(handler, rt.value, { cookie: `jwt_rt=${rt.value}; jwt_device=${attackerDevice}` })
-  assert.equal(r.status, 401)
+  assert.equal(r.status, 400)
   assert.deepEqual(r.cookies, [CLEAR])
   assert.equal(await store.read(rt.familyId), null)
 })

@@ -48,21 +48,21 @@ test('refresh: rotates to the derived successor; new access token; Max-Age is th
   assert.equal(rt2.secret, successorOf(rt1.familyId, rt1.secret))
 })
 
-test('reuse: a spent token (outside the grace window) revokes the whole family: 401 invalid_grant, cookie cleared', async () => {
+test('reuse: a spent token (outside the grace window) revokes the whole family: 400 invalid_grant, cookie cleared', async () => {
   const { handler, t, store } = setup()
   const rt0 = refreshCookie(await login(handler))
   t.now += 60
   const rt1 = refreshCookie(await refresh(handler, rt0.value), LIFETIME - 60)
   t.now += 11 // grace is 10 s
   const reuse = await refresh(handler, rt0.value)
-  assert.equal(reuse.status, 401)
+  assert.equal(reuse.status, 400)
   assert.deepEqual(reuse.body, { error: 'invalid_grant' })
   assert.deepEqual(reuse.cookies, [CLEAR])
   assert.equal(reuse.res.headers.get('cache-control'), 'no-store')
   assert.equal(await store.read(rt0.familyId), null)
   // The legitimate holder of the current token is logged out too (RFC 9700 §4.14).
   const current = await refresh(handler, rt1.value)
-  assert.equal(current.status, 401)
+  assert.equal(current.status, 400)
   assert.deepEqual(current.cookies, [CLEAR])
 })
 
@@ -74,11 +74,11 @@ test('reuse: a token two generations old revokes, even inside the grace window',
   t.now += 1
   const rt2 = refreshCookie(await refresh(handler, rt1.value), LIFETIME - 61)
   t.now += 1
-  assert.equal((await refresh(handler, rt0.value)).status, 401)
-  assert.equal((await refresh(handler, rt2.value)).status, 401)
+  assert.equal((await refresh(handler, rt0.value)).status, 400)
+  assert.equal((await refresh(handler, rt2.value)).status, 400)
 })
 
-test('a secret never issued for the family (guessed, or a forged id) is 401 and cleared, and changes nothing; a malformed or missing cookie too', async () => {
+test('a secret never issued for the family (guessed, or a forged id) is 400 and cleared, and changes nothing; a malformed or missing cookie too', async () => {
   const store = storeSpy()
   const { handler } = setup({ store })
   const rt0 = refreshCookie(await login(handler))
@@ -90,10 +90,10 @@ test('a secret never issued for the family (guessed, or a forged id) is 401 and 
     `${'B'.repeat(22)}.${rt0.secret}`,
   ]
   const answers = [...malformed, ...forged].map((c) => refresh(handler, c))
-  // Logout with no token (absent or malformed) is 204; with a token the family never issued, 401.
+  // Logout with no token (absent or malformed) is 204; with a token the family never issued, 400.
   answers.push(...forged.map((c) => logout(handler, c)))
   for (const r of await Promise.all(answers)) {
-    assert.equal(r.status, 401)
+    assert.equal(r.status, 400)
     assert.deepEqual(r.body, { error: 'invalid_grant' })
     assert.deepEqual(r.cookies, [CLEAR])
   }
@@ -108,9 +108,9 @@ test('reuse: a spent secret of the family (rotated out, after the grace window) 
   const rt1 = refreshCookie(await refresh(handler, rt0.value))
   t.now += 11
   const reused = await refresh(handler, rt0.value)
-  assert.equal(reused.status, 401)
+  assert.equal(reused.status, 400)
   assert.deepEqual(reused.cookies, [CLEAR])
-  assert.equal((await refresh(handler, rt1.value)).status, 401, 'the family was revoked')
+  assert.equal((await refresh(handler, rt1.value)).status, 400, 'the family was revoked')
 })
 
 test('grace: inside the window the immediate predecessor gets the same successor again (every time), and nothing rotates', async () => {
@@ -140,7 +140,7 @@ test('grace: not past the window (10 s), and not once the successor itself was u
   late.t.now += 100
   refreshCookie(await refresh(late.handler, rt0.value), LIFETIME - 100)
   late.t.now += 11
-  assert.equal((await refresh(late.handler, rt0.value)).status, 401)
+  assert.equal((await refresh(late.handler, rt0.value)).status, 400)
 
   const used = setup()
   rt0 = refreshCookie(await login(used.handler))
@@ -150,11 +150,11 @@ test('grace: not past the window (10 s), and not once the successor itself was u
   refreshCookie(await refresh(used.handler, rt1.value), LIFETIME - 102)
   used.t.now += 1
   const r = await refresh(used.handler, rt0.value)
-  assert.equal(r.status, 401, 'the predecessor of a rotated successor is reuse')
+  assert.equal(r.status, 400, 'the predecessor of a rotated successor is reuse')
   assert.deepEqual(r.cookies, [CLEAR])
 })
 
-test('a token minted under another refreshSecret is refused before the store: 401, the family untouched', async () => {
+test('a token minted under another refreshSecret is refused before the store: 400, the family untouched', async () => {
   const a = setup()
   const b = setup({ store: a.store, options: { refreshSecret: 'another-refresh-secret-0123456789abcdef' } })
   const rt0 = refreshCookie(await login(a.handler))
@@ -162,7 +162,7 @@ test('a token minted under another refreshSecret is refused before the store: 40
   b.t.now += 6
   const rt1 = refreshCookie(await refresh(a.handler, rt0.value), LIFETIME - 5)
   for (const r of [await refresh(b.handler, rt0.value), await refresh(b.handler, rt1.value)]) {
-    assert.equal(r.status, 401)
+    assert.equal(r.status, 400)
     assert.deepEqual(r.cookies, [CLEAR])
   }
   a.t.now += 1
@@ -178,7 +178,7 @@ test('grace: graceSeconds is configurable; 0 disables it', async () => {
   none.t.now += 5
   refreshCookie(await refresh(none.handler, rt0.value), LIFETIME - 5)
   // Even in the same second: reuse.
-  assert.equal((await refresh(none.handler, rt0.value)).status, 401)
+  assert.equal((await refresh(none.handler, rt0.value)).status, 400)
 
   const long = setup({ options: { graceSeconds: 30 } })
   const r0 = refreshCookie(await login(long.handler))
@@ -198,7 +198,7 @@ test('lifetimes: the absolute lifetime is never extended by rotation', async () 
   }
   t.now = NOW + LIFETIME
   const r = await refresh(handler, rt.value)
-  assert.equal(r.status, 401)
+  assert.equal(r.status, 400)
   assert.deepEqual(r.cookies, [CLEAR])
 })
 
@@ -209,13 +209,13 @@ test('lifetimes: the idle timeout (default 24 h) ends a family not refreshed in 
   const rt1 = refreshCookie(await refresh(handler, rt0.value), LIFETIME - DAY)
   t.now += DAY + 1
   const r = await refresh(handler, rt1.value)
-  assert.equal(r.status, 401)
+  assert.equal(r.status, 400)
   assert.deepEqual(r.cookies, [CLEAR])
 
   const short = setup({ options: { idleTimeout: 3600, familyLifetime: 7200 } })
   const s0 = refreshCookie(await login(short.handler), 7200)
   short.t.now += 3601
-  assert.equal((await refresh(short.handler, s0.value)).status, 401)
+  assert.equal((await refresh(short.handler, s0.value)).status, 400)
 })
 
 // ---- Logout ----
@@ -229,7 +229,7 @@ test('logout: 204, the family revoked, the cookie cleared exactly; idempotent wi
   assert.deepEqual(r.cookies, [CLEAR])
   assert.equal(r.res.headers.get('cache-control'), 'no-store')
   assert.equal(await store.read(rt0.familyId), null)
-  assert.equal((await refresh(handler, rt0.value)).status, 401)
+  assert.equal((await refresh(handler, rt0.value)).status, 400)
   const again = await logout(handler)
   assert.equal(again.status, 204)
   assert.deepEqual(again.cookies, [CLEAR])
@@ -240,11 +240,11 @@ test('logout: with the current secret or a spent one of the family (reuse), the 
   const rt0 = refreshCookie(await login(handler))
   const rt1 = refreshCookie(await refresh(handler, rt0.value))
   const stranger = await logout(handler, `${rt1.familyId}.${'A'.repeat(43)}`)
-  assert.equal(stranger.status, 401)
+  assert.equal(stranger.status, 400)
   t.now += 11
   const rt2 = refreshCookie(await refresh(handler, rt1.value), LIFETIME - 11)
   assert.equal((await logout(handler, rt0.value)).status, 204)
-  assert.equal((await refresh(handler, rt2.value)).status, 401, 'a spent secret on logout ends the family')
+  assert.equal((await refresh(handler, rt2.value)).status, 400, 'a spent secret on logout ends the family')
 })
 
 // ---- Current claims and ending a user's sessions ----
@@ -267,7 +267,7 @@ test('refreshClaims: each refresh mints the claims it returns (given the login c
   const rt1 = refreshCookie(r1)
   now = null
   const dead = await refresh(handler, rt1.value)
-  assert.equal(dead.status, 401)
+  assert.equal(dead.status, 400)
   assert.deepEqual(dead.body, { error: 'invalid_grant' })
   assert.deepEqual(dead.cookies, [CLEAR])
   assert.equal(await store.read(rt0.familyId), null)
@@ -308,7 +308,7 @@ test('revokeUser(sub): every family of that user ends, others live on; a bad sub
   const b = refreshCookie(await refresh(handler, refreshCookie(await login(handler)).value))
   const bob = refreshCookie(await login(handler, 'bob', 'hunter2 hunter2'))
   await handler.revokeUser('u-alice', {})
-  for (const rt of [a, b]) assert.equal((await refresh(handler, rt.value)).status, 401)
+  for (const rt of [a, b]) assert.equal((await refresh(handler, rt.value)).status, 400)
   assert.equal((await refresh(handler, bob.value)).status, 200)
   for (const bad of ['', undefined, 7]) await assert.rejects(handler.revokeUser(bad, {}), TypeError)
 })

@@ -149,12 +149,12 @@ test('login: malformed bodies answer 400 invalid_request without calling verifyU
   assert.equal(verifyCalls, before)
 })
 
-test('login: unknown login and wrong password answer the same 401 invalid_grant, and set no cookie', async () => {
+test('login: unknown login and wrong password answer the same 400 invalid_grant, and set no cookie', async () => {
   const { handler } = setup()
   const wrong = await login(handler, 'alice', 'wrong password')
   const unknown = await login(handler, 'mallory', 'wrong password')
   for (const r of [wrong, unknown]) {
-    assert.equal(r.status, 401)
+    assert.equal(r.status, 400)
     assert.deepEqual(r.body, { error: 'invalid_grant' })
     assert.deepEqual(r.cookies, [])
     assert.equal(r.res.headers.get('cache-control'), 'no-store')
@@ -183,7 +183,7 @@ test('login: checks Origin (login CSRF) but needs no CSRF header', async () => {
 
 test('login throttle: after 5 failures for one login, 429 with Retry-After and verifyUser not called, until the window ends', async () => {
   const { handler, t } = setup()
-  for (let i = 0; i < 5; i++) assert.equal((await login(handler, 'alice', `guess ${i}`)).status, 401)
+  for (let i = 0; i < 5; i++) assert.equal((await login(handler, 'alice', `guess ${i}`)).status, 400)
   const before = verifyCalls
   t.now += 60
   // Even the right password waits: the login is locked, not the guess.
@@ -206,15 +206,15 @@ test('login throttle: after 5 failures for one login, 429 with Retry-After and v
 
 test('login throttle: a success clears the counter; loginThrottle options and false', async () => {
   const { handler } = setup({ options: { loginThrottle: { maxFailures: 2, windowSeconds: 60 } } })
-  assert.equal((await login(handler, 'alice', 'a')).status, 401)
+  assert.equal((await login(handler, 'alice', 'a')).status, 400)
   assert.equal((await login(handler, 'alice', 'correct horse battery staple')).status, 200)
-  assert.equal((await login(handler, 'alice', 'b')).status, 401)
-  assert.equal((await login(handler, 'alice', 'c')).status, 401)
+  assert.equal((await login(handler, 'alice', 'b')).status, 400)
+  assert.equal((await login(handler, 'alice', 'c')).status, 400)
   const r = await login(handler, 'alice', 'd')
   assert.equal(r.status, 429)
   assert.equal(r.res.headers.get('retry-after'), '60')
   const off = setup({ options: { loginThrottle: false } })
-  for (let i = 0; i < 8; i++) assert.equal((await login(off.handler, 'alice', 'wrong')).status, 401)
+  for (let i = 0; i < 8; i++) assert.equal((await login(off.handler, 'alice', 'wrong')).status, 400)
 })
 
 test('login: a new login in the same browser revokes the family of the cookie it replaces', async () => {
@@ -224,7 +224,7 @@ test('login: a new login in the same browser revokes the family of the cookie it
     await login(handler, 'alice', 'correct horse battery staple', { cookie: `jwt_rt=${first.value}` }),
   )
   assert.notEqual(first.familyId, second.familyId)
-  assert.equal((await refresh(handler, first.value)).status, 401)
+  assert.equal((await refresh(handler, first.value)).status, 400)
   assert.equal((await refresh(handler, second.value)).status, 200)
 })
 
@@ -240,7 +240,7 @@ test('login: an old cookie with a secret never issued for its family revokes not
     await login(handler, 'alice', 'correct horse battery staple', { cookie: `jwt_rt=${victim.value}` }),
     LIFETIME,
   )
-  assert.equal((await refresh(handler, next.value)).status, 401, 'a spent secret of the family revoked it')
+  assert.equal((await refresh(handler, next.value)).status, 400, 'a spent secret of the family revoked it')
 })
 
 test('login: the random option drives family id and secret; signer as (env) => key is resolved once', async () => {

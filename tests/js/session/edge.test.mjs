@@ -226,11 +226,11 @@ test('reuse detection end to end: a stolen, already-rotated refresh token revoke
   await session.refresh() // rotates
   await w.time.advance(11_000) // past the 10 s grace window
   const thief = await authRoutesCall(w, '/auth/refresh', stolen)
-  assert.equal(thief.status, 401)
+  assert.equal(thief.status, 400)
   // The family is revoked: the session's next refresh is refused, definitively.
   await assert.rejects(
     session.refresh(),
-    (e) => e.code === 'ERR_SESSION_EXPIRED' && e.status === 401 && e.error === 'invalid_grant',
+    (e) => e.code === 'ERR_SESSION_EXPIRED' && e.status === 400 && e.error === 'invalid_grant',
   )
   assert.equal(session.token, null)
   assert.equal(storage.map.has(TOKEN_KEY), false)

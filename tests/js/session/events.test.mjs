@@ -43,6 +43,27 @@ describe('login, logout and the order of events', () => {
     t.session.close()
   })
 
+  test("login refused: 400 invalid_grant (authRoutes, RFC 6749 §5.2) and 401 both read as 'the login was refused'", async () => {
+    const w = world()
+    const t = tab(w)
+    const refused = (status) => (e) =>
+      e instanceof SessionError &&
+      e.code === 'ERR_SESSION_LOGIN_FAILED' &&
+      e.message === 'the login was refused' &&
+      e.status === status &&
+      e.error === 'invalid_grant'
+    w.server.login = () => json(400, { error: 'invalid_grant' })
+    await assert.rejects(t.session.login('alice', 'wrong'), refused(400))
+    w.server.login = () => json(401, { error: 'invalid_grant' })
+    await assert.rejects(t.session.login('alice', 'wrong'), refused(401))
+    w.server.login = () => json(400, { error: 'invalid_request' })
+    await assert.rejects(
+      t.session.login('alice', 'wrong'),
+      (e) => e.message === 'the login failed' && e.status === 400 && e.error === 'invalid_request',
+    )
+    t.session.close()
+  })
+
   test('login refused (401), throttled (429), unreachable: SessionError ERR_SESSION_LOGIN_FAILED with status', async () => {
     const w = world()
     const t = tab(w)

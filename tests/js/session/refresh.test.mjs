@@ -322,4 +322,36 @@ describe('options.refresh: a custom refresh function instead of refreshUrl', () 
     assert.deepEqual(t.log.slice(-2), ['change:expired', 'expired'])
     t.session.close()
   })
+
+  test('a custom refresh function that throws 400 invalid_grant (as authRoutes answers) or 401 ends the session; 400 invalid_request is retried', async () => {
+    for (const [thrown, dead] of [
+      [{ status: 400, error: 'invalid_grant' }, true],
+      [{ status: 401 }, true],
+      [{ status: 400, error: 'invalid_request' }, false],
+    ]) {
+      const w = world()
+      let calls = 0
+      const t = tab(w, {
+        options: {
+          refresh: async () => {
+            calls++
+            if (calls === 2) throw Object.assign(new Error('refused'), thrown)
+            return { access_token: w.server.mint(), expires_in: 900 }
+          },
+        },
+      })
+      assert.equal(await t.session.resume(), true)
+      const r = t.session.refresh()
+      if (dead) {
+        await assert.rejects(r, (e) => e.code === 'ERR_SESSION_EXPIRED' && e.status === thrown.status)
+        assert.deepEqual(t.log.slice(-2), ['change:expired', 'expired'], JSON.stringify(thrown))
+        assert.equal(calls, 2, 'never retried')
+      } else {
+        await w.time.advance(1000)
+        assert.equal(typeof (await r), 'string')
+        assert.equal(calls, 3, 'retried')
+      }
+      t.session.close()
+    }
+  })
 })

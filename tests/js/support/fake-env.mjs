@@ -159,7 +159,7 @@ export const json = (status, body, headers = {}) =>
 /**
  * The server side, in process, as `fetch` functions: `/auth/login`, `/auth/refresh` (a rotating
  * refresh token in a cookie jar shared by every tab; a rotated one presented again is reuse:
- * 401), `/auth/logout`, and `/api/*` through `api`. `skew` is how far the server clock is ahead
+ * 400 `invalid_grant`, as authRoutes answers), `/auth/logout`, and `/api/*` through `api`. `skew` is how far the server clock is ahead
  * of the client's; `delay` (ms, on the fake timers) delays refresh answers; `refresh`, `login`,
  * `logout` and `api` (set to a function of the call) override a route. Tokens are minted with
  * `signer` (a jwt-wasm Signer); relative URLs resolve against `origin`.
@@ -192,7 +192,7 @@ export function fakeAuthServer(time, { signer, origin }) {
     if (s.delay) await s.wait(s.delay)
     if (presented !== s.current) {
       s.reuse++
-      return json(401, { error: 'invalid_grant' })
+      return json(400, { error: 'invalid_grant' })
     }
     s.current = `rt-${++s.generation}`
     s.jar.rt = s.current // Set-Cookie, stored before the response reaches the page

@@ -129,11 +129,11 @@ for (const [name, base, store] of [
     // After the window, a spent token revokes the whole family.
     await setClock(11)
     const reuse = await refresh(rt1.value, base)
-    assert.equal(reuse.status, 401)
+    assert.equal(reuse.status, 400)
     assert.deepEqual(reuse.body, { error: 'invalid_grant' })
     assert.deepEqual(reuse.cookies, [clearOf(base)])
     assert.equal(await family(rt0.familyId, store), null)
-    assert.equal((await refresh(rt2.value, base)).status, 401)
+    assert.equal((await refresh(rt2.value, base)).status, 400)
 
     // Logout of a fresh login revokes it and clears the cookie.
     const rt3 = rtOf(await login(base), base)
@@ -141,7 +141,7 @@ for (const [name, base, store] of [
     assert.equal(out.status, 204)
     assert.deepEqual(out.cookies, [clearOf(base)])
     assert.equal(await family(rt3.familyId, store), null)
-    assert.equal((await refresh(rt3.value, base)).status, 401)
+    assert.equal((await refresh(rt3.value, base)).status, 400)
     await setClock(0)
   })
 }
@@ -173,7 +173,7 @@ for (const [name, base, store] of [
   })
 }
 
-test('Durable Object store: 50 simultaneous presentations of a spent token after the window → all 401, the family revoked, no 5xx', async () => {
+test('Durable Object store: 50 simultaneous presentations of a spent token after the window → all 400, the family revoked, no 5xx', async () => {
   await setClock(0)
   const rt0 = rtOf(await login())
   const rt1 = rtOf(await refresh(rt0.value))
@@ -181,10 +181,10 @@ test('Durable Object store: 50 simultaneous presentations of a spent token after
   const answers = await Promise.all(Array.from({ length: 50 }, () => refresh(rt0.value)))
   assert.deepEqual(
     answers.map((a) => a.status),
-    Array(50).fill(401),
+    Array(50).fill(400),
   )
   for (const a of answers) assert.deepEqual(a.cookies, [clearOf()])
-  assert.equal((await refresh(rt1.value)).status, 401)
+  assert.equal((await refresh(rt1.value)).status, 400)
   await setClock(0)
 })
 
@@ -228,7 +228,7 @@ test('Durable Object store: only a secret of the family revokes it; refresh, log
   ]
   for (const value of strangers) {
     for (const r of [await refresh(value), await logout(value)]) {
-      assert.equal(r.status, 401)
+      assert.equal(r.status, 400)
       assert.deepEqual(r.body, { error: 'invalid_grant' })
     }
     const relog = await send('/auth/login', {
@@ -271,7 +271,7 @@ test('10,000 unauthenticated requests (random logins, well-formed random tokens)
     const batch = await Promise.all(Array.from({ length: 100 }, (_, j) => kinds[(i + j) % kinds.length](i + j)))
     for (const r of batch) answered[r.status] = (answered[r.status] ?? 0) + 1
   }
-  assert.deepEqual(answered, { 401: N }, 'every one refused')
+  assert.deepEqual(answered, { 400: N }, 'every one refused')
   assert.deepEqual(await counts(), before, 'no Durable Object got, none started, no KV write, no KV key')
 })
 
@@ -288,7 +288,7 @@ test('Durable Object store: refreshClaims gives each rotation the current claims
   assert.equal(verifier.verify((await refresh(rt1.value, base)).body.access_token).payload.role, 'viewer')
   await control('/test/user?sub=u-alice&role=')
   const dead = await refresh(`${rt1.familyId}.${successorOf(rt1.familyId, rt1.secret)}`, base)
-  assert.equal(dead.status, 401)
+  assert.equal(dead.status, 400)
   assert.deepEqual(dead.body, { error: 'invalid_grant' })
   assert.deepEqual(dead.cookies, [clearOf(base)])
   assert.equal(await family(rt0.familyId), null, 'the family ended')
@@ -310,7 +310,7 @@ for (const [name, base, store] of [
     await control(`/test/revoke-user?store=${store}&sub=u-alice`)
     for (const rt of [a, b, c]) {
       assert.equal(await family(rt.familyId, store), null)
-      assert.equal((await refresh(rt.value, base)).status, 401)
+      assert.equal((await refresh(rt.value, base)).status, 400)
     }
     // A login after it starts a family that lives.
     const d = rtOf(await login(base), base)
@@ -318,3 +318,28 @@ for (const [name, base, store] of [
     await control(`/test/revoke-user?store=${store}&sub=u-alice`)
   })
 }
+
+test('item 10: every invalid_grant answers 400 (RFC 6749 §5.2), not 401: wrong login; refresh and logout with a forged, reused or expired token', async () => {
+  await setClock(0)
+  const grant = { error: 'invalid_grant' }
+  const wrong = await send('/auth/login', { json: { login: 'alice', password: 'wrong' }, csrf: false })
+  assert.deepEqual([wrong.status, wrong.body, wrong.cookies], [400, grant, []], 'wrong password')
+  const rt0 = rtOf(await login())
+  const rt1 = rtOf(await refresh(rt0.value))
+  const forged = `${rt1.familyId}.${'A'.repeat(43)}`
+  await setClock(11) // past the grace window: rt0 is reuse
+  for (const [what, r] of [
+    ['refresh, forged', await refresh(forged)],
+    ['logout, forged', await logout(forged)],
+    ['refresh, reused', await refresh(rt0.value)],
+    ['refresh, revoked by the reuse', await refresh(rt1.value)],
+  ]) {
+    assert.deepEqual([r.status, r.body, r.cookies], [400, grant, [clearOf()]], what)
+  }
+  await setClock(0)
+  const idle = rtOf(await login())
+  await setClock(86400 + 1) // past the 24 h idle timeout
+  const expired = await refresh(idle.value)
+  assert.deepEqual([expired.status, expired.body, expired.cookies], [400, grant, [clearOf()]], 'refresh, expired')
+  await setClock(0)
+})

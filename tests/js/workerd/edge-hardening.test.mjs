@@ -134,10 +134,14 @@ test('item 9: every answer of authRoutes and the guard carries no-store and nosn
   const post = (path, headers = {}, body = undefined) => get(path, headers, { method: 'POST', body })
   const json = { origin: BASE, 'content-type': 'application/json' }
   const answers = [
-    ['login 401', await post('/auth/login', json, JSON.stringify({ login: 'alice', password: 'no' })), 401],
+    [
+      'login 400 (invalid_grant)',
+      await post('/auth/login', json, JSON.stringify({ login: 'alice', password: 'no' })),
+      400,
+    ],
     ['login 400', await post('/auth/login', json, '[]'), 400],
     ['refresh 403 (no Origin)', await post('/auth/refresh'), 403],
-    ['refresh 401', await post('/auth/refresh', { origin: BASE, 'x-requested-with': 'fetch' }), 401],
+    ['refresh 400 (invalid_grant)', await post('/auth/refresh', { origin: BASE, 'x-requested-with': 'fetch' }), 400],
     ['GET login 405', await get('/auth/login'), 405],
     ['authRoutes 500', await post('/bad/login', json, JSON.stringify({ login: 'alice', password: 'pw' })), 500],
     ['guard 401 (none)', await get('/api/me'), 401],
