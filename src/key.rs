@@ -28,7 +28,8 @@ pub struct HmacKey {
     kid: Option<String>,
     alg: Algorithm,
     state: State,
-    /// SHA-256 of the secret, only to find one secret under two algorithms in a ring.
+    /// SHA-256 of the secret less its trailing zero bytes, only to find one secret under two
+    /// algorithms in a ring.
     fingerprint: [u8; 32],
     issuer: Option<String>,
 }
@@ -51,7 +52,10 @@ impl HmacKey {
             Algorithm::HS384 => State::S384(Hmac::new_from_slice(secret).map_err(bad)?),
             Algorithm::HS512 => State::S512(Hmac::new_from_slice(secret).map_err(bad)?),
         };
-        let fingerprint = Sha256::digest(secret).into();
+        // HMAC pads a key with zero bytes to its block, so `s` and `s` followed by zeros are one
+        // key: the fingerprint ignores trailing zeros.
+        let end = secret.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+        let fingerprint = Sha256::digest(secret.get(..end).unwrap_or(secret)).into();
         Ok(Self { kid: kid.map(str::to_owned), alg, state, fingerprint, issuer: None })
     }
 

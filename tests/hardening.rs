@@ -192,8 +192,13 @@ fn one_secret_under_two_algorithms_is_refused_when_the_ring_is_built() {
     assert!(KeyRing::new(vec![a.clone(), c]).is_ok());
     let d = HmacKey::new(Some("d"), Algorithm::HS512, &[8u8; 64]).unwrap();
     assert!(KeyRing::new(vec![a.clone(), d]).is_ok());
-    let same = KeyRing::new(vec![a.clone(), a]).unwrap_err();
+    let same = KeyRing::new(vec![a.clone(), a.clone()]).unwrap_err();
     assert_eq!(same.key_problem().unwrap().as_str(), "ambiguous");
+    // HMAC pads keys with zeros: the secret with a zero byte appended is the same key.
+    let padded = [&secret[..], &[0u8]].concat();
+    let p = HmacKey::new(Some("p"), Algorithm::HS512, &padded).unwrap();
+    let e = KeyRing::new(vec![a, p]).unwrap_err();
+    assert_eq!(e.key_problem().unwrap().as_str(), "two_algorithms");
 }
 
 #[test]
