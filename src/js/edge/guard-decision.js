@@ -9,6 +9,7 @@
 import { JwtError } from 'jwt-wasm'
 import { DEVICE_COOKIE, DEVICE_CLAIM, deviceHash } from './device.js'
 import { readCookie } from './cookies.js'
+import { sameString } from '../internal/hmac.js'
 import { bearerCredentials } from './guard-credentials.js'
 import { CROSS_SITE, DEVICE, SCOPE } from './guard-answers.js'
 import { isCrossSiteUnsafe } from './http.js'
@@ -18,18 +19,6 @@ import { isCrossSiteUnsafe } from './http.js'
  * @typedef {import('./guard-answers.js').GuardAnswers} GuardAnswers
  * @typedef {import('./guard.js').GuardAuth} GuardAuth
  */
-
-/**
- * Compares two strings in time that depends only on their length.
- * @param {string} a
- * @param {string} b
- */
-function sameString(a, b) {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return diff === 0
-}
 
 /**
  * Freezes a JSON value and everything in it (iteratively: depth is the issuer's, not ours).

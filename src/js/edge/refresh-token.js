@@ -16,7 +16,7 @@
  * holding a raw token. Stores keep only `secretHash(secret)` (base64url SHA-256). Nothing here
  * reads a request, a clock or a store.
  */
-import { hmacSha256, sha256 } from '../internal/hmac.js'
+import { hmacSha256, sameString, sha256 } from '../internal/hmac.js'
 
 /** 16 bytes of family id (22 base64url characters); the secret's chain part is 21 characters. */
 export const FAMILY_BYTES = 16
@@ -72,10 +72,7 @@ export function parseToken(value) {
  */
 export async function issued(refreshSecret, { familyId, secret }) {
   const expected = await tagOf(refreshSecret, familyId, secret.slice(0, CHAIN_CHARS))
-  const got = secret.slice(CHAIN_CHARS)
-  let d = expected.length ^ got.length
-  for (let i = 0; i < expected.length; i++) d |= expected.charCodeAt(i) ^ got.charCodeAt(i)
-  return d === 0
+  return sameString(expected, secret.slice(CHAIN_CHARS))
 }
 
 /**

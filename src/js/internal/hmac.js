@@ -2,7 +2,8 @@
 /**
  * HMAC-SHA256 through WebCrypto with one cache of imported keys: a secret (a Uint8Array the
  * caller keeps) is imported once as a non-extractable `CryptoKey` and reused for every later
- * MAC. Used by the edge for refresh-token successors and device hashes. Internal.
+ * MAC, and the constant-time comparison of two MACs. Used by the edge for refresh-token tags and
+ * successors, device hashes and the known-device cookie. Internal.
  */
 import { base64url, utf8 } from './encoding.js'
 
@@ -44,4 +45,17 @@ export async function hmacSha256(secret, message) {
  */
 export async function sha256(text) {
   return base64url(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', utf8.encode(text))))
+}
+
+/**
+ * Whether two strings (MACs, in base64url) are equal, in time that depends on their lengths
+ * only, never on where they differ.
+ * @param {string} a
+ * @param {string} b
+ * @returns {boolean}
+ */
+export function sameString(a, b) {
+  let d = a.length ^ b.length
+  for (let i = 0; i < a.length; i++) d |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return d === 0
 }
