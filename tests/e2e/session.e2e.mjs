@@ -10,7 +10,8 @@
 // The browser: Debian's Chromium, headless, driven by playwright-core. Each scenario gets a
 // fresh browser context (its own cookie jar, storage, BroadcastChannels and Web Locks); the
 // tabs of one scenario are pages of that context at http://localhost:<port> (a secure
-// context, so the `Secure` refresh cookie is stored and navigator.locks exists).
+// context, so the `Secure` refresh cookie, `__Host-jwt_rt` with Path=/, is stored and
+// navigator.locks exists).
 //
 // Every scenario asserts the server's counters: how many refresh requests reached the server,
 // what the store answered (rotated / grace / reuse), and that every tab ends with a token the
@@ -242,6 +243,28 @@ scenario(
     assert.equal(s.login, 0)
     assert.equal(s.refresh, 0)
     await assertAllValid([a])
+  },
+)
+
+scenario(
+  'Chromium keeps the __Host- refresh cookie on http://localhost (Secure, HttpOnly, SameSite=Strict, Path=/, no Domain) and a new tab resumes with it',
+  20_000,
+  async (context) => {
+    const a = await firstTab(context)
+    assert.equal(await login(a), true)
+    const jar = await context.cookies()
+    assert.deepEqual(
+      jar.map(({ name, path, secure, httpOnly, sameSite }) => ({ name, path, secure, httpOnly, sameSite })),
+      [{ name: '__Host-jwt_rt', path: '/', secure: true, httpOnly: true, sameSite: 'Strict' }],
+    )
+    assert.equal(jar[0].domain, 'localhost', 'a host-only cookie')
+    await a.close()
+    await stats(true)
+    // No other tab to ask: the new tab's only way back is the cookie.
+    const b = await openTab(context, 'B')
+    assert.equal(await b.evaluate(() => window.__e2e.resumed), true, 'resumed through the cookie')
+    assert.equal((await stats(true)).refresh, 1)
+    await assertAllValid([b])
   },
 )
 

@@ -8,6 +8,7 @@ import {
   RefreshFamilies,
   type AuthRoutesOptions,
   type AuthRoutesHandler,
+  type LoginThrottleOptions,
   type RefreshStore,
   type RotateResult,
   type FamilyRecord,
@@ -38,7 +39,13 @@ const options: AuthRoutesOptions<Env> = {
   graceSeconds: 10,
   familyLifetime: 14 * 86400,
   idleTimeout: 86400,
-  loginThrottle: { maxFailures: 5, windowSeconds: 900 },
+  loginThrottle: {
+    maxFailures: 5,
+    maxClientFailures: 20,
+    maxDeviceFailures: 10,
+    windowSeconds: 900,
+    clientKey: (request) => request.headers.get('x-real-ip'),
+  },
   bind: 'device',
   deviceSecret: (env) => env.DEVICE_SECRET,
   onError: (error, { route, request }) => console.log(route, request.url, error),
@@ -70,6 +77,15 @@ authRoutes({ signer: { key: { alg: 'HS256', secret: 's' }, ttl: 60 }, verifyUser
 authRoutes({ signer: { key: { alg: 'HS256', secret: 's' } }, verifyUser: () => null, refreshSecret: 's' })
 // @ts-expect-error: misspelt option
 authRoutes({ signer: { key: { alg: 'HS256', secret: 's' } }, verifyUser: () => null, store: () => memoryStore(), refreshSecret: 's', graceSecond: 5 })
+// The refresh cookie kept to the auth routes: a name without __Host-, and its path.
+authRoutes({ signer: { key: { alg: 'HS256', secret: 's' } }, verifyUser: () => null, store: () => memoryStore(), refreshSecret: 's', cookieName: '__Secure-jwt_rt', cookiePath: '/auth' })
+// Every throttle field is optional.
+const throttle: LoginThrottleOptions = {}
+void throttle
+// @ts-expect-error: clientKey returns a string (or null), not a number
+authRoutes({ signer: { key: { alg: 'HS256', secret: 's' } }, verifyUser: () => null, store: () => memoryStore(), refreshSecret: 's', loginThrottle: { clientKey: () => 42 } })
+// @ts-expect-error: misspelt throttle field
+authRoutes({ signer: { key: { alg: 'HS256', secret: 's' } }, verifyUser: () => null, store: () => memoryStore(), refreshSecret: 's', loginThrottle: { maxClientFailure: 20 } })
 // @ts-expect-error: only device binding exists
 authRoutes({ signer: { key: { alg: 'HS256', secret: 's' } }, verifyUser: () => null, store: () => memoryStore(), refreshSecret: 's', bind: 'ip' })
 // @ts-expect-error: verifyUser returns { sub } or null

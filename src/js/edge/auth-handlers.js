@@ -3,15 +3,17 @@
  * The three routes of `authRoutes` as module-level handlers over the frozen `AuthConfig` of
  * `./auth-options.js`: `login`, `refresh` and `logout`, each `(config, request, env) =>
  * Promise<Response>`. The router (`./auth-routes.js`) has already checked the method and the
- * origin. A cookie of ours that arrives twice (cookie tossing) is answered 400
- * `invalid_request` before anything is read, counted, revoked or cleared. A refresh cookie whose
+ * origin. A cookie of ours (the refresh cookie, the device cookie with `bind`, the known-device
+ * cookie with the throttle) that arrives twice (cookie tossing) is answered 400
+ * `invalid_request` on every route before anything is read, counted, revoked or cleared. A refresh cookie whose
  * tag is wrong (a forged family id or a secret authRoutes never issued for it) is refused before
  * any store is touched: only a secret of the family can rotate, end or revoke it.
  */
 import { DEVICE_COOKIE, DEVICE_CLAIM, DEVICE_ID, DEVICE_ID_BYTES, deviceHash } from './device.js'
 import { TWO_VALUES, readCookie, serializeCookie, clearCookie } from './cookies.js'
 import { answer, invalidRequest, unavailable, readLoginBody } from './http.js'
-import { throttleKey } from './login-throttle.js'
+import { KNOWN_DEVICE_COOKIE, KNOWN_DEVICE_MAX_AGE, knownDeviceValue } from './known-device.js'
+import { normalisedLogin } from './login-throttle.js'
 import { firstToken, formatToken, issued, parseToken, secretHash, successor } from './refresh-token.js'
 
 /**
@@ -31,15 +33,29 @@ const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'
 const twoCookies = (name) => invalidRequest(`The request carries the ${name} cookie more than once`)
 
 /**
- * The refresh cookie of a request: absent or malformed (undefined), sent twice (`TWO_VALUES`), or
- * the token.
+ * The 400 for a request that carries one of our cookies more than once (a planted one beside
+ * the browser's own), or null. Checked first on every route, whether the route reads it or not.
  * @param {Readonly<AuthConfig>} config
  * @param {Request} request
- * @returns {RefreshToken | undefined | typeof TWO_VALUES}
+ * @returns {Response | null}
+ */
+function tossed(config, request) {
+  for (const name of [config.cookieName, config.bind && DEVICE_COOKIE, config.throttle && KNOWN_DEVICE_COOKIE]) {
+    if (name && readCookie(request, name) === TWO_VALUES) return twoCookies(name)
+  }
+  return null
+}
+
+/**
+ * The refresh cookie of a request (already checked by `tossed`): absent or malformed
+ * (undefined), or the token.
+ * @param {Readonly<AuthConfig>} config
+ * @param {Request} request
+ * @returns {RefreshToken | undefined}
  */
 function presented(config, request) {
   const value = readCookie(request, config.cookieName)
-  return value === TWO_VALUES ? value : parseToken(value ?? '')
+  return typeof value === 'string' ? parseToken(value) : undefined
 }
 
 /**
@@ -48,10 +64,10 @@ function presented(config, request) {
  * @param {number} maxAge
  */
 const setRefresh = (config, token, maxAge) =>
-  serializeCookie(config.cookieName, formatToken(token), { path: config.basePath, maxAge })
+  serializeCookie(config.cookieName, formatToken(token), { path: config.cookiePath, maxAge })
 
 /** @param {Readonly<AuthConfig>} config */
-const clearRefresh = (config) => clearCookie(config.cookieName, config.basePath)
+const clearRefresh = (config) => clearCookie(config.cookieName, config.cookiePath)
 
 /**
  * 400 `invalid_grant` (RFC 6749 §5.2), the refresh cookie cleared.
@@ -106,33 +122,32 @@ function verifiedUser(user) {
 }
 
 /**
- * `POST <basePath>/login`: throttle, `verifyUser`, a new family (and device id), the old family
- * of this browser revoked.
+ * `POST <basePath>/login`: throttle, `verifyUser`, a new family (and device id), a new
+ * known-device cookie, the old family of this browser revoked.
  * @param {Readonly<AuthConfig>} config
  * @param {Request} request
  * @param {any} env
  * @returns {Promise<Response>}
  */
 export async function login(config, request, env) {
+  const refused = tossed(config, request)
+  if (refused) return refused
   const old = presented(config, request)
-  if (old === TWO_VALUES) return twoCookies(config.cookieName)
   const body = await readLoginBody(request)
   if (!body) return invalidRequest('The body must be { login, password } as JSON or form-encoded')
   const now = config.now()
-  const { throttle, counters } = config
-  /** @type {string | undefined} */
-  let counter
-  if (throttle && counters) {
+  const { counters } = config
+  /** @type {(() => void) | undefined} */
+  let succeeded
+  if (counters) {
     // Counted in this isolate (bounded), never in the store: nothing is written before verifyUser.
-    counter = await throttleKey(config.refreshSecret(env), body.login)
-    const { count, resetAt } = counters.hit(counter, now)
-    if (count > throttle.maxFailures) {
-      return answer(
-        429,
-        { error: 'too_many_requests' },
-        { 'retry-after': String(Math.max(1, Math.ceil(resetAt - now))) },
-      )
+    const cookie = readCookie(request, KNOWN_DEVICE_COOKIE)
+    const known = typeof cookie === 'string' ? cookie : undefined
+    const attempt = await counters.attempt(config.refreshSecret(env), request, body.login, known, now)
+    if (attempt.retryAfter !== undefined) {
+      return answer(429, { error: 'too_many_requests' }, { 'retry-after': String(attempt.retryAfter) })
     }
+    succeeded = attempt.succeeded
   }
   /** @type {unknown} */
   let user
@@ -172,7 +187,11 @@ export async function login(config, request, env) {
     config.onError(e, { route: 'login', request })
     return unavailable()
   }
-  if (counter !== undefined) counters?.clear(counter)
+  if (succeeded) {
+    succeeded()
+    const known = await knownDeviceValue(config.refreshSecret(env), config.randomId, normalisedLogin(body.login))
+    cookies.push(serializeCookie(KNOWN_DEVICE_COOKIE, known, { path: '/', maxAge: KNOWN_DEVICE_MAX_AGE }))
+  }
   // This browser's previous login is replaced by the new cookie: end its family too, but only
   // with a secret issued for that family (current or spent: a spent one is reuse anyway).
   if (old && (await issued(config.refreshSecret(env), old)))
@@ -191,15 +210,15 @@ export async function login(config, request, env) {
  * @returns {Promise<Response>}
  */
 export async function refresh(config, request, env) {
+  const refused = tossed(config, request)
+  if (refused) return refused
   const token = presented(config, request)
-  if (token === TWO_VALUES) return twoCookies(config.cookieName)
   if (!token || !(await issued(config.refreshSecret(env), token))) return invalidGrant(config)
   /** @type {string | undefined} */
   let dvh
   if (config.deviceSecret) {
     const deviceId = readCookie(request, DEVICE_COOKIE)
-    if (deviceId === TWO_VALUES) return twoCookies(DEVICE_COOKIE)
-    if (!deviceId || !DEVICE_ID.test(deviceId)) return invalidGrant(config)
+    if (typeof deviceId !== 'string' || !DEVICE_ID.test(deviceId)) return invalidGrant(config)
     dvh = await deviceHash(config.deviceSecret(env), deviceId)
   }
   const now = config.now()
@@ -264,8 +283,9 @@ export async function refresh(config, request, env) {
  * @returns {Promise<Response>}
  */
 export async function logout(config, request, env) {
+  const refused = tossed(config, request)
+  if (refused) return refused
   const token = presented(config, request)
-  if (token === TWO_VALUES) return twoCookies(config.cookieName)
   if (token) {
     if (!(await issued(config.refreshSecret(env), token))) return invalidGrant(config)
     try {

@@ -7,13 +7,13 @@
  * programming error. The result, `AuthConfig`, is frozen: the handlers only read it.
  */
 import { Signer } from 'jwt-wasm'
-import { bad, object, seconds, secretBytes, originList, optionalString, strings } from '../internal/options.js'
+import { bad, fn, object, seconds, secretBytes, originList, optionalString, strings } from '../internal/options.js'
 import { base64url, isToken } from '../internal/encoding.js'
 import { bindsDevice } from './device.js'
-import { cookieNameOption } from './cookies.js'
+import { cookieNameOption, isCookiePath, isHostPrefixed, pathMatches } from './cookies.js'
 import { perIsolate } from './per-isolate.js'
 import { ACCESS_TOKEN_TYP } from './guard-options.js'
-import { LoginCounters } from './login-throttle.js'
+import { LoginThrottle, connectingAddress } from './login-throttle.js'
 
 /**
  * @typedef {import('./auth-routes.js').AuthRoutesOptions<any>} AuthRoutesOptions
@@ -32,11 +32,12 @@ import { LoginCounters } from './login-throttle.js'
  * @property {number} familyLifetime
  * @property {number} idleTimeout
  * @property {string} cookieName
+ * @property {string} cookiePath the refresh cookie's `Path`: `/` unless told
  * @property {string} basePath
  * @property {string} csrfHeader
  * @property {readonly string[] | undefined} allowedOrigins undefined: the request's own origin, on a loopback host only
- * @property {Readonly<{ maxFailures: number, windowSeconds: number }> | false} throttle
- * @property {LoginCounters | undefined} counters the throttle's counters in this isolate, set exactly when `throttle`
+ * @property {Readonly<import('./login-throttle.js').ThrottlePolicy> | false} throttle
+ * @property {LoginThrottle | undefined} counters the throttle's counters in this isolate, set exactly when `throttle`
  * @property {boolean} bind
  * @property {((env: unknown) => Uint8Array<ArrayBuffer>) | undefined} deviceSecret set exactly when `bind`
  * @property {(env: unknown) => Uint8Array<ArrayBuffer>} refreshSecret
@@ -60,6 +61,7 @@ const OPTIONS = new Set([
   'familyLifetime',
   'idleTimeout',
   'cookieName',
+  'cookiePath',
   'basePath',
   'allowedOrigins',
   'csrfHeader',
@@ -76,10 +78,17 @@ const DEFAULTS = Object.freeze({
   graceSeconds: 10,
   familyLifetime: 14 * 24 * 3600,
   idleTimeout: 24 * 3600,
-  cookieName: 'jwt_rt',
+  cookieName: '__Host-jwt_rt',
   basePath: '/auth',
   csrfHeader: 'X-Requested-With',
-  loginThrottle: Object.freeze({ maxFailures: 5, windowSeconds: 900 }),
+  cookiePath: '/',
+  loginThrottle: Object.freeze({
+    maxFailures: 5,
+    maxClientFailures: 20,
+    maxDeviceFailures: 10,
+    windowSeconds: 900,
+    clientKey: connectingAddress,
+  }),
 })
 
 /** Durations are whole seconds, at least 1, unless told otherwise. */
@@ -88,6 +97,47 @@ const WHOLE = Object.freeze({ min: 1, integer: true })
 /** One or more path segments, no trailing slash, safe inside a cookie `Path`. */
 const BASE_PATH = /^(\/[A-Za-z0-9._~!$&'()*+,=:@%-]+)+$/
 
+const THROTTLE_OPTIONS = new Set([
+  'maxFailures',
+  'maxClientFailures',
+  'maxDeviceFailures',
+  'windowSeconds',
+  'clientKey',
+])
+
+/**
+ * A budget of the throttle: a positive integer, the default when absent.
+ * @param {unknown} v
+ * @param {string} name
+ * @param {number} fallback
+ */
+function budget(v, name, fallback) {
+  if (v === undefined) return fallback
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw bad(`options.loginThrottle.${name} must be a positive integer`)
+  }
+  return v
+}
+
+/**
+ * The refresh cookie's `Path`: a cookie path that the routes lie under (or the cookie would never
+ * reach them), and `/` for a `__Host-` name (the prefix requires it).
+ * @param {unknown} path
+ * @param {string} cookieName
+ * @param {string} basePath
+ * @returns {string}
+ */
+function refreshCookiePath(path, cookieName, basePath) {
+  if (!isCookiePath(path)) throw bad('options.cookiePath must be a cookie path like "/" or "/auth"')
+  if (isHostPrefixed(cookieName) && path !== '/') {
+    throw bad(
+      'options.cookiePath must be "/" for a __Host- cookie name (the prefix requires Path=/): name the cookie e.g. "__Secure-jwt_rt" to use another path',
+    )
+  }
+  if (!pathMatches(basePath, path)) throw bad('options.cookiePath must be "/" or a path that basePath lies under')
+  return path
+}
+
 /**
  * @param {unknown} t the `loginThrottle` option
  * @returns {AuthConfig['throttle']}
@@ -95,20 +145,21 @@ const BASE_PATH = /^(\/[A-Za-z0-9._~!$&'()*+,=:@%-]+)+$/
 function loginThrottle(t) {
   if (t === false) return false
   if (t === undefined) return DEFAULTS.loginThrottle
-  if (!t || typeof t !== 'object' || Object.keys(t).some((k) => k !== 'maxFailures' && k !== 'windowSeconds')) {
-    throw bad('options.loginThrottle must be { maxFailures, windowSeconds } or false')
+  if (!t || typeof t !== 'object' || Array.isArray(t)) {
+    throw bad(
+      'options.loginThrottle must be { maxFailures?, maxClientFailures?, maxDeviceFailures?, windowSeconds?, clientKey? } or false',
+    )
   }
-  const { maxFailures, windowSeconds } = /** @type {Record<string, unknown>} */ (t)
-  if (typeof maxFailures !== 'number' || !Number.isInteger(maxFailures) || maxFailures < 1) {
-    throw bad('options.loginThrottle.maxFailures must be a positive integer')
-  }
-  const window = seconds(
-    windowSeconds,
-    'options.loginThrottle.windowSeconds',
-    DEFAULTS.loginThrottle.windowSeconds,
-    WHOLE,
-  )
-  return Object.freeze({ maxFailures, windowSeconds: window })
+  const o = object(t, 'options.loginThrottle', THROTTLE_OPTIONS)
+  const d = DEFAULTS.loginThrottle
+  const clientKey = o.clientKey === undefined ? d.clientKey : fn(o.clientKey, 'options.loginThrottle.clientKey')
+  return Object.freeze({
+    maxFailures: budget(o.maxFailures, 'maxFailures', d.maxFailures),
+    maxClientFailures: budget(o.maxClientFailures, 'maxClientFailures', d.maxClientFailures),
+    maxDeviceFailures: budget(o.maxDeviceFailures, 'maxDeviceFailures', d.maxDeviceFailures),
+    windowSeconds: seconds(o.windowSeconds, 'options.loginThrottle.windowSeconds', d.windowSeconds, WHOLE),
+    clientKey,
+  })
 }
 
 /**
@@ -193,6 +244,11 @@ export function resolveAuthOptions(options) {
   if (typeof basePath !== 'string' || !BASE_PATH.test(basePath)) {
     throw bad('options.basePath must be a path like "/auth" (no trailing slash)')
   }
+  const cookiePath = refreshCookiePath(
+    o.cookiePath === undefined ? DEFAULTS.cookiePath : o.cookiePath,
+    cookieName,
+    basePath,
+  )
   const csrfHeader = o.csrfHeader ?? DEFAULTS.csrfHeader
   if (!isToken(csrfHeader)) throw bad('options.csrfHeader must be a header name')
   const allowedOrigins =
@@ -234,11 +290,12 @@ export function resolveAuthOptions(options) {
     familyLifetime,
     idleTimeout,
     cookieName,
+    cookiePath,
     basePath,
     csrfHeader,
     allowedOrigins,
     throttle,
-    counters: throttle ? new LoginCounters(throttle.windowSeconds) : undefined,
+    counters: throttle ? new LoginThrottle(throttle) : undefined,
     bind,
     deviceSecret,
     refreshSecret,

@@ -18,6 +18,49 @@ export interface VerifiedUser {
 /** The routes `authRoutes` serves, as named to `onError`. */
 export type AuthRoute = 'login' | 'refresh' | 'logout'
 
+/**
+ * The login throttle. Every counter is a fixed window of `windowSeconds` from its first attempt,
+ * lives in this isolate (never in the store: a login attempt writes nothing before `verifyUser`
+ * accepts), and is keyed by an HMAC under `refreshSecret`, so no login, address or cookie is
+ * kept in clear. Attempts are counted before `verifyUser` runs (concurrent guesses count too);
+ * an attempt over a budget answers 429 `too_many_requests` with `Retry-After` (the seconds
+ * until that window ends) without calling `verifyUser`.
+ *
+ * - **Known devices.** A successful login sets `__Host-jwt_known=<nonce>.<HMAC(nonce, login)>`
+ *   (HttpOnly, Secure, SameSite=Strict, Path=/, Max-Age 400 days; OWASP's device cookies). An
+ *   attempt that carries it for the login it names is judged only by that cookie's own counter
+ *   (`maxDeviceFailures`), not by the client's or the login's: a browser that logged in before
+ *   keeps getting in while others have locked the login. A device over its own budget counts as
+ *   unknown; a forged cookie or another login's is no known device; two values are refused (400).
+ *   A browser knows one login, the last that succeeded in it (each success sets a new cookie).
+ * - **Per client**, across all logins: every attempt from an unknown device counts against its
+ *   client (`clientKey`), at most `maxClientFailures` per window; a success gives its one back.
+ *   Once a client is over it, its attempts are refused before they count against any login.
+ * - **Per login**, for unknown devices: at most `maxFailures` attempts per window; a success
+ *   clears it.
+ *
+ * Each isolate counts on its own (a Worker runs in many), and each kind keeps at most 10,000
+ * counters, the oldest dropped first: an attacker who sends attempts for 10,000 other logins
+ * drops a login's counter, but that costs 10,000 / `maxClientFailures` (500) clients per window.
+ */
+export interface LoginThrottleOptions {
+  /** Attempts per login from unknown devices in a window. Default 5. */
+  maxFailures?: number
+  /** Attempts per client (across logins) from unknown devices in a window. Default 20. */
+  maxClientFailures?: number
+  /** Failed attempts per known-device cookie in a window. Default 10. */
+  maxDeviceFailures?: number
+  /** The window of every counter, in whole seconds. Default 900. */
+  windowSeconds?: number
+  /**
+   * The client a request comes from: a string, or null / undefined / '' when unknown (all unknown
+   * clients share one counter). Default: the `CF-Connecting-IP` header (Cloudflare sets it and
+   * overwrites any the client sent), an IPv6 address grouped by its /64. Outside Cloudflare,
+   * return what your proxy sets, never a header the client controls.
+   */
+  clientKey?: (request: Request) => string | null | undefined
+}
+
 /** Options of `authRoutes`. Unknown options throw `TypeError` (code `ERR_INVALID_OPTIONS`). */
 export interface AuthRoutesOptions<Env = unknown> {
   /**
@@ -60,8 +103,8 @@ export interface AuthRoutesOptions<Env = unknown> {
   /**
    * HMAC key (≥ 32 bytes) that derives each successor refresh secret from its predecessor, tags
    * every refresh secret with its family id (so a secret authRoutes never issued for a family
-   * is refused before any store is touched), and keys the login-throttle counters (so logins
-   * are never kept in clear). Or `(env) => secret`, resolved once per isolate. Changing it ends
+   * is refused before any store is touched), keys the login-throttle counters (so logins
+   * are never kept in clear) and tags the known-device cookies. Or `(env) => secret`, resolved once per isolate. Changing it ends
    * every session: the tags of the refresh tokens out there no longer verify.
    */
   refreshSecret: AuthSecret | ((env: Env) => AuthSecret)
@@ -80,11 +123,24 @@ export interface AuthRoutesOptions<Env = unknown> {
    */
   idleTimeout?: number
   /**
-   * The refresh cookie. Default `jwt_rt`. It is always set as
-   * `<name>=<familyId>.<secret>; HttpOnly; Secure; SameSite=Strict; Path=<basePath>; Max-Age=<remaining absolute lifetime>`.
+   * The refresh cookie. Default `__Host-jwt_rt`. It is always set as
+   * `<name>=<familyId>.<secret>; HttpOnly; Secure; SameSite=Strict; Path=<cookiePath>; Max-Age=<remaining absolute lifetime>`,
+   * never with a `Domain`. The `__Host-` prefix makes the browser accept it only from this host,
+   * Secure, without Domain and with `Path=/`: a sibling subdomain cannot plant one ("cookie
+   * tossing"). A name that starts with `__Host-` (in any case) requires `cookiePath: '/'`. Two
+   * values of it in one request are refused (400 `invalid_request`), on every route.
    */
   cookieName?: string
-  /** Routes live at `<basePath>/login`, `/refresh`, `/logout`; also the cookie's `Path`. Default `/auth`. */
+  /**
+   * The refresh cookie's `Path`. Default `/`, which `__Host-` requires: the cookie then travels
+   * with every request to this origin, but it is HttpOnly and SameSite=Strict, and only the
+   * routes of `authRoutes` read it (the guard never does). To keep it to the auth routes, give a
+   * name without `__Host-`, e.g. `{ cookieName: '__Secure-jwt_rt', cookiePath: '/auth' }`
+   * (`__Secure-` only requires Secure, so a sibling subdomain could then plant one with a
+   * `Domain`; two values are still refused). It must be `/` or a path `basePath` lies under.
+   */
+  cookiePath?: string
+  /** Routes live at `<basePath>/login`, `/refresh`, `/logout`. Default `/auth`. */
   basePath?: string
   /**
    * Origins allowed to call the routes (exact `scheme://host[:port]`). Set it for any deployed
@@ -100,16 +156,14 @@ export interface AuthRoutesOptions<Env = unknown> {
    */
   csrfHeader?: string
   /**
-   * Login throttle per login name (normalised: NFKC, trimmed, lower case): every attempt counts,
-   * a success clears the counter; once `maxFailures` attempts failed within the window (fixed,
-   * from the first failure), further attempts answer 429 with `Retry-After` until the window
-   * ends, without calling `verifyUser`. The counters live in this isolate (at most 10,000, the
-   * oldest dropped first), never in the store, so a login writes nothing before `verifyUser`
-   * accepts; each isolate throttles on its own. `false` disables it. Default `{ maxFailures: 5, windowSeconds: 900 }`.
+   * The login throttle (policy and numbers: see `LoginThrottleOptions`). `false` disables it
+   * (and the known-device cookie). Default `{ maxFailures: 5, maxClientFailures: 20,
+   * maxDeviceFailures: 10, windowSeconds: 900, clientKey: CF-Connecting-IP }`; any field left
+   * out keeps its default.
    */
-  loginThrottle?: { maxFailures: number; windowSeconds?: number } | false
+  loginThrottle?: LoginThrottleOptions | false
   /**
-   * `'device'`: login sets a random device id in its own cookie (`jwt_device`, HttpOnly, Secure,
+   * `'device'`: login sets a random device id in its own cookie (`__Host-jwt_device`, HttpOnly, Secure,
    * SameSite=Strict, Path=/, Max-Age=familyLifetime); access tokens carry only `dvh`, an HMAC of
    * it; refresh requires the cookie, and a family refreshed with another device's cookie is
    * revoked. Use the guard's matching option to reject a token without the matching cookie.
@@ -152,16 +206,16 @@ export type AuthRoutesHandler<Env = unknown> = ((request: Request, env: Env, ctx
  *
  * | | |
  * |---|---|
- * | login ok | 200 `{ access_token, token_type: 'Bearer', expires_in }` + refresh cookie (+ device cookie) |
+ * | login ok | 200 `{ access_token, token_type: 'Bearer', expires_in }` + refresh cookie (+ device cookie) + known-device cookie (with the throttle) |
  * | refresh ok | 200, same body, + the successor cookie |
  * | logout | 204 + the cookie(s) cleared (`Max-Age=0`) |
  * | bad login body | 400 `{ error: 'invalid_request', error_description }` |
  * | `Origin` missing or not allowed, CSRF header missing | 403 `{ error: 'invalid_request', error_description }` |
  * | wrong login or password | 400 `{ error: 'invalid_grant' }` |
- * | too many failed logins | 429 `{ error: 'too_many_requests' }` + `Retry-After` |
+ * | too many failed logins (per login from unknown devices, per client, or per known device: see `LoginThrottleOptions`) | 429 `{ error: 'too_many_requests' }` + `Retry-After` |
  * | refresh token missing, unknown, expired, revoked, or reused (the family is then revoked) | 400 `{ error: 'invalid_grant' }` + refresh cookie cleared |
  * | refresh or logout with a secret never issued for its family (wrong tag) | 400 `{ error: 'invalid_grant' }` + refresh cookie cleared, no store touched |
- * | refresh or device cookie sent twice (cookie tossing) | 400 `{ error: 'invalid_request', error_description }`, nothing changed |
+ * | refresh, device or known-device cookie sent twice (cookie tossing), on any route | 400 `{ error: 'invalid_request', error_description }`, nothing changed |
  * | store (or `verifyUser`) unavailable | 503 `{ error: 'temporarily_unavailable' }`, no cookie touched |
  * | anything else unexpected (reported to `onError`) | 500 `{ error: 'server_error' }` |
  */

@@ -3,17 +3,21 @@
  * The edge's cookies, read and written here only.
  *
  * - Writing: one way, `HttpOnly; Secure; SameSite=Strict`, a path, and a `Max-Age` (never
- *   `Expires`, so no clock of the browser is involved). Values are base64url, so nothing is ever
- *   quoted or escaped.
+ *   `Expires`, so no clock of the browser is involved), never a `Domain`. Values are base64url,
+ *   so nothing is ever quoted or escaped. Our cookies are `__Host-` by default (Secure, no
+ *   Domain, Path=/: only this host can set them, no sibling subdomain); a `__Host-` name is
+ *   only ever written with `Path=/`.
  * - Reading: a cookie is absent, has one value, or arrives more than once. Two values of one of
  *   our cookies are what a sibling subdomain or a longer `Path` plants ("cookie tossing"), so
  *   `readCookie` answers `TWO_VALUES` and every caller refuses the request: a choice between the
  *   values is never made.
- * - Option names: `cookieNameOption` is the rule for an option that names one of our cookies.
+ * - Option names: `cookieNameOption` is the rule for an option that names one of our cookies
+ *   (never the device or known-device cookie's name).
  */
 import { isToken } from '../internal/encoding.js'
 import { bad } from '../internal/options.js'
 import { DEVICE_COOKIE } from './device.js'
+import { KNOWN_DEVICE_COOKIE } from './known-device.js'
 
 /** What authRoutes ever puts in a cookie: base64url and the family separator. */
 const VALUE = /^[A-Za-z0-9_.-]*$/
@@ -40,14 +44,36 @@ export function isCookiePath(path) {
 }
 
 /**
- * An option naming one of our cookies: a cookie name, and not the device cookie's.
+ * Whether a cookie name carries the `__Host-` prefix (compared without regard to case, as
+ * browsers do, RFC 6265bis §4.1.3.2).
+ * @param {string} name
+ */
+export const isHostPrefixed = (name) => name.slice(0, 7).toLowerCase() === '__host-'
+
+/**
+ * Whether a request path lies under a cookie path (RFC 6265 §5.1.4 path-match), so the browser
+ * sends the cookie with it.
+ * @param {string} requestPath
+ * @param {string} cookiePath
+ */
+export function pathMatches(requestPath, cookiePath) {
+  if (requestPath === cookiePath) return true
+  if (!requestPath.startsWith(cookiePath)) return false
+  return cookiePath.endsWith('/') || requestPath.charAt(cookiePath.length) === '/'
+}
+
+/**
+ * An option naming one of our cookies: a cookie name, and not the device or known-device
+ * cookie's.
  * @param {unknown} v
  * @param {string} what e.g. `options.cookieName`
  * @returns {string}
  */
 export function cookieNameOption(v, what) {
   if (!isCookieName(v)) throw bad(`${what} must be a cookie name (an RFC 9110 token)`)
-  if (v === DEVICE_COOKIE) throw bad(`${what} must not be the device cookie "${DEVICE_COOKIE}"`)
+  for (const taken of [DEVICE_COOKIE, KNOWN_DEVICE_COOKIE]) {
+    if (v === taken) throw bad(`${what} must not be the device cookie "${taken}"`)
+  }
   return v
 }
 
@@ -74,7 +100,8 @@ export function readCookie(request, name) {
 }
 
 /**
- * A `Set-Cookie` value: `name=value; HttpOnly; Secure; SameSite=Strict; Path=path; Max-Age=n`.
+ * A `Set-Cookie` value: `name=value; HttpOnly; Secure; SameSite=Strict; Path=path; Max-Age=n`
+ * (a `__Host-` name only with `Path=/`).
  * @param {string} name a cookie-name token
  * @param {string} value base64url (and '.'), or '' to clear
  * @param {{ path: string, maxAge: number }} attributes `maxAge` in whole seconds, 0 clears
@@ -84,6 +111,7 @@ export function serializeCookie(name, value, { path, maxAge }) {
   if (!isCookieName(name)) throw new TypeError('invalid cookie name')
   if (!VALUE.test(value)) throw new TypeError('invalid cookie value')
   if (!isCookiePath(path)) throw new TypeError('invalid cookie path')
+  if (isHostPrefixed(name) && path !== '/') throw new TypeError('a __Host- cookie needs Path=/')
   const age = Math.max(0, Math.floor(maxAge))
   return `${name}=${value}; HttpOnly; Secure; SameSite=Strict; Path=${path}; Max-Age=${age}`
 }

@@ -10,8 +10,8 @@
 import { bad } from '../internal/options.js'
 import { hmacSha256 } from '../internal/hmac.js'
 
-/** The cookie that holds the device id. */
-export const DEVICE_COOKIE = 'jwt_device'
+/** The cookie that holds the device id: `__Host-` (Secure, no Domain, Path=/), so no sibling host plants one. */
+export const DEVICE_COOKIE = '__Host-jwt_device'
 /** The access-token claim that holds the device hash. */
 export const DEVICE_CLAIM = 'dvh'
 /** A device id as `authRoutes` draws it: 32 random bytes, base64url. */

@@ -78,7 +78,7 @@ export type GuardOptions<Env = unknown> = GuardBaseOptions<Env> &
     | {
         /**
          * Device binding: the token must carry `dvh`, the HMAC-SHA256 (under `deviceSecret`) of
-         * the device id held in the HttpOnly cookie `jwt_device`; a token without it, or used
+         * the device id held in the HttpOnly cookie `__Host-jwt_device`; a token without it, or used
          * without the matching cookie, gets 401 `invalid_token`.
          */
         bind: 'device'

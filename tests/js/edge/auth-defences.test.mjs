@@ -33,13 +33,16 @@ test('cookie tossing: the refresh cookie twice is 400 invalid_request on every r
   const victim = refreshCookie(await login(handler))
   const planted = refreshCookie(await login(handler, 'bob', 'hunter2 hunter2'))
   const records = [await store.read(victim.familyId), await store.read(planted.familyId)]
-  const twice = { error: 'invalid_request', error_description: 'The request carries the jwt_rt cookie more than once' }
+  const twice = {
+    error: 'invalid_request',
+    error_description: 'The request carries the __Host-jwt_rt cookie more than once',
+  }
   const storeCalls = store.calls.length
   const before = verifyCalls
   const cookies = [
-    `jwt_rt=${planted.value}; jwt_rt=${victim.value}`,
-    `jwt_rt=${victim.value}; jwt_rt=${victim.value}`,
-    `jwt_rt=; jwt_rt=${victim.value}`,
+    `__Host-jwt_rt=${planted.value}; __Host-jwt_rt=${victim.value}`,
+    `__Host-jwt_rt=${victim.value}; __Host-jwt_rt=${victim.value}`,
+    `__Host-jwt_rt=; __Host-jwt_rt=${victim.value}`,
   ]
   for (const cookie of cookies) {
     const answers = [
@@ -66,16 +69,18 @@ test('cookie tossing: a planted second device cookie is 400 on refresh and revok
   const { handler, store } = setup({ options: { bind: 'device', deviceSecret: DEVICE_SECRET } })
   const victim = await login(handler)
   const rt = refreshCookie(victim)
-  const device = /^jwt_device=([\w-]{43});/.exec(victim.cookies[1])[1]
-  const attacker = /^jwt_device=([\w-]{43});/.exec((await login(handler, 'bob', 'hunter2 hunter2')).cookies[1])[1]
+  const device = /^__Host-jwt_device=([\w-]{43});/.exec(victim.cookies[1])[1]
+  const attacker = /^__Host-jwt_device=([\w-]{43});/.exec(
+    (await login(handler, 'bob', 'hunter2 hunter2')).cookies[1],
+  )[1]
   const record = await store.read(rt.familyId)
   const twice = {
     error: 'invalid_request',
-    error_description: 'The request carries the jwt_device cookie more than once',
+    error_description: 'The request carries the __Host-jwt_device cookie more than once',
   }
   const cookies = [
-    `jwt_rt=${rt.value}; jwt_device=${attacker}; jwt_device=${device}`,
-    `jwt_rt=${rt.value}; jwt_device=${device}; jwt_device=${device}`,
+    `__Host-jwt_rt=${rt.value}; __Host-jwt_device=${attacker}; __Host-jwt_device=${device}`,
+    `__Host-jwt_rt=${rt.value}; __Host-jwt_device=${device}; __Host-jwt_device=${device}`,
   ]
   for (const cookie of cookies) {
     const r = await refresh(handler, rt.value, { cookie })
@@ -84,7 +89,10 @@ test('cookie tossing: a planted second device cookie is 400 on refresh and revok
     assert.deepEqual(r.cookies, [])
   }
   assert.deepEqual(await store.read(rt.familyId), record)
-  assert.equal((await refresh(handler, rt.value, { cookie: `jwt_rt=${rt.value}; jwt_device=${device}` })).status, 200)
+  assert.equal(
+    (await refresh(handler, rt.value, { cookie: `__Host-jwt_rt=${rt.value}; __Host-jwt_device=${device}` })).status,
+    200,
+  )
 })
 
 // ---- CSRF ----
@@ -107,7 +115,7 @@ test('CSRF: refresh and logout need an allowed Origin and the X-Requested-With h
       [{ csrf: false, origin: 'https://evil.example', form: { a: '1' } }, noOrigin],
     ]
     for (const [init, body] of attempts) {
-      const r = await call(handler, path, { cookie: `jwt_rt=${rt0.value}`, ...init })
+      const r = await call(handler, path, { cookie: `__Host-jwt_rt=${rt0.value}`, ...init })
       assert.equal(r.status, 403, `${path} ${JSON.stringify(init)}`)
       assert.deepEqual(r.body, body)
       assert.deepEqual(r.cookies, [])
@@ -117,8 +125,10 @@ test('CSRF: refresh and logout need an allowed Origin and the X-Requested-With h
   assert.equal((await refresh(handler, rt0.value)).status, 200)
 })
 
-test('CSRF: csrfHeader and basePath options; the cookie path follows basePath', async () => {
-  const { handler } = setup({ options: { csrfHeader: 'X-CSRF', basePath: '/api/auth', cookieName: '__Secure-rt' } })
+test('CSRF: csrfHeader, basePath and cookiePath options (a __Secure- name may keep the cookie to the routes)', async () => {
+  const { handler } = setup({
+    options: { csrfHeader: 'X-CSRF', basePath: '/api/auth', cookieName: '__Secure-rt', cookiePath: '/api/auth' },
+  })
   const r = await call(handler, '/api/auth/login', {
     json: { login: 'alice', password: 'correct horse battery staple' },
   })
@@ -218,9 +228,9 @@ test('device binding: a device cookie, only its HMAC in the token; the guard nee
   const { handler, t, store } = setup({ options: { bind: 'device', deviceSecret: DEVICE_SECRET } })
   const r = await login(handler)
   const payload = assertTokenAnswer(r, NOW)
-  assert.equal(r.cookies.length, 2)
+  assert.equal(r.cookies.length, 3, 'refresh, device and known-device cookies')
   const rt0 = refreshCookie(r)
-  const m = /^jwt_device=([A-Za-z0-9_-]{43}); HttpOnly; Secure; SameSite=Strict; Path=\/; Max-Age=1209600$/.exec(
+  const m = /^__Host-jwt_device=([A-Za-z0-9_-]{43}); HttpOnly; Secure; SameSite=Strict; Path=\/; Max-Age=1209600$/.exec(
     r.cookies[1],
   )
   assert.ok(m, r.cookies[1])
@@ -250,9 +260,9 @@ test('device binding: a device cookie, only its HMAC in the token; the guard nee
       {},
       {},
     )
-  assert.equal((await ask(`jwt_device=${deviceId}`)).status, 200)
+  assert.equal((await ask(`__Host-jwt_device=${deviceId}`)).status, 200)
   assert.equal((await ask()).status, 401)
-  assert.equal((await ask(`jwt_device=${'x'.repeat(43)}`)).status, 401)
+  assert.equal((await ask(`__Host-jwt_device=${'x'.repeat(43)}`)).status, 401)
 
   // Refresh needs the device cookie; the new token carries the same dvh.
   t.now += 60
@@ -260,15 +270,15 @@ test('device binding: a device cookie, only its HMAC in the token; the guard nee
   assert.equal(without.status, 400)
   assert.deepEqual(without.body, { error: 'invalid_grant' })
   assert.deepEqual(without.cookies, [CLEAR])
-  const ok = await refresh(handler, rt0.value, { cookie: `jwt_rt=${rt0.value}; jwt_device=${deviceId}` })
+  const ok = await refresh(handler, rt0.value, { cookie: `__Host-jwt_rt=${rt0.value}; __Host-jwt_device=${deviceId}` })
   assert.equal(assertTokenAnswer(ok, NOW + 60).dvh, dvh)
   assert.equal(ok.cookies.length, 1, 'refresh does not re-set the device cookie')
   const rt1 = refreshCookie(ok, LIFETIME - 60)
 
   // Logout clears both cookies.
-  const out = await logout(handler, rt1.value, { cookie: `jwt_rt=${rt1.value}; jwt_device=${deviceId}` })
+  const out = await logout(handler, rt1.value, { cookie: `__Host-jwt_rt=${rt1.value}; __Host-jwt_device=${deviceId}` })
   assert.equal(out.status, 204)
-  assert.deepEqual(out.cookies, [CLEAR, 'jwt_device=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0'])
+  assert.deepEqual(out.cookies, [CLEAR, '__Host-jwt_device=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0'])
 })
 
 test("device binding: a refresh token presented with another device's cookie revokes its family", async () => {
@@ -276,8 +286,10 @@ test("device binding: a refresh token presented with another device's cookie rev
   const victim = await login(handler)
   const rt = refreshCookie(victim)
   const attacker = await login(handler, 'bob', 'hunter2 hunter2')
-  const attackerDevice = /^jwt_device=([\w-]{43});/.exec(attacker.cookies[1])[1]
-  const r = await refresh(handler, rt.value, { cookie: `jwt_rt=${rt.value}; jwt_device=${attackerDevice}` })
+  const attackerDevice = /^__Host-jwt_device=([\w-]{43});/.exec(attacker.cookies[1])[1]
+  const r = await refresh(handler, rt.value, {
+    cookie: `__Host-jwt_rt=${rt.value}; __Host-jwt_device=${attackerDevice}`,
+  })
   assert.equal(r.status, 400)
   assert.deepEqual(r.cookies, [CLEAR])
   assert.equal(await store.read(rt.familyId), null)

@@ -35,7 +35,7 @@ test('refresh: rotates to the derived successor; new access token; Max-Age is th
   assert.equal(r.cookies.length, 1)
   assert.equal(
     r.cookies[0],
-    `jwt_rt=${rt1.value}; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=${LIFETIME - 600}`,
+    `__Host-jwt_rt=${rt1.value}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=${LIFETIME - 600}`,
   )
   const record = await store.read(rt0.familyId)
   assert.equal(record.current, sha256(rt1.secret))
@@ -125,7 +125,7 @@ test('grace: inside the window the immediate predecessor gets the same successor
     const again = await refresh(handler, rt0.value)
     assertTokenAnswer(again, t.now)
     assert.deepEqual(again.cookies, [
-      `jwt_rt=${rt1.value}; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=${LIFETIME - 100 - dt}`,
+      `__Host-jwt_rt=${rt1.value}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=${LIFETIME - 100 - dt}`,
     ])
   }
   assert.deepEqual(await store.read(rt0.familyId), record, 'grace answers change nothing')

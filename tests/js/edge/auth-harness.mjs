@@ -15,8 +15,8 @@ export const DEVICE_SECRET = 'device-binding-secret-0123456789-abcdefgh'
 export const DAY = 86400
 export const LIFETIME = 14 * DAY
 export const RT =
-  /^jwt_rt=([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43}); HttpOnly; Secure; SameSite=Strict; Path=\/auth; Max-Age=(\d+)$/
-export const CLEAR = 'jwt_rt=; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=0'
+  /^__Host-jwt_rt=([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43}); HttpOnly; Secure; SameSite=Strict; Path=\/; Max-Age=(\d+)$/
+export const CLEAR = '__Host-jwt_rt=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0'
 
 export const b64url = (buf) => Buffer.from(buf).toString('base64url')
 const mac = (message) => b64url(createHmac('sha256', REFRESH_SECRET).update(message).digest())
@@ -104,9 +104,9 @@ export async function call(handler, path, init) {
 export const login = (h, login = 'alice', password = 'correct horse battery staple', init = {}) =>
   call(h, '/auth/login', { json: { login, password }, csrf: false, ...init })
 export const refresh = (h, rt, init = {}) =>
-  call(h, '/auth/refresh', { cookie: rt === undefined ? undefined : `jwt_rt=${rt}`, ...init })
+  call(h, '/auth/refresh', { cookie: rt === undefined ? undefined : `__Host-jwt_rt=${rt}`, ...init })
 export const logout = (h, rt, init = {}) =>
-  call(h, '/auth/logout', { cookie: rt === undefined ? undefined : `jwt_rt=${rt}`, ...init })
+  call(h, '/auth/logout', { cookie: rt === undefined ? undefined : `__Host-jwt_rt=${rt}`, ...init })
 
 export function refreshCookie(r, maxAge = LIFETIME) {
   assert.equal(r.cookies.length >= 1, true, 'no Set-Cookie')

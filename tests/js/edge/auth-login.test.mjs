@@ -51,7 +51,7 @@ test('options: unknown, missing or invalid options throw TypeError ERR_INVALID_O
   bad({ ...base, basePath: '/auth/' })
   bad({ ...base, basePath: 'auth' })
   bad({ ...base, cookieName: 'jwt rt' })
-  bad({ ...base, cookieName: 'jwt_device' })
+  bad({ ...base, cookieName: '__Host-jwt_device' })
   bad({ ...base, allowedOrigins: ['https://app.example/'] })
   bad({ ...base, allowedOrigins: [] })
   bad({ ...base, csrfHeader: 'X Requested' })
@@ -96,9 +96,14 @@ test('login: 200 { access_token, token_type, expires_in }, no-store, and the ref
   assert.equal(payload.iss, 'https://app.example')
   assert.equal(payload.aud, 'api')
   assert.equal(payload.dvh, undefined)
-  assert.equal(r.cookies.length, 1)
+  assert.equal(r.cookies.length, 2)
   const rt = refreshCookie(r)
-  assert.equal(r.cookies[0], `jwt_rt=${rt.value}; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=1209600`)
+  assert.equal(r.cookies[0], `__Host-jwt_rt=${rt.value}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=1209600`)
+  // The known-device cookie of the throttle: a nonce and its HMAC with the login, 400 days.
+  assert.match(
+    r.cookies[1],
+    /^__Host-jwt_known=[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}; HttpOnly; Secure; SameSite=Strict; Path=\/; Max-Age=34560000$/,
+  )
   // The store holds only the hash of the secret, and the lifetimes.
   const record = await store.read(rt.familyId)
   assert.deepEqual(record, {
@@ -221,7 +226,7 @@ test('login: a new login in the same browser revokes the family of the cookie it
   const { handler } = setup()
   const first = refreshCookie(await login(handler))
   const second = refreshCookie(
-    await login(handler, 'alice', 'correct horse battery staple', { cookie: `jwt_rt=${first.value}` }),
+    await login(handler, 'alice', 'correct horse battery staple', { cookie: `__Host-jwt_rt=${first.value}` }),
   )
   assert.notEqual(first.familyId, second.familyId)
   assert.equal((await refresh(handler, first.value)).status, 400)
@@ -232,12 +237,12 @@ test('login: an old cookie with a secret never issued for its family revokes not
   const { handler, t } = setup()
   const victim = refreshCookie(await login(handler))
   const forged = `${victim.familyId}.${'A'.repeat(43)}`
-  refreshCookie(await login(handler, 'bob', 'hunter2 hunter2', { cookie: `jwt_rt=${forged}` }))
+  refreshCookie(await login(handler, 'bob', 'hunter2 hunter2', { cookie: `__Host-jwt_rt=${forged}` }))
   const next = refreshCookie(await refresh(handler, victim.value))
   assert.equal(next.familyId, victim.familyId, 'the victim family lives on')
   t.now += 11
   refreshCookie(
-    await login(handler, 'alice', 'correct horse battery staple', { cookie: `jwt_rt=${victim.value}` }),
+    await login(handler, 'alice', 'correct horse battery staple', { cookie: `__Host-jwt_rt=${victim.value}` }),
     LIFETIME,
   )
   assert.equal((await refresh(handler, next.value)).status, 400, 'a spent secret of the family revoked it')
@@ -264,7 +269,7 @@ test('login: the random option drives family id and secret; signer as (env) => k
   const rt = RT.exec(r1.headers.getSetCookie()[0])
   assert.equal(rt[1], b64url(Uint8Array.from({ length: 16 }, (_, i) => i)))
   assert.equal(rt[2], tagged(rt[1], b64url(Uint8Array.from({ length: 16 }, (_, i) => 16 + i)).slice(0, 21)))
-  const r2 = await handler(request('/auth/refresh', { cookie: `jwt_rt=${rt[1]}.${rt[2]}` }), env, {})
+  const r2 = await handler(request('/auth/refresh', { cookie: `__Host-jwt_rt=${rt[1]}.${rt[2]}` }), env, {})
   assert.equal(r2.status, 200)
   assert.equal(verifier.verify((await r2.json()).access_token, at(NOW)).header.kid, 'at-2026-01')
   assert.equal(resolved, 1)

@@ -7,7 +7,7 @@ import { memoryStore } from 'jwt-wasm/edge'
 import { internal } from './internal.mjs'
 
 const { BoundedMap } = await internal('edge/bounded.js')
-const { LoginCounters, THROTTLE_ENTRIES } = await internal('edge/login-throttle.js')
+const { WindowCounters, THROTTLE_ENTRIES } = await internal('edge/login-throttle.js')
 const { MEMORY_FAMILIES } = await internal('edge/stores.js')
 
 test('BoundedMap: at most max entries, the oldest out first; an update keeps its place', () => {
@@ -48,7 +48,7 @@ test('BoundedMap: an expired entry reads as absent and goes; expired entries at 
 
 test('login counters: at most THROTTLE_ENTRIES (10,000) per isolate, a window per login', () => {
   assert.equal(THROTTLE_ENTRIES, 10_000)
-  const c = new LoginCounters(900)
+  const c = new WindowCounters(900)
   assert.deepEqual(c.hit('k', 0), { count: 1, resetAt: 900 })
   assert.deepEqual(c.hit('k', 899), { count: 2, resetAt: 900 })
   assert.deepEqual(c.hit('k', 900), { count: 1, resetAt: 1800 }, 'a new window after the old one ended')

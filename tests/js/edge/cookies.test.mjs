@@ -5,8 +5,16 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { internal } from './internal.mjs'
 
-const { TWO_VALUES, readCookie, serializeCookie, clearCookie, cookieNameOption, isCookieName } =
-  await internal('edge/cookies.js')
+const {
+  TWO_VALUES,
+  readCookie,
+  serializeCookie,
+  clearCookie,
+  cookieNameOption,
+  isCookieName,
+  isHostPrefixed,
+  pathMatches,
+} = await internal('edge/cookies.js')
 
 const read = (cookie, name = 'jwt_rt') =>
   readCookie(new Request('https://app.example/', cookie === undefined ? {} : { headers: { cookie } }), name)
@@ -55,6 +63,30 @@ test('serializeCookie and clearCookie: HttpOnly; Secure; SameSite=Strict; Path; 
   assert.throws(() => serializeCookie('jwt_rt', 'x', { path: 'auth', maxAge: 1 }), TypeError)
 })
 
+test('__Host- names: only ever written with Path=/ (the prefix, in any case); path-match as browsers do', () => {
+  assert.equal(
+    serializeCookie('__Host-jwt_rt', 'x', { path: '/', maxAge: 5 }),
+    '__Host-jwt_rt=x; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=5',
+  )
+  for (const name of ['__Host-jwt_rt', '__host-rt', '__HOST-rt']) {
+    assert.equal(isHostPrefixed(name), true, name)
+    assert.throws(() => serializeCookie(name, 'x', { path: '/auth', maxAge: 5 }), /a __Host- cookie needs Path=\//)
+  }
+  for (const name of ['__Secure-rt', 'jwt_rt', '_Host-rt', '__Host']) assert.equal(isHostPrefixed(name), false, name)
+  assert.equal(serializeCookie('__Secure-rt', 'x', { path: '/auth', maxAge: 5 }).includes('Path=/auth;'), true)
+  for (const [request, cookie, matches] of [
+    ['/auth', '/', true],
+    ['/auth/login', '/auth', true],
+    ['/auth', '/auth', true],
+    ['/api/auth', '/api/', true],
+    ['/authx', '/auth', false],
+    ['/au', '/auth', false],
+    ['/other', '/auth', false],
+  ]) {
+    assert.equal(pathMatches(request, cookie), matches, `${request} under ${cookie}`)
+  }
+})
+
 test('cookieNameOption: a token, and never the device cookie', () => {
   assert.equal(cookieNameOption('__Host-rt', 'options.cookieName'), '__Host-rt')
   assert.equal(isCookieName('a b'), false)
@@ -62,7 +94,8 @@ test('cookieNameOption: a token, and never the device cookie', () => {
     ['a b', /options.cookieName must be a cookie name/],
     ['', /options.cookieName must be a cookie name/],
     [42, /options.cookieName must be a cookie name/],
-    ['jwt_device', /options.cookieName must not be the device cookie "jwt_device"/],
+    ['__Host-jwt_device', /options.cookieName must not be the device cookie "__Host-jwt_device"/],
+    ['__Host-jwt_known', /options.cookieName must not be the device cookie "__Host-jwt_known"/],
   ]) {
     const named = (e) => e instanceof TypeError && e.code === 'ERR_INVALID_OPTIONS' && message.test(e.message)
     assert.throws(() => cookieNameOption(v, 'options.cookieName'), named)

@@ -53,7 +53,7 @@ test('options are validated when guard() is called', () => {
   invalid({ ...BASE, realm: 'a\r\nSet-Cookie: x=y' }, /realm/)
   invalid({ ...BASE, realm: 'réalm' }, /realm/)
   invalid({ ...BASE, cookie: 'a b' }, /cookie/)
-  invalid({ ...BASE, cookie: 'jwt_device' }, /device cookie/)
+  invalid({ ...BASE, cookie: '__Host-jwt_device' }, /device cookie/)
   invalid({ ...BASE, bind: 'ip' }, /bind/)
   invalid({ ...BASE, bind: 'device' }, /deviceSecret/)
   invalid({ ...BASE, bind: 'device', deviceSecret: 'too-short' }, /deviceSecret/)
@@ -221,14 +221,23 @@ test('cookie tossing: the token cookie twice is 400 even with one value empty; t
   const { calls, handler } = spy()
   const fetch = guard(handler, { ...BASE, cookie: 'access_token', bind: 'device', deviceSecret: DEVICE_SECRET })
   const bound = mint({ dvh: dvh('device-1') })
-  assert.equal((await ask(fetch, { cookie: `access_token=${bound}; jwt_device=device-1` })).status, 200)
+  assert.equal((await ask(fetch, { cookie: `access_token=${bound}; __Host-jwt_device=device-1` })).status, 200)
   const two = invalidRequest('The request carries more than one access token')
-  await refused(await ask(fetch, { cookie: `access_token=; access_token=${bound}; jwt_device=device-1` }), ...two)
-  await refused(await ask(fetch, { cookie: `access_token=${bound}; jwt_device=device-1; access_token=` }), ...two)
-  const other = invalidToken('The access token is bound to another device')
-  await refused(await ask(fetch, { cookie: `access_token=${bound}; jwt_device=; jwt_device=device-1` }), ...other)
   await refused(
-    await ask(fetch, { cookie: `access_token=${bound}; jwt_device=device-1; jwt_device=device-2` }),
+    await ask(fetch, { cookie: `access_token=; access_token=${bound}; __Host-jwt_device=device-1` }),
+    ...two,
+  )
+  await refused(
+    await ask(fetch, { cookie: `access_token=${bound}; __Host-jwt_device=device-1; access_token=` }),
+    ...two,
+  )
+  const other = invalidToken('The access token is bound to another device')
+  await refused(
+    await ask(fetch, { cookie: `access_token=${bound}; __Host-jwt_device=; __Host-jwt_device=device-1` }),
+    ...other,
+  )
+  await refused(
+    await ask(fetch, { cookie: `access_token=${bound}; __Host-jwt_device=device-1; __Host-jwt_device=device-2` }),
     ...other,
   )
   assert.equal(calls.length, 1)
@@ -252,7 +261,7 @@ test("device binding: the token's dvh must match the HMAC of the device cookie",
   const { calls, handler } = spy()
   const fetch = guard(handler, { ...BASE, bind: 'device', deviceSecret: DEVICE_SECRET })
   const bound = mint({ dvh: dvh('device-1') })
-  const cookie = (id) => ({ cookie: `theme=dark; jwt_device=${id}` })
+  const cookie = (id) => ({ cookie: `theme=dark; __Host-jwt_device=${id}` })
   assert.equal((await ask(fetch, { ...bearer(bound), ...cookie('device-1') })).status, 200)
   assert.equal(calls.length, 1)
   const other = invalidToken('The access token is bound to another device')
@@ -262,8 +271,11 @@ test("device binding: the token's dvh must match the HMAC of the device cookie",
   await refused(await ask(fetch, { ...bearer(mint()), ...cookie('device-1') }), ...other) // no dvh claim
   await refused(await ask(fetch, { ...bearer(mint({ dvh: 'device-1' })), ...cookie('device-1') }), ...other) // raw id, not its hash
   await refused(await ask(fetch, { ...bearer(mint({ dvh: [dvh('device-1')] })), ...cookie('device-1') }), ...other)
-  await refused(await ask(fetch, { ...bearer(bound), cookie: 'jwt_device=device-1; jwt_device=device-1' }), ...other)
-  await refused(await ask(fetch, { ...bearer(bound), cookie: 'jwt_device=' }), ...other)
+  await refused(
+    await ask(fetch, { ...bearer(bound), cookie: '__Host-jwt_device=device-1; __Host-jwt_device=device-1' }),
+    ...other,
+  )
+  await refused(await ask(fetch, { ...bearer(bound), cookie: '__Host-jwt_device=' }), ...other)
   // The hash is keyed: the same id under another secret does not match.
   const foreign = createHmac('sha256', OTHER).update('device-1').digest('base64url')
   await refused(await ask(fetch, { ...bearer(mint({ dvh: foreign })), ...cookie('device-1') }), ...other)
@@ -291,7 +303,7 @@ test('device binding: deviceSecret may come from env, resolved once; a bad one i
   })
   const bound = mint({ dvh: dvh('device-1') })
   const env = { DEVICE_SECRET }
-  const headers = { ...bearer(bound), cookie: 'jwt_device=device-1' }
+  const headers = { ...bearer(bound), cookie: '__Host-jwt_device=device-1' }
   for (let i = 0; i < 3; i++)
     assert.equal((await fromEnv(new Request('https://api.example/x', { headers }), env, {})).status, 200)
   assert.equal(asked, 1)

@@ -163,9 +163,9 @@ test('device binding and cookies work through Hono as well', async () => {
   const { app: a } = app({ bind: 'device', deviceSecret, cookie: 'at', scopes: undefined })
   const dvh = createHmac('sha256', deviceSecret).update('dev-1').digest('base64url')
   const token = mint({ dvh })
-  assert.equal((await get(a, { cookie: `at=${token}; jwt_device=dev-1` })).status, 200)
+  assert.equal((await get(a, { cookie: `at=${token}; __Host-jwt_device=dev-1` })).status, 200)
   await refused(
-    await get(a, { cookie: `at=${token}; jwt_device=dev-2` }),
+    await get(a, { cookie: `at=${token}; __Host-jwt_device=dev-2` }),
     ...invalidToken('The access token is bound to another device'),
   )
 })

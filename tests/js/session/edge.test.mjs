@@ -49,7 +49,7 @@ function world() {
     const headers = new Headers(given.headers)
     if (url.origin === ORIGIN && given.method !== 'GET') headers.set('origin', ORIGIN)
     const cookies = [...jar]
-      .filter(([, c]) => url.pathname === c.path || url.pathname.startsWith(`${c.path}/`))
+      .filter(([, c]) => c.path === '/' || url.pathname === c.path || url.pathname.startsWith(`${c.path}/`))
       .map(([n, c]) => `${n}=${c.value}`)
     if (cookies.length) headers.set('cookie', cookies.join('; '))
     const body = given.body ? await given.arrayBuffer() : undefined
@@ -112,8 +112,8 @@ test('login → API → refresh (the refresh token rotates) → API → logout, 
   assert.equal(w.verifier.verify(t1, { currentDate: w.edgeNow() }).payload.sub, 'u-alice')
 
   // The refresh token is in the HttpOnly cookie (Path=/auth); storage holds the access token only.
-  const rt1 = w.jar.get('jwt_rt')
-  assert.equal(rt1.path, '/auth')
+  const rt1 = w.jar.get('__Host-jwt_rt')
+  assert.equal(rt1.path, '/')
   assert.deepEqual([...storage.map.keys()].sort(), [TOKEN_KEY, 'jwt-wasm:tab'])
   assert.equal(storage.map.get(TOKEN_KEY), t1)
   for (const v of storage.map.values()) assert.ok(!v.includes(rt1.value.split('.')[1]), 'no refresh secret in storage')
@@ -130,7 +130,7 @@ test('login → API → refresh (the refresh token rotates) → API → logout, 
   // The refresh point, in server time: the cookie rotates, the token is new.
   await w.time.advance((TTL - 62.5) * 1000)
   assert.equal(w.count('/auth/refresh'), 1)
-  const rt2 = w.jar.get('jwt_rt')
+  const rt2 = w.jar.get('__Host-jwt_rt')
   assert.notEqual(rt2.value, rt1.value)
   assert.equal(rt2.value.split('.')[0], rt1.value.split('.')[0], 'same family')
   assert.notEqual(session.token, t1)
@@ -140,11 +140,11 @@ test('login → API → refresh (the refresh token rotates) → API → logout, 
   // And again, a full lifetime later.
   await w.time.advance(TTL * 1000)
   assert.equal(w.count('/auth/refresh'), 2)
-  assert.notEqual(w.jar.get('jwt_rt').value, rt2.value)
+  assert.notEqual(w.jar.get('__Host-jwt_rt').value, rt2.value)
 
   const out = await session.logout()
   assert.deepEqual(out, { revoked: true })
-  assert.equal(w.jar.has('jwt_rt'), false, 'the edge cleared the cookie')
+  assert.equal(w.jar.has('__Host-jwt_rt'), false, 'the edge cleared the cookie')
   assert.equal(storage.map.has(TOKEN_KEY), false)
   assert.equal((await session.fetch(`${ORIGIN}/api/me`)).status, 401, 'no token: the API refuses')
   assert.deepEqual(log, [
@@ -222,7 +222,7 @@ test('reuse detection end to end: a stolen, already-rotated refresh token revoke
   const w = world()
   const { session, storage, log } = tab(w)
   await session.login('alice', 'correct horse')
-  const stolen = w.jar.get('jwt_rt').value
+  const stolen = w.jar.get('__Host-jwt_rt').value
   await session.refresh() // rotates
   await w.time.advance(11_000) // past the 10 s grace window
   const thief = await authRoutesCall(w, '/auth/refresh', stolen)
@@ -241,10 +241,10 @@ test('reuse detection end to end: a stolen, already-rotated refresh token revoke
 
 /** A request with a given refresh cookie, bypassing the jar (an attacker's copy of the cookie). */
 async function authRoutesCall(w, path, rt) {
-  const saved = w.jar.get('jwt_rt')
-  w.jar.set('jwt_rt', { value: rt, path: '/auth' })
+  const saved = w.jar.get('__Host-jwt_rt')
+  w.jar.set('__Host-jwt_rt', { value: rt, path: '/' })
   const res = await w.send(`${ORIGIN}${path}`, { method: 'POST', headers: { 'x-requested-with': 'curl' } })
-  if (saved) w.jar.set('jwt_rt', saved)
+  if (saved) w.jar.set('__Host-jwt_rt', saved)
   return res
 }
 

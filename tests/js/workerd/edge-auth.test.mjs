@@ -16,7 +16,7 @@ const REFRESH_SECRET = 'workerd-refresh-secret-0123456789-abcdef'
 const BASE = 'http://localhost'
 const LIFETIME = 14 * 86400
 const RT =
-  /^jwt_rt=([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43}); HttpOnly; Secure; SameSite=Strict; Path=(\/[\w/]+); Max-Age=(\d+)$/
+  /^__Host-jwt_rt=([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43}); HttpOnly; Secure; SameSite=Strict; Path=(\/[\w/]*); Max-Age=(\d+)$/
 const b64url = (buf) => Buffer.from(buf).toString('base64url')
 const sha256 = (s) => b64url(createHash('sha256').update(s).digest())
 const mac = (message) => b64url(createHmac('sha256', REFRESH_SECRET).update(message).digest())
@@ -53,8 +53,9 @@ after(async () => {
   await mf?.dispose()
 })
 
-async function send(path, { cookie, json, csrf = true, origin = BASE } = {}) {
+async function send(path, { cookie, json, csrf = true, origin = BASE, client } = {}) {
   const headers = {}
+  if (client) headers['cf-connecting-ip'] = client
   if (origin) headers.origin = origin
   if (csrf) headers['x-requested-with'] = 'fetch'
   if (cookie) headers.cookie = cookie
@@ -72,8 +73,8 @@ const setClock = async (skew) =>
   assert.equal(await (await mf.dispatchFetch(`${BASE}/test/clock?skew=${skew}`)).text(), 'ok')
 const login = (base = '/auth') =>
   send(`${base}/login`, { json: { login: 'alice', password: 'correct horse battery staple' }, csrf: false })
-const refresh = (value, base = '/auth') => send(`${base}/refresh`, { cookie: `jwt_rt=${value}` })
-const logout = (value, base = '/auth') => send(`${base}/logout`, { cookie: `jwt_rt=${value}` })
+const refresh = (value, base = '/auth') => send(`${base}/refresh`, { cookie: `__Host-jwt_rt=${value}` })
+const logout = (value, base = '/auth') => send(`${base}/logout`, { cookie: `__Host-jwt_rt=${value}` })
 const statuses = async () => (await mf.dispatchFetch(`${BASE}/test/statuses`)).json()
 const family = async (id, store = 'do') =>
   (await mf.dispatchFetch(`${BASE}/test/family?store=${store}&id=${id}`)).json()
@@ -86,13 +87,11 @@ function rtOf(r, base = '/auth') {
   assert.equal(r.status, 200, JSON.stringify(r.body))
   const m = RT.exec(r.cookies[0] ?? '')
   assert.ok(m, `unexpected Set-Cookie: ${r.cookies}`)
-  assert.equal(m[3], base)
+  assert.equal(m[3], '/', `${base}: a __Host- cookie has Path=/`)
   return { value: `${m[1]}.${m[2]}`, familyId: m[1], secret: m[2], maxAge: Number(m[4]) }
 }
 
-function clearOf(base = '/auth') {
-  return `jwt_rt=; HttpOnly; Secure; SameSite=Strict; Path=${base}; Max-Age=0`
-}
+const clearOf = () => '__Host-jwt_rt=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0'
 
 for (const [name, base, store] of [
   ['Durable Object store', '/auth', 'do'],
@@ -131,7 +130,7 @@ for (const [name, base, store] of [
     const reuse = await refresh(rt1.value, base)
     assert.equal(reuse.status, 400)
     assert.deepEqual(reuse.body, { error: 'invalid_grant' })
-    assert.deepEqual(reuse.cookies, [clearOf(base)])
+    assert.deepEqual(reuse.cookies, [clearOf()])
     assert.equal(await family(rt0.familyId, store), null)
     assert.equal((await refresh(rt2.value, base)).status, 400)
 
@@ -139,7 +138,7 @@ for (const [name, base, store] of [
     const rt3 = rtOf(await login(base), base)
     const out = await logout(rt3.value, base)
     assert.equal(out.status, 204)
-    assert.deepEqual(out.cookies, [clearOf(base)])
+    assert.deepEqual(out.cookies, [clearOf()])
     assert.equal(await family(rt3.familyId, store), null)
     assert.equal((await refresh(rt3.value, base)).status, 400)
     await setClock(0)
@@ -191,9 +190,9 @@ test('Durable Object store: 50 simultaneous presentations of a spent token after
 test('CSRF on workerd: refresh without the header or from another origin is refused and changes nothing', async () => {
   await setClock(0)
   const rt0 = rtOf(await login())
-  const a = await send('/auth/refresh', { cookie: `jwt_rt=${rt0.value}`, csrf: false })
-  const b = await send('/auth/refresh', { cookie: `jwt_rt=${rt0.value}`, origin: 'https://evil.example' })
-  const c = await send('/auth/logout', { cookie: `jwt_rt=${rt0.value}`, origin: null })
+  const a = await send('/auth/refresh', { cookie: `__Host-jwt_rt=${rt0.value}`, csrf: false })
+  const b = await send('/auth/refresh', { cookie: `__Host-jwt_rt=${rt0.value}`, origin: 'https://evil.example' })
+  const c = await send('/auth/logout', { cookie: `__Host-jwt_rt=${rt0.value}`, origin: null })
   for (const r of [a, b, c]) {
     assert.equal(r.status, 403)
     assert.equal(r.body.error, 'invalid_request')
@@ -234,7 +233,7 @@ test('Durable Object store: only a secret of the family revokes it; refresh, log
     const relog = await send('/auth/login', {
       json: { login: 'alice', password: 'correct horse battery staple' },
       csrf: false,
-      cookie: `jwt_rt=${value}`,
+      cookie: `__Host-jwt_rt=${value}`,
     })
     assert.equal(relog.status, 200)
   }
@@ -255,13 +254,27 @@ test('10,000 unauthenticated requests (random logins, well-formed random tokens)
   const before = await counts()
   const random = (n) => randomBytes(n).toString('base64url')
   const token = () => `${random(16)}.${random(32)}`
+  // Each login from a client of its own (CF-Connecting-IP), so every one reaches verifyUser
+  // rather than stopping at one client's throttle budget.
+  const client = (i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`
   const kinds = [
-    (i) => send('/auth/login', { json: { login: `user-${i}-${random(6)}`, password: 'x' }, csrf: false }),
+    (i) =>
+      send('/auth/login', { json: { login: `user-${i}-${random(6)}`, password: 'x' }, csrf: false, client: client(i) }),
     () => refresh(token()),
     () => logout(token()),
     (i) =>
-      send('/auth/login', { json: { login: `user-${i}`, password: 'x' }, csrf: false, cookie: `jwt_rt=${token()}` }),
-    (i) => send('/kv/auth/login', { json: { login: `kv-${i}-${random(6)}`, password: 'x' }, csrf: false }),
+      send('/auth/login', {
+        json: { login: `user-${i}`, password: 'x' },
+        csrf: false,
+        cookie: `__Host-jwt_rt=${token()}`,
+        client: client(i),
+      }),
+    (i) =>
+      send('/kv/auth/login', {
+        json: { login: `kv-${i}-${random(6)}`, password: 'x' },
+        csrf: false,
+        client: client(i),
+      }),
     () => refresh(token(), '/kv/auth'),
     () => logout(token(), '/kv/auth'),
   ]
@@ -290,7 +303,7 @@ test('Durable Object store: refreshClaims gives each rotation the current claims
   const dead = await refresh(`${rt1.familyId}.${successorOf(rt1.familyId, rt1.secret)}`, base)
   assert.equal(dead.status, 400)
   assert.deepEqual(dead.body, { error: 'invalid_grant' })
-  assert.deepEqual(dead.cookies, [clearOf(base)])
+  assert.deepEqual(dead.cookies, [clearOf()])
   assert.equal(await family(rt0.familyId), null, 'the family ended')
   await control('/test/user?sub=u-alice')
 })

@@ -2,7 +2,9 @@
 // access tokens authRoutes mints are typed `at+jwt` and the guard requires that typ by default
 // (RFC 8725 §3.11, RFC 9068); every answer carries the safe headers, and `secureHeaders` gives
 // them to a guarded handler's own answer; a token taken from a cookie is refused on cross-site
-// requests to unsafe methods. The Worker is written inline and bundled the way wrangler does it.
+// requests to unsafe methods; the login throttle spares a device that logged in before and stops
+// one client spraying many logins (item 1); the cookies are `__Host-` with Path=/ and a planted
+// second value is refused (item 2). The Worker is written inline and bundled the way wrangler does it.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -12,6 +14,7 @@ import { Signer, decodeUnverified } from 'jwt-wasm'
 
 const ACCESS_SECRET = 'workerd-hardening-access-0123456789-abc'
 const REFRESH_SECRET = 'workerd-hardening-refresh-0123456789-xyz'
+const DEVICE_SECRET = 'workerd-hardening-device-0123456789-xyzw'
 const BASE = 'http://localhost'
 let mf
 
@@ -23,14 +26,25 @@ before(async () => {
 export { RefreshFamilies }
 
 const keys = (env) => [{ kid: 'at-1', alg: 'HS256', secret: env.ACCESS_SECRET }]
+const USERS = { alice: 'pw', carol: 'pw-carol', dave: 'pw-dave' }
+const verifyUser = (login, password) => (USERS[login] && USERS[login] === password ? { sub: \`u-\${login}\` } : null)
 const policy = { keys, algorithms: ['HS256'], issuer: 'https://auth.test', audience: 'api', realm: 'api' }
 const auth = authRoutes({
   signer: (env) => keys(env)[0],
   issuer: 'https://auth.test',
   audience: 'api',
-  verifyUser: (login, password) => (login === 'alice' && password === 'pw' ? { sub: 'u-alice' } : null),
+  verifyUser,
   store: (env) => durableObjectStore(env.FAMILIES),
   refreshSecret: (env) => env.REFRESH_SECRET,
+})
+const bound = authRoutes({
+  signer: (env) => keys(env)[0],
+  basePath: '/bound',
+  verifyUser,
+  store: (env) => durableObjectStore(env.FAMILIES),
+  refreshSecret: (env) => env.REFRESH_SECRET,
+  bind: 'device',
+  deviceSecret: (env) => env.DEVICE_SECRET,
 })
 const me = (request, env, ctx, { header, payload }) => Response.json({ typ: header.typ, sub: payload.sub })
 const strict = guard(me, policy)
@@ -58,6 +72,7 @@ export default {
     const { pathname } = new URL(request.url)
     if (pathname.startsWith('/auth/')) return (await auth(request, env, ctx)) ?? new Response('no route', { status: 404 })
     if (pathname.startsWith('/bad/')) return badAuth(request, env, ctx)
+    if (pathname.startsWith('/bound/')) return bound(request, env, ctx)
     if (pathname === '/api/legacy') return legacy(request, env, ctx)
     if (pathname === '/api/safe') return safe(request, env, ctx)
     if (pathname === '/api/cached') return cached(request, env, ctx)
@@ -70,7 +85,7 @@ export default {
 `,
   )
   ;({ mf } = await startWorker(join(dir, 'worker.js'), {
-    bindings: { ACCESS_SECRET, REFRESH_SECRET },
+    bindings: { ACCESS_SECRET, REFRESH_SECRET, DEVICE_SECRET },
     durableObjects: { FAMILIES: 'RefreshFamilies' },
   }))
 })
@@ -209,4 +224,99 @@ test('item 5: a token from the cookie does not authenticate a cross-site unsafe 
     origin: 'http://evil.localhost',
   })
   assert.equal(other.status, 403)
+})
+
+/** A login from client `ip` (as Cloudflare's CF-Connecting-IP), with these cookies. */
+function loginFrom(ip, login, password, { cookie, base = '/auth' } = {}) {
+  const headers = { origin: BASE, 'content-type': 'application/json', 'cf-connecting-ip': ip }
+  if (cookie) headers.cookie = cookie
+  return mf.dispatchFetch(`${BASE}${base}/login`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ login, password }),
+  })
+}
+const post = (path, cookie) =>
+  mf.dispatchFetch(`${BASE}${path}`, { method: 'POST', headers: { origin: BASE, 'x-requested-with': 'fetch', cookie } })
+/** The Set-Cookie values of an answer, by name. */
+const setCookies = (res) => Object.fromEntries(res.headers.getSetCookie().map((c) => [c.slice(0, c.indexOf('=')), c]))
+const cookieValue = (line) => line.slice(line.indexOf('=') + 1, line.indexOf(';'))
+
+test('item 1: six wrong passwords lock a login for unknown devices (429), not for a device that logged in before (200)', async () => {
+  const first = await loginFrom('198.51.100.7', 'carol', 'pw-carol')
+  assert.equal(first.status, 200)
+  // The browser sends back every cookie the login set.
+  const jar = Object.entries(setCookies(first))
+    .map(([name, line]) => `${name}=${cookieValue(line)}`)
+    .join('; ')
+  for (let i = 0; i < 5; i++) assert.equal((await loginFrom('203.0.113.9', 'carol', `guess ${i}`)).status, 400)
+  const sixth = await loginFrom('203.0.113.9', 'carol', 'guess 5')
+  assert.equal(sixth.status, 429)
+  const device = await loginFrom('192.0.2.1', 'carol', 'pw-carol', { cookie: jar })
+  assert.equal(device.status, 200, 'the device that logged in before gets in')
+  const known = cookieValue(setCookies(first)['__Host-jwt_known'])
+  assert.ok(setCookies(device)['__Host-jwt_rt'], 'with a refresh cookie')
+  const stranger = await loginFrom('192.0.2.2', 'carol', 'pw-carol')
+  assert.equal(stranger.status, 429, 'an unknown device waits, even with the right password')
+  assert.deepEqual(await stranger.json(), { error: 'too_many_requests' })
+  const wait = Number(stranger.headers.get('retry-after'))
+  assert.ok(wait > 0 && wait <= 900, String(wait))
+  // A forged known-device cookie, or alice's, is no known device.
+  const alices = cookieValue(setCookies(await loginFrom('198.51.100.8', 'alice', 'pw'))['__Host-jwt_known'])
+  for (const cookie of [`${known.slice(0, 22)}.${'A'.repeat(43)}`, alices]) {
+    assert.equal(
+      (await loginFrom('192.0.2.1', 'carol', 'pw-carol', { cookie: `__Host-jwt_known=${cookie}` })).status,
+      429,
+    )
+  }
+})
+
+test('item 1: one client spraying many logins is stopped by its budget (20 per 15 minutes); other clients are not', async () => {
+  const answered = []
+  for (let i = 0; i < 30; i++) answered.push((await loginFrom('203.0.113.50', `spray-${i}`, 'Winter2026!')).status)
+  assert.deepEqual(answered, [...Array(20).fill(400), ...Array(10).fill(429)])
+  // Over its budget, it no longer counts against any login: dave, asked for after, gets in from elsewhere.
+  for (let i = 0; i < 6; i++) assert.equal((await loginFrom('203.0.113.50', 'dave', `guess ${i}`)).status, 429)
+  assert.equal((await loginFrom('198.51.100.9', 'dave', 'pw-dave')).status, 200)
+  assert.equal((await loginFrom('2001:db8:50::1', 'spray-0', 'x')).status, 400)
+})
+
+test('item 2: the cookies are __Host- with Path=/; a planted second value (a longer Path) is 400 and changes nothing', async () => {
+  const victim = await loginFrom('198.51.100.20', 'alice', 'pw', { base: '/bound' })
+  assert.equal(victim.status, 200)
+  const set = setCookies(victim)
+  assert.deepEqual(Object.keys(set).sort(), ['__Host-jwt_device', '__Host-jwt_known', '__Host-jwt_rt'])
+  for (const line of Object.values(set)) {
+    assert.match(line, /^__Host-jwt_\w+=[\w.-]+; HttpOnly; Secure; SameSite=Strict; Path=\/; Max-Age=\d+$/)
+  }
+  const rt = cookieValue(set['__Host-jwt_rt'])
+  const device = cookieValue(set['__Host-jwt_device'])
+  // The attacker's own session, planted with Path=/bound/refresh: the browser sends it first.
+  const attacker = setCookies(await loginFrom('203.0.113.20', 'alice', 'pw', { base: '/bound' }))
+  const plantedRt = cookieValue(attacker['__Host-jwt_rt'])
+  const plantedDevice = cookieValue(attacker['__Host-jwt_device'])
+  const planted = [
+    `__Host-jwt_rt=${plantedRt}; __Host-jwt_rt=${rt}; __Host-jwt_device=${device}`,
+    `__Host-jwt_rt=${rt}; __Host-jwt_device=${plantedDevice}; __Host-jwt_device=${device}`,
+  ]
+  for (const cookie of planted) {
+    for (const path of ['/bound/refresh', '/bound/logout']) {
+      const res = await post(path, cookie)
+      assert.equal(res.status, 400, `${path} ${cookie.slice(0, 40)}`)
+      assert.equal((await res.json()).error, 'invalid_request')
+      assert.deepEqual(res.headers.getSetCookie(), [], 'no cookie touched')
+    }
+  }
+  const known = cookieValue(set['__Host-jwt_known'])
+  const twice = await loginFrom('198.51.100.20', 'alice', 'pw', {
+    base: '/bound',
+    cookie: `__Host-jwt_known=${known}; __Host-jwt_known=${known}`,
+  })
+  assert.deepEqual([twice.status, twice.headers.getSetCookie()], [400, []])
+  // Nothing changed: both families rotate as before, each with its own device.
+  assert.equal((await post('/bound/refresh', `__Host-jwt_rt=${rt}; __Host-jwt_device=${device}`)).status, 200)
+  assert.equal(
+    (await post('/bound/refresh', `__Host-jwt_rt=${plantedRt}; __Host-jwt_device=${plantedDevice}`)).status,
+    200,
+  )
 })
