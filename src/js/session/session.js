@@ -11,12 +11,12 @@
  * token is never presented twice. Retryable failures back off (time.js); a dead refresh token
  * ends the session (`expired`) in every tab holding it. Nothing here runs at import.
  */
-import { SessionError, isEnded, roundFailed, sessionEnded } from './errors.js'
+import { SessionError, isEnded, roundFailed, sessionEnded, refreshLost, endedUnanswered, noLoginUrl } from './errors.js'
 import { resolveOptions } from './options.js'
 import { STORAGE_NOTICE, openStore } from './storage.js'
-import { backoffDelay } from './time.js'
 import { HeldToken } from './token.js'
 import { Scheduler } from './scheduler.js'
+import { RoundBudget } from './round.js'
 import { PEER_WAIT_MS, openTabs } from './tabs.js'
 import { Transport } from './transport.js'
 import { authorizedFetch } from './fetch.js'
@@ -67,12 +67,9 @@ class Session extends EventTarget {
     const startedAt = o.clock()
     const timers = new Scheduler(o)
     this.#timers = timers
-    this.#http = new Transport(
-      o,
-      timers,
-      () => this.#held.skew,
-      (code, message, extra) => this.#warn(code, message, extra),
-    )
+    const warn = (/** @type {WarningCode} */ code, /** @type {string} */ text, /** @type {any} */ extra) =>
+      this.#warn(code, text, extra)
+    this.#http = new Transport(o, timers, () => this.#held.skew, warn)
     const onStorageFailure = (/** @type {unknown} */ cause) =>
       this.#warn('storage_unavailable', STORAGE_NOTICE, { cause })
     this.#store = openStore(o.storage, `${o.keyPrefix}probe`, onStorageFailure, o.memoryOnly)
@@ -88,15 +85,13 @@ class Session extends EventTarget {
       expired: (m) => this.#peerExpired(m),
       logout: () => this.#peerLogout(),
     }
-    const warn = (/** @type {WarningCode} */ code, /** @type {string} */ text, /** @type {any} */ extra) =>
-      this.#warn(code, text, extra)
     ;({ tabs: this.#tabs, coord: this.#coord } = openTabs(o, { store: this.#store, startedAt, timers, handlers, warn }))
 
     const restored = this.#held.restore(o.clock())
     // No receipt to estimate the skew from: 0 until the next answer.
     if (restored) this.#install(restored.token, restored.info, 0)
     timers.listen((type) => {
-      if (type === 'online') {
+      if (type === 'online' && !this.#held.spent) {
         this.#held.nextTryAt = 0
         timers.wake()
       }
@@ -186,13 +181,7 @@ class Session extends EventTarget {
     if (typeof login !== 'string' || typeof password !== 'string')
       throw new TypeError('login(login, password) takes two strings')
     const url = this.#o.loginUrl
-    if (url === null) {
-      throw new SessionError('this session has no loginUrl', {
-        code: 'ERR_SESSION_LOGIN_FAILED',
-        reason: 'http',
-        status: 0,
-      })
-    }
+    if (url === null) throw noLoginUrl()
     const outcome = await this.#coord.run(async () => {
       const result = await this.#http.login(url, login, password)
       if (result.kind === 'ok') {
@@ -284,16 +273,18 @@ class Session extends EventTarget {
 
   /**
    * One refresh round: up to `retry.attempts` attempts, each inside the cross-tab lock, each
-   * re-checking first whether a token arrived from elsewhere meanwhile.
+   * re-checking first whether a token arrived from elsewhere meanwhile, within the deadline of
+   * round.js. A refresh token that may be spent (`held.spent`) is never presented again.
    * @returns {Promise<string>}
    */
   async #round() {
-    const { retry, random, isOnline } = this.#o
     const timers = this.#timers
     const epoch = this.#epoch
     const before = this.#held.token
     await this.#tabs.handshake
-    /** @type {SessionError} */
+    if (this.#held.spent) throw this.#unanswered(roundFailed(refreshLost(), 0))
+    const budget = new RoundBudget(this.#o)
+    /** @type {SessionError | undefined} */
     let last
     let attempt = 0
     for (;;) {
@@ -304,8 +295,9 @@ class Session extends EventTarget {
         this.#checkEpoch(epoch)
       }
       this.#checkEpoch(epoch)
-      const outcome = await this.#coord.run(() => this.#attempt(epoch, before))
+      const outcome = await this.#coord.run(() => this.#attempt(epoch, before, budget))
       this.#checkEpoch(epoch)
+      if (outcome === null) break // the deadline passed while it waited for the lock: not sent
       if (outcome.kind === 'current') return /** @type {string} */ (this.#held.token)
       if (outcome.kind === 'ok') {
         const { token, info } = outcome
@@ -321,16 +313,25 @@ class Session extends EventTarget {
         throw outcome.error
       }
       last = outcome.error
-      if (outcome.kind === 'fatal' || attempt >= retry.attempts) break
-      // Offline: wait for `online` (which wakes the sleep), at most maxDelay.
-      const delay = isOnline() ? backoffDelay(attempt, retry, random, last.retryAfter) : retry.maxDelay
-      await timers.sleep(delay * 1000)
+      const wait = budget.retry(outcome, attempt, timers.now())
+      if (wait === null) break
+      await timers.sleep(wait)
       this.#checkEpoch(epoch)
     }
-    const error = roundFailed(last, attempt)
-    this.#held.nextTryAt = timers.now() + retry.maxDelay * 1000
-    this.#emit('error', { error, attempts: attempt })
+    const error = roundFailed(last ?? refreshLost(), budget.sends)
+    this.#held.nextTryAt = timers.now() + this.#o.retry.maxDelay * 1000
+    if (budget.unanswered) this.#held.spend()
+    if (this.#held.spent && !this.#held.usable(timers.now())) throw this.#unanswered(error)
+    this.#emit('error', { error, attempts: budget.sends })
     throw error
+  }
+
+  /** A refresh token that may be spent: the round fails while the token is usable, then the session ends. @param {SessionError} failed */
+  #unanswered(failed) {
+    if (this.#held.usable(this.#timers.now())) return failed
+    const error = endedUnanswered(failed)
+    this.#end('unanswered', error)
+    return error
   }
 
   /**
@@ -338,9 +339,10 @@ class Session extends EventTarget {
    * again whether a token arrived, else ask the endpoint and tell the other tabs.
    * @param {number} epoch
    * @param {string | null} before the token the round started with
-   * @returns {Promise<Outcome>}
+   * @param {RoundBudget} budget
+   * @returns {Promise<Outcome | null>} null: the round's deadline passed, nothing sent
    */
-  async #attempt(epoch, before) {
+  async #attempt(epoch, before, budget) {
     const timers = this.#timers
     this.#checkEpoch(epoch)
     // The previous holder announced its refresh and has released the lock, but its result may
@@ -354,6 +356,8 @@ class Session extends EventTarget {
     // The double check: another tab (or a login) may have brought a token while this one waited.
     const held = this.#held
     if (held.token !== null && held.token !== before && !held.due(timers.now())) return { kind: 'current' }
+    if (!budget.open(timers.now())) return null
+    budget.sent(timers.now())
     this.#tabs.refreshing()
     try {
       const result = await this.#http.refresh()
@@ -397,7 +401,7 @@ class Session extends EventTarget {
 
   /**
    * The session ended without a logout: the refresh token is dead.
-   * @param {'invalid_grant' | 'broadcast'} reason
+   * @param {'invalid_grant' | 'unanswered' | 'broadcast'} reason
    * @param {SessionError} error
    */
   #end(reason, error) {
@@ -405,7 +409,7 @@ class Session extends EventTarget {
     this.#epoch++
     this.#clear()
     if (!info) return // nothing was held: nothing expired (e.g. resume() in a logged-out tab)
-    if (reason === 'invalid_grant') this.#tabs.expired(info)
+    if (reason !== 'broadcast') this.#tabs.expired(info)
     this.#emit('change', { token: null, claims: null, reason: 'expired' })
     this.#emit('expired', { reason, error })
   }

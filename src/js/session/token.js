@@ -43,6 +43,12 @@ export class HeldToken {
   #o
   /** After a failed round, the background does not try again before this (client ms). */
   nextTryAt = 0
+  /**
+   * A refresh went unanswered and its round ended: the edge may have rotated the refresh token,
+   * and past its grace window presenting it again would be reuse. It is not presented again;
+   * the token held serves while usable. A new token (from any tab) clears it.
+   */
+  spent = false
 
   /**
    * @param {SessionStore} store
@@ -113,6 +119,7 @@ export class HeldToken {
     this.#refreshAt = plan.refreshAt
     this.#expiresAt = plan.expiresAt
     this.nextTryAt = 0
+    this.spent = false
     this.#store.set(this.#key, token)
   }
 
@@ -123,7 +130,14 @@ export class HeldToken {
     this.#refreshAt = Infinity
     this.#expiresAt = Infinity
     this.nextTryAt = 0
+    this.spent = false
     this.#store.remove(this.#key)
+  }
+
+  /** Marks the refresh token possibly spent: no round before the token stops being usable. */
+  spend() {
+    this.spent = true
+    this.nextTryAt = this.#expiresAt - MIN_VALIDITY_MS
   }
 
   /** @param {number} now */
