@@ -46,7 +46,8 @@ export class HeldToken {
   /**
    * A refresh went unanswered and its round ended: the edge may have rotated the refresh token,
    * and past its grace window presenting it again would be reuse. It is not presented again;
-   * the token held serves while usable. A new token (from any tab) clears it.
+   * the token held serves while usable. Kept beside the token in storage (a reload of the tab
+   * keeps it); a new token (from any tab) clears it.
    */
   spent = false
 
@@ -119,7 +120,10 @@ export class HeldToken {
     this.#refreshAt = plan.refreshAt
     this.#expiresAt = plan.expiresAt
     this.nextTryAt = 0
-    this.spent = false
+    // The same token again (a reload restoring it) keeps the mark; any other clears it.
+    this.spent = this.#store.get(`${this.#key}:spent`) === token
+    if (this.spent) this.nextTryAt = this.#expiresAt - MIN_VALIDITY_MS
+    else this.#store.remove(`${this.#key}:spent`)
     this.#store.set(this.#key, token)
   }
 
@@ -131,12 +135,14 @@ export class HeldToken {
     this.#expiresAt = Infinity
     this.nextTryAt = 0
     this.spent = false
+    this.#store.remove(`${this.#key}:spent`)
     this.#store.remove(this.#key)
   }
 
   /** Marks the refresh token possibly spent: no round before the token stops being usable. */
   spend() {
     this.spent = true
+    if (this.#token !== null) this.#store.set(`${this.#key}:spent`, this.#token)
     this.nextTryAt = this.#expiresAt - MIN_VALIDITY_MS
   }
 

@@ -8,7 +8,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createSession, SessionError } from 'jwt-wasm/session'
-import { T0, json, loggedIn } from './harness.mjs'
+import { T0, TOKEN_KEY, json, loggedIn, tab } from './harness.mjs'
 
 /** Logged in; the refresh endpoint answers `answers` in turn ('hang': never), then tokens. */
 async function refreshing(answers, options = {}) {
@@ -111,4 +111,33 @@ test('item 8: without an unanswered attempt (5xx, network errors) no deadline ap
   await time.advance(60_000)
   assert.equal(sent().length, 6, 'a new round maxDelay after the failed one')
   session.close()
+})
+
+test('item 8: a reload of the tab keeps the mark: the restored token serves, its refresh token is still never presented', async () => {
+  const ctx = await refreshing(Array(50).fill('hang'))
+  await ctx.time.advance(REFRESH_AT + 40_000)
+  assert.equal(ctx.sent().length, 4)
+  const token = ctx.session.token
+  assert.equal(ctx.storage.getItem(`${TOKEN_KEY}:spent`), token)
+  ctx.session.close()
+  const reloaded = tab(ctx, { storage: ctx.storage })
+  assert.equal(await reloaded.session.resume(), true)
+  assert.equal(reloaded.session.token, token)
+  await ctx.time.advance(895_000 - (ctx.time.now - T0))
+  assert.equal(ctx.sent().length, 4, 'not presented after the reload either')
+  assert.equal(reloaded.session.token, null)
+  assert.deepEqual(reloaded.log, ['change:expired', 'expired'])
+  assert.equal(ctx.storage.getItem(`${TOKEN_KEY}:spent`), null, 'the mark goes with the token')
+  reloaded.session.close()
+})
+
+test('item 8: a new token (a login, another tab) clears the mark', async () => {
+  const ctx = await refreshing(Array(4).fill('hang'))
+  await ctx.time.advance(REFRESH_AT + 40_000)
+  assert.ok(ctx.storage.getItem(`${TOKEN_KEY}:spent`))
+  await ctx.session.login('alice', 'pw')
+  assert.equal(ctx.storage.getItem(`${TOKEN_KEY}:spent`), null)
+  await ctx.session.refresh()
+  assert.equal(ctx.sent().length, 5, 'refreshes again')
+  ctx.session.close()
 })
