@@ -83,8 +83,8 @@ export interface SessionOptions {
    * Seconds, default 25. A refresh that timed out may have been rotated by the edge with its
    * answer lost; a retry presents the same refresh token, which the edge answers with the same
    * successor only inside its grace window (authRoutes `graceSeconds`, default 30). So once an
-   * attempt timed out, no retry of that round goes out later than `refreshDeadline` after it (the
-   * last wait is shortened to fit). Rule: `refreshDeadline` + 5 ≤ the edge's `graceSeconds`;
+   * attempt timed out (in any tab: they share the refresh cookie), no retry goes out later than
+   * `refreshDeadline` after it (the last wait is shortened to fit). Rule: `refreshDeadline` + 5 ≤ the edge's `graceSeconds`;
    * raise both together. With `retry.attempts` > 1, `timeout` ≥ `refreshDeadline` throws
    * (`ERR_INVALID_OPTIONS`: no retry could fit). A round that ends with an attempt unanswered
    * leaves the refresh token possibly spent: it is never presented again; the access token

@@ -3,11 +3,11 @@
  * The budget of one refresh round against the edge's grace window (the rule is in
  * ../internal/grace.js), and its backoff. An attempt that timed out went unanswered: the edge may
  * have rotated the refresh token and the answer been lost, and presenting that token after the
- * edge's grace window would be reuse (the family revoked). So once an attempt went unanswered,
- * no retry goes out later than `refreshDeadline` after that attempt was sent: every retry
- * reaches the edge inside the window and gets the same successor. A network error or an answer
- * (5xx included: the edge decided, and its rotation is atomic) sets no deadline. Bookkeeping
- * only: the session passes the times in and decides.
+ * edge's grace window would be reuse (the family revoked). So once an attempt went unanswered
+ * (in any tab: `HeldToken.unansweredAt`), no retry goes out later than `refreshDeadline` after
+ * that attempt was sent: every retry reaches the edge inside the window and gets the same
+ * successor. A network error or an answer (5xx included: the edge decided, and its rotation is
+ * atomic) sets no deadline. Bookkeeping only: the session passes the times in and decides.
  */
 
 import { backoffDelay } from './time.js'
@@ -19,22 +19,26 @@ import { backoffDelay } from './time.js'
 
 export class RoundBudget {
   #o
-  #ms
-  /** Client ms: when the last attempt went out. */
-  #sentAt = 0
+  #held
   #sends = 0
-  /** Client ms; Infinity until an attempt went unanswered. */
-  #deadline = Infinity
 
-  /** @param {Pick<Resolved, 'retry' | 'random' | 'isOnline' | 'refreshDeadline'>} o */
-  constructor(o) {
+  /**
+   * @param {Pick<Resolved, 'retry' | 'random' | 'isOnline' | 'refreshDeadline'>} o
+   * @param {{ unansweredAt: number | null }} held
+   */
+  constructor(o, held) {
     this.#o = o
-    this.#ms = o.refreshDeadline * 1000
+    this.#held = held
   }
 
-  /** An attempt goes out now. @param {number} now */
-  sent(now) {
-    this.#sentAt = now
+  /** Client ms past which no attempt goes out; Infinity while no attempt went unanswered. */
+  get #deadline() {
+    const at = this.#held.unansweredAt
+    return at === null ? Infinity : at + this.#o.refreshDeadline * 1000
+  }
+
+  /** An attempt goes out. */
+  sent() {
     this.#sends++
   }
 
@@ -59,14 +63,14 @@ export class RoundBudget {
    */
   retry(outcome, attempt, now) {
     const { retry, random, isOnline } = this.#o
-    if (outcome.error.reason === 'timeout' && this.#deadline === Infinity) this.#deadline = this.#sentAt + this.#ms
     if (outcome.kind === 'fatal' || attempt >= retry.attempts || !this.open(now)) return null
     const delay = isOnline() ? backoffDelay(attempt, retry, random, outcome.error.retryAfter) : retry.maxDelay
     return Math.max(0, Math.min(delay * 1000, this.#deadline - now))
   }
-
-  /** Whether an attempt timed out: its refresh token may have been rotated meanwhile. */
-  get unanswered() {
-    return this.#deadline !== Infinity
-  }
 }
+
+/**
+ * Whether an attempt went unanswered: timed out, so the edge may have rotated meanwhile.
+ * @param {Outcome} outcome
+ */
+export const unanswered = (outcome) => outcome.kind === 'retry' && outcome.error.reason === 'timeout'

@@ -16,7 +16,7 @@ import { resolveOptions } from './options.js'
 import { STORAGE_NOTICE, openStore } from './storage.js'
 import { HeldToken } from './token.js'
 import { Scheduler } from './scheduler.js'
-import { RoundBudget } from './round.js'
+import { RoundBudget, unanswered } from './round.js'
 import { PEER_WAIT_MS, openTabs } from './tabs.js'
 import { Transport } from './transport.js'
 import { authorizedFetch } from './fetch.js'
@@ -81,7 +81,10 @@ class Session extends EventTarget {
         this.#adopt(m)
         timers.wake()
       },
-      refreshed: () => timers.wake(),
+      refreshed: (m) => {
+        this.#held.heard(m.unanswered)
+        timers.wake()
+      },
       expired: (m) => this.#peerExpired(m),
       logout: () => this.#peerLogout(),
     }
@@ -91,7 +94,7 @@ class Session extends EventTarget {
     // No receipt to estimate the skew from: 0 until the next answer.
     if (restored) this.#install(restored.token, restored.info, 0)
     timers.listen((type) => {
-      if (type === 'online' && !this.#held.spent) {
+      if (type === 'online' && !this.#held.spent(timers.now())) {
         this.#held.nextTryAt = 0
         timers.wake()
       }
@@ -145,20 +148,12 @@ class Session extends EventTarget {
     return this.#awaitRefresh()
   }
 
-  /**
-   * Refreshes now (or joins the refresh in flight). Rejects with a `SessionError`:
-   * `ERR_SESSION_EXPIRED`, `ERR_SESSION_REFRESH_FAILED`, `ERR_SESSION_ENDED`.
-   * @returns {Promise<string>}
-   */
+  /** Refreshes now (or joins the round in flight); rejects with a `SessionError`. @returns {Promise<string>} */
   refresh() {
     return this.#refresh()
   }
 
-  /**
-   * On page load: true when a token is available afterwards (at once from storage, or after one
-   * refresh by the refresh cookie); false when there is no session or after a logout here.
-   * @returns {Promise<boolean>}
-   */
+  /** On page load: whether a token is available (from storage, or by one refresh). @returns {Promise<boolean>} */
   async resume() {
     const now = this.#timers.now()
     if (this.#held.token !== null && this.#held.usable(now)) {
@@ -197,9 +192,8 @@ class Session extends EventTarget {
   }
 
   /**
-   * Clears the token here at once, tells every tab, then asks the edge to revoke the refresh
-   * token. Never rejects; a failure is `revoked: false` and an `error` event.
-   * @returns {Promise<{ revoked: boolean | null }>}
+   * Clears the token here and in every tab, then asks the edge to revoke the refresh token.
+   * Never rejects (a failure: `revoked: false` and an `error` event). @returns {Promise<{ revoked: boolean | null }>}
    */
   async logout() {
     const had = this.#held.token !== null
@@ -216,8 +210,7 @@ class Session extends EventTarget {
   }
 
   /**
-   * `fetch` with the Bearer token for `apiOrigins`; one shared refresh and one retry on a 401
-   * `invalid_token` (fetch.js).
+   * `fetch` with the Bearer token for `apiOrigins`; one shared refresh and one retry on a 401 `invalid_token` (fetch.js).
    * @param {RequestInfo | URL} input
    * @param {RequestInit} [init]
    * @returns {Promise<Response>}
@@ -282,8 +275,8 @@ class Session extends EventTarget {
     const epoch = this.#epoch
     const before = this.#held.token
     await this.#tabs.handshake
-    if (this.#held.spent) throw this.#unanswered(roundFailed(refreshLost(), 0))
-    const budget = new RoundBudget(this.#o)
+    if (this.#held.spent(timers.now())) throw this.#unanswered(roundFailed(refreshLost(), 0))
+    const budget = new RoundBudget(this.#o, this.#held)
     /** @type {SessionError | undefined} */
     let last
     let attempt = 0
@@ -320,15 +313,18 @@ class Session extends EventTarget {
     }
     const error = roundFailed(last ?? refreshLost(), budget.sends)
     this.#held.nextTryAt = timers.now() + this.#o.retry.maxDelay * 1000
-    if (budget.unanswered) this.#held.spend()
-    if (this.#held.spent && !this.#held.usable(timers.now())) throw this.#unanswered(error)
+    const end = this.#held.spent(timers.now()) ? this.#unanswered(error) : error
+    if (end !== error) throw end
     this.#emit('error', { error, attempts: budget.sends })
     throw error
   }
 
   /** A refresh token that may be spent: the round fails while the token is usable, then the session ends. @param {SessionError} failed */
   #unanswered(failed) {
-    if (this.#held.usable(this.#timers.now())) return failed
+    if (this.#held.usable(this.#timers.now())) {
+      this.#held.park()
+      return failed
+    }
     const error = endedUnanswered(failed)
     this.#end('unanswered', error)
     return error
@@ -357,10 +353,13 @@ class Session extends EventTarget {
     const held = this.#held
     if (held.token !== null && held.token !== before && !held.due(timers.now())) return { kind: 'current' }
     if (!budget.open(timers.now())) return null
-    budget.sent(timers.now())
+    const sentAt = timers.now()
+    budget.sent()
     this.#tabs.refreshing()
+    /** @type {Outcome | undefined} */
+    let result
     try {
-      const result = await this.#http.refresh()
+      result = await this.#http.refresh()
       if (result.kind === 'ok') {
         this.#checkEpoch(epoch) // logged out while the request was out: drop the answer
         this.#install(result.token, result.info, result.skew)
@@ -369,7 +368,9 @@ class Session extends EventTarget {
       }
       return result
     } finally {
-      this.#tabs.refreshed()
+      const lost = result !== undefined && unanswered(result)
+      if (lost) held.heard(sentAt) // told to the other tabs too: they share the refresh cookie
+      this.#tabs.refreshed(lost ? sentAt : undefined)
     }
   }
 

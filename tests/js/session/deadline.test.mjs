@@ -8,7 +8,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createSession, SessionError } from 'jwt-wasm/session'
-import { T0, TOKEN_KEY, json, loggedIn, tab } from './harness.mjs'
+import { T0, TOKEN_KEY, json, loggedIn, tab, world } from './harness.mjs'
 
 /** Logged in; the refresh endpoint answers `answers` in turn ('hang': never), then tokens. */
 async function refreshing(answers, options = {}) {
@@ -118,7 +118,7 @@ test('item 8: a reload of the tab keeps the mark: the restored token serves, its
   await ctx.time.advance(REFRESH_AT + 40_000)
   assert.equal(ctx.sent().length, 4)
   const token = ctx.session.token
-  assert.equal(ctx.storage.getItem(`${TOKEN_KEY}:spent`), token)
+  assert.equal(ctx.storage.getItem(`${TOKEN_KEY}:unanswered`), `${token} ${T0 + REFRESH_AT}`)
   ctx.session.close()
   const reloaded = tab(ctx, { storage: ctx.storage })
   assert.equal(await reloaded.session.resume(), true)
@@ -127,17 +127,45 @@ test('item 8: a reload of the tab keeps the mark: the restored token serves, its
   assert.equal(ctx.sent().length, 4, 'not presented after the reload either')
   assert.equal(reloaded.session.token, null)
   assert.deepEqual(reloaded.log, ['change:expired', 'expired'])
-  assert.equal(ctx.storage.getItem(`${TOKEN_KEY}:spent`), null, 'the mark goes with the token')
+  assert.equal(ctx.storage.getItem(`${TOKEN_KEY}:unanswered`), null, 'the mark goes with the token')
   reloaded.session.close()
 })
 
 test('item 8: a new token (a login, another tab) clears the mark', async () => {
   const ctx = await refreshing(Array(4).fill('hang'))
   await ctx.time.advance(REFRESH_AT + 40_000)
-  assert.ok(ctx.storage.getItem(`${TOKEN_KEY}:spent`))
+  assert.ok(ctx.storage.getItem(`${TOKEN_KEY}:unanswered`))
   await ctx.session.login('alice', 'pw')
-  assert.equal(ctx.storage.getItem(`${TOKEN_KEY}:spent`), null)
+  assert.equal(ctx.storage.getItem(`${TOKEN_KEY}:unanswered`), null)
   await ctx.session.refresh()
   assert.equal(ctx.sent().length, 5, 'refreshes again')
   ctx.session.close()
+})
+
+test('item 8: tabs share the deadline (they share the refresh cookie): no tab sends past 25 s after the first unanswered attempt', async () => {
+  const w = world({ bus: true })
+  const a = tab(w, { name: 'A' })
+  const b = tab(w, { name: 'B', options: { random: () => 0.9 } }) // refreshes 2 s before A
+  await a.session.login('alice', 'pw')
+  await w.time.flush()
+  assert.equal(b.session.token, a.session.token)
+  w.server.refresh = () => new Promise(() => {}) // a slow store: nothing answers in time
+  const sent = () => w.server.calls.filter((c) => c.path === '/auth/refresh')
+  await w.time.advance(900_000 - 2 * 60_000)
+  await w.time.advance(2 * 60_000 - 6000)
+  const first = sent()[0].at
+  assert.ok(sent().length >= 2)
+  assert.ok(new Set(sent().map((c) => c.tab)).size === 2, 'both tabs tried')
+  assert.ok(
+    sent().every((c) => c.at <= first + 25_000),
+    `every attempt within 25 s of the first: ${sent().map((c) => `${c.tab}@${c.at - first}`)}`,
+  )
+  const n = sent().length
+  await w.time.advance(6000) // both tokens run out
+  assert.equal(sent().length, n, 'never presented again, by either tab')
+  assert.equal(a.session.token, null)
+  assert.equal(b.session.token, null)
+  assert.equal(a.detail('expired')[0]?.reason ?? b.detail('expired')[0]?.reason, 'unanswered')
+  a.session.close()
+  b.session.close()
 })
