@@ -1,7 +1,7 @@
 // jwt-wasm/session end to end, in real Chromium against the real auth API on real workerd.
 //
 // The server: tests/e2e/worker.js (authRoutes of jwt-wasm/edge on a Durable Object store,
-// rotation with reuse detection and the 10 s grace window, a guarded GET /api/me, test-only
+// rotation with reuse detection and the 30 s grace window, a guarded GET /api/me, test-only
 // counters at GET /__stats) bundled like wrangler and run by miniflare on 127.0.0.1; the page
 // (tests/e2e/page, bundled with esbuild's `browser` condition, the core's .wasm beside it) is
 // served by the platform's static assets. Access tokens live ACCESS_TTL = 8 s, so they expire

@@ -1,12 +1,14 @@
-// `make load`: a bounded load test of the edge guard on real workerd, on 127.0.0.1 only.
+// `make load`: a bounded load test of the edge guard, and of authRoutes under abuse, on real
+// workerd, on 127.0.0.1 only.
 //
-// It installs the packed tarball (pkg/) into a throwaway project under tests/.tmp/, bundles two
+// It installs the packed tarball (pkg/) into a throwaway project under tests/.tmp/, bundles three
 // Workers the way wrangler does (the `workerd` condition, the .wasm as a CompiledWasm module):
 //   wasm: `guard` from jwt-wasm/edge;
 //   jose: the same policy, header parsing and RFC 6750 statuses and error codes, verifying with
 //         jose's `jwtVerify` (CryptoKeys imported once per isolate, kid lookup, algorithms, iss,
 //         aud, exp required);
-// runs each in its own workerd process (the pinned npm binary, on 127.0.0.1, port chosen by the
+//   auth: authRoutes on a Durable Object store (abuse.mjs), for the abusive mixes;
+// runs each in its own workerd process (serve.mjs) (the pinned npm binary, on 127.0.0.1, port chosen by the
 // system), and sends REQUESTS requests to each, CONCURRENCY in flight over keep-alive
 // connections, after a checked warm-up. The requests are the same fixed sequence for both:
 // valid tokens (current and previous kid), expired, forged (wrong key; swapped payload),
@@ -19,32 +21,29 @@
 // isolate (a `/__memory` probe in the test Workers), the RSS of each workerd process and of this
 // process, and the byte length of jwt-wasm's WebAssembly.Memory in the isolate.
 //
+// Then LOAD_ABUSE (12,000) requests of abuse.mjs's mixes go to the auth Worker (issue 9: forged
+// secrets on real families, item 3; unauthenticated logins and forged family ids, item 4; item 1's
+// lockout mix has its place there), with their counts per mix and per answer.
+//
 // Exit status 0 only with 0 wrong decisions, 0 5xx, jwt-wasm's linear memory unchanged from
-// start to end, and each workerd's RSS growing by less than MEMORY_SLACK_MB from the middle to
-// the end of its run. It stops by itself: a fixed request count, a per-request timeout and a
+// start to end, each workerd's RSS growing by less than MEMORY_SLACK_MB from the middle to the
+// end of its run, and the auth Worker's Durable Objects started and `namespace.get` calls the
+// same after the abuse as before (and every victim's family still refreshing). It stops by itself: a fixed request count, a per-request timeout and a
 // deadline of DEADLINE_S for everything; the workerd processes are killed on any exit.
 //
 //   node tests/load/run.mjs            (after `make pkg`; `make load` does both)
 //   LOAD_REQUESTS=2000 LOAD_CONCURRENCY=8 LOAD_SAMPLES=10 node tests/load/run.mjs
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { createHmac } from 'node:crypto'
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-  existsSync,
-} from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs'
 import http from 'node:http'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createInterface } from 'node:readline'
 import { build } from 'esbuild'
 import workerd from 'workerd'
 import { workerSources } from './workers.mjs'
+import { startWorkerd } from './serve.mjs'
+import { ABUSE, REFRESH_SECRET, abuse, authWorkerSource } from './abuse.mjs'
 
 const REQUESTS = Number(process.env.LOAD_REQUESTS ?? 20_000)
 const WARMUP = Math.min(5_000, REQUESTS)
@@ -127,10 +126,10 @@ execFileSync(
 symlinkSync(join(root, 'tests/node_modules/jose'), join(project, 'node_modules/jose'))
 
 // ---------------------------------------------------------------- the two Workers
-const sources = workerSources(ISS)
-for (const name of ['wasm', 'jose']) writeFileSync(join(project, `${name}-worker.js`), sources[name])
+const sources = { ...workerSources(ISS), auth: authWorkerSource }
+for (const name of ['wasm', 'jose', 'auth']) writeFileSync(join(project, `${name}-worker.js`), sources[name])
 const out = join(project, 'out')
-for (const name of ['wasm', 'jose']) {
+for (const name of ['wasm', 'jose', 'auth']) {
   await build({
     entryPoints: [join(project, `${name}-worker.js`)],
     bundle: true,
@@ -147,55 +146,24 @@ for (const name of ['wasm', 'jose']) {
 const bundled = readFileSync(join(out, 'wasm', 'wasm-worker.js'), 'utf8')
 if (!/from\s*"\.\/[^"]+\.wasm"/.test(bundled)) throw new Error('the wasm Worker did not take the workerd entry')
 
-/**
- * Starts one workerd process serving one Worker on 127.0.0.1 (port chosen by the system and
- * reported on the control pipe). One process per Worker, so that each one's memory is its own.
- * @returns {Promise<{ child: import('node:child_process').ChildProcess, port: number }>}
- */
-async function startWorkerd(name) {
-  const dir = join(out, name)
-  const modules = readdirSync(dir)
-    .sort((a, b) => (a.endsWith('.js') ? -1 : b.endsWith('.js') ? 1 : 0))
-    .map(
-      (f) => `(name = ${JSON.stringify(f)}, ${f.endsWith('.wasm') ? 'wasm' : 'esModule'} = embed ${JSON.stringify(f)})`,
-    )
-  const config = join(dir, 'config.capnp')
-  writeFileSync(
-    config,
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
-  v8Flags = ${JSON.stringify(V8_FLAGS)},
-);
-const worker :Workerd.Worker = (
-  modules = [ ${modules.join(', ')} ],
-  compatibilityDate = "2026-04-01",
-  bindings = [ (name = "SECRET", text = ${JSON.stringify(SECRET)}), (name = "OLD_SECRET", text = ${JSON.stringify(OLD_SECRET)}) ],
-);
-`,
-  )
-  const child = spawn(workerdPath, ['serve', config, '--control-fd=3'], {
-    stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
+const start = (name, more = {}) =>
+  startWorkerd({
+    workerdPath,
+    dir: join(out, name),
+    name,
+    v8Flags: V8_FLAGS,
+    children,
+    texts: { SECRET, OLD_SECRET },
+    ...more,
   })
-  children.push(child)
-  const port = await new Promise((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`workerd (${name}) did not start in 30 s`)), 30_000)
-    child.once('exit', (code) => reject(new Error(`workerd (${name}) exited with ${code}`)))
-    createInterface(/** @type {import('node:stream').Readable} */ (child.stdio[3])).on('line', (line) => {
-      const m = JSON.parse(line)
-      if (m.event === 'listen' && m.socket === 'http') {
-        clearTimeout(timer)
-        resolvePort(m.port)
-      }
-    })
-  })
-  return { child, port }
-}
 const workerdVersion = execFileSync(workerdPath, ['--version'], { encoding: 'utf8' })
   .trim()
   .replace(/^workerd /, '')
-const servers = { wasm: await startWorkerd('wasm'), jose: await startWorkerd('jose') }
+const servers = {
+  wasm: await start('wasm'),
+  jose: await start('jose'),
+  auth: await start('auth', { texts: { SECRET, REFRESH_SECRET }, durableObjects: { FAMILIES: 'RefreshFamilies' } }),
+}
 
 // ---------------------------------------------------------------- tokens and the mix
 const b64 = (s) => Buffer.from(s).toString('base64url')
@@ -450,6 +418,12 @@ try {
     results[name] = await run(name, requests, samples)
     samples.push(await sample(name, 'end'))
   }
+  results.abuse = await abuse({
+    port: servers.auth.port,
+    agent,
+    concurrency: CONCURRENCY,
+    timeoutMs: REQUEST_TIMEOUT_MS,
+  })
 } finally {
   agent.destroy()
   await cleanup()
@@ -494,5 +468,20 @@ for (const name of ['wasm', 'jose']) {
   console.log(`${line}: ${flat ? 'flat' : 'GROWING'}`)
   if (!flat) failed = true
 }
+const a = results.abuse
+console.log(
+  `load: authRoutes on Durable Objects, abusive mixes: ${ABUSE} requests in ${f(a.seconds, 2)} s (${f(ABUSE / a.seconds)} req/s), ${a.mixes} mixes  wrong decisions: ${a.wrong}  5xx: ${a.fivexx}`,
+)
+for (const [mix, n] of Object.entries(a.byMix)) console.log(`load:   ${String(n).padStart(6)}  ${mix}`)
+console.log(
+  `load:   answers: ${Object.entries(a.answers)
+    .map(([k, n]) => `${n} × ${k}`)
+    .join(', ')}`,
+)
+for (const e of a.examples) console.log(`load:   abuse wrong: ${e}`)
+console.log(
+  `load: Durable Objects started ${a.before.instances} → ${a.after.instances}, namespace.get ${a.before.gets} → ${a.after.gets} across the abuse: ${a.unchanged ? 'unchanged' : 'CHANGED'}`,
+)
+if (a.wrong || a.fivexx || !a.unchanged) failed = true
 console.log(`load: ${failed ? 'FAILED' : 'passed'} in ${f((Date.now() - started) / 1000, 1)} s`)
 process.exit(failed ? 1 : 0)

@@ -16,6 +16,7 @@ const options: SessionOptions = {
   jitter: 5,
   retry: { attempts: 5, baseDelay: 1, maxDelay: 60 },
   timeout: 5,
+  refreshDeadline: 25,
   csrfHeader: { name: 'X-Requested-With', value: 'jwt-wasm' },
   channelName: 'jwt-wasm',
   lockName: 'jwt-wasm:refresh',
@@ -90,7 +91,7 @@ session.addEventListener('refresh', (e) => {
 })
 session.addEventListener('expired', (e) => {
   const code: SessionErrorCode = e.detail.error.code
-  const why: 'invalid_grant' | 'broadcast' = e.detail.reason
+  const why: 'invalid_grant' | 'unanswered' | 'broadcast' = e.detail.reason
   void [code, why]
 })
 session.addEventListener('logout', (e) => {

@@ -14,6 +14,7 @@ import { cookieNameOption, isCookiePath, isHostPrefixed, pathMatches } from './c
 import { perIsolate } from './per-isolate.js'
 import { ACCESS_TOKEN_TYP } from './guard-options.js'
 import { LoginThrottle, connectingAddress } from './login-throttle.js'
+import { GRACE_SECONDS } from '../internal/grace.js'
 
 /**
  * @typedef {import('./auth-routes.js').AuthRoutesOptions<any>} AuthRoutesOptions
@@ -75,7 +76,7 @@ const OPTIONS = new Set([
 
 const DEFAULTS = Object.freeze({
   accessTtl: 900,
-  graceSeconds: 10,
+  graceSeconds: GRACE_SECONDS,
   familyLifetime: 14 * 24 * 3600,
   idleTimeout: 24 * 3600,
   cookieName: '__Host-jwt_rt',

@@ -112,7 +112,10 @@ export interface AuthRoutesOptions<Env = unknown> {
    * Seconds after a rotation during which the immediate predecessor is answered with the same
    * successor (as often as it is presented), so tabs racing one refresh are not taken for a
    * thief. Only the immediate predecessor, and only while its successor has not been rotated
-   * itself. 0 disables it. Default 10.
+   * itself. 0 disables it. Default 30: a browser session whose answer was lost retries with the
+   * predecessor, and jwt-wasm/session sends no such retry later than its `refreshDeadline`
+   * (default 25 s) after the unanswered attempt; keep `refreshDeadline` + 5 ≤ `graceSeconds`
+   * and raise them together.
    */
   graceSeconds?: number
   /** Absolute family lifetime in seconds, from login; never extended. Default 1209600 (14 days). */

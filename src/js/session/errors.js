@@ -68,3 +68,26 @@ export const isEnded = (e) =>
 /** The error of work dropped because the session was logged out or closed while it ran. */
 export const sessionEnded = () =>
   new SessionError('the session was logged out or closed meanwhile', { code: 'ERR_SESSION_ENDED' })
+
+/** The error of a round that does not present a refresh token that may be spent (`HeldToken.spent`). */
+export const refreshLost = () =>
+  new SessionError('a refresh went unanswered: the refresh token may be spent and is not presented again', {
+    code: 'ERR_SESSION_REFRESH_FAILED',
+    status: 0,
+    reason: 'timeout',
+  })
+
+/**
+ * The end of a session whose refresh token may be spent, once its token is no longer usable.
+ * @param {SessionError} cause
+ */
+export const endedUnanswered = (cause) =>
+  new SessionError('the session ended: a refresh went unanswered past the grace window', {
+    code: 'ERR_SESSION_EXPIRED',
+    reason: 'timeout',
+    cause,
+  })
+
+/** `login()` of a session created with `loginUrl: null`. */
+export const noLoginUrl = () =>
+  new SessionError('this session has no loginUrl', { code: 'ERR_SESSION_LOGIN_FAILED', reason: 'http', status: 0 })

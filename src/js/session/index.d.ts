@@ -77,12 +77,20 @@ export interface SessionOptions {
    * [0.8, 1.2). Offline, the wait lasts until `online` (at most `maxDelay`).
    */
   retry?: { attempts?: number; baseDelay?: number; maxDelay?: number }
-  /**
-   * Seconds before a login, refresh or logout request is aborted. Default 5. Keep `timeout` +
-   * `retry.baseDelay` below the edge's grace window (10 s): a retry after a timeout may present
-   * a refresh token the server already rotated, which the grace window forgives.
-   */
+  /** Seconds before a login, refresh or logout request is aborted. Default 5. */
   timeout?: number
+  /**
+   * Seconds, default 25. A refresh that timed out may have been rotated by the edge with its
+   * answer lost; a retry presents the same refresh token, which the edge answers with the same
+   * successor only inside its grace window (authRoutes `graceSeconds`, default 30). So once an
+   * attempt timed out (in any tab: they share the refresh cookie), no retry goes out later than
+   * `refreshDeadline` after it (the last wait is shortened to fit). Rule: `refreshDeadline` + 5 ≤ the edge's `graceSeconds`;
+   * raise both together. With `retry.attempts` > 1, `timeout` ≥ `refreshDeadline` throws
+   * (`ERR_INVALID_OPTIONS`: no retry could fit). A round that ends with an attempt unanswered
+   * leaves the refresh token possibly spent: it is never presented again; the access token
+   * serves while it is valid, then the session ends (`expired`, reason `unanswered`).
+   */
+  refreshDeadline?: number
   /** The same-origin header the edge requires on refresh and logout. Default `{ name: 'X-Requested-With', value: 'jwt-wasm' }`. */
   csrfHeader?: { name: string; value: string }
   /** The BroadcastChannel's name. Default `jwt-wasm`. */
@@ -181,8 +189,12 @@ export interface RefreshDetail<C extends object = Record<string, unknown>> {
 }
 
 export interface ExpiredDetail {
-  /** `invalid_grant`: this tab's refresh was refused; `broadcast`: another tab's was. */
-  reason: 'invalid_grant' | 'broadcast'
+  /**
+   * `invalid_grant`: this tab's refresh was refused; `unanswered`: a refresh went unanswered past
+   * `refreshDeadline` and the access token ran out (the refresh token may be spent, so it was not
+   * presented again); `broadcast`: another tab's session ended.
+   */
+  reason: 'invalid_grant' | 'unanswered' | 'broadcast'
   error: SessionError
 }
 

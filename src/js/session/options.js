@@ -8,6 +8,7 @@
  */
 import { bad, object, seconds, optionalString, originList, fn } from '../internal/options.js'
 import { isToken } from '../internal/encoding.js'
+import { REFRESH_DEADLINE } from '../internal/grace.js'
 
 /**
  * @typedef {import('./index.js').SessionOptions} SessionOptions
@@ -28,6 +29,7 @@ import { isToken } from '../internal/encoding.js'
  *   jitter: number,
  *   retry: { attempts: number, baseDelay: number, maxDelay: number },
  *   timeout: number,
+ *   refreshDeadline: number,
  *   csrfHeader: { name: string, value: string },
  *   channelName: string,
  *   lockName: string,
@@ -55,6 +57,7 @@ const OPTIONS = new Set([
   'jitter',
   'retry',
   'timeout',
+  'refreshDeadline',
   'csrfHeader',
   'channelName',
   'lockName',
@@ -79,6 +82,7 @@ const DEFAULTS = {
   jitter: 5,
   retry: { attempts: 5, baseDelay: 1, maxDelay: 60 },
   timeout: 5,
+  refreshDeadline: REFRESH_DEADLINE,
   csrfHeader: { name: 'X-Requested-With', value: 'jwt-wasm' },
   channelName: 'jwt-wasm',
   lockName: 'jwt-wasm:refresh',
@@ -147,6 +151,18 @@ export function resolveOptions(options) {
     min: baseDelay,
   })
 
+  const timeout = seconds(o.timeout, 'options.timeout', DEFAULTS.timeout, { min: 0, exclusive: true })
+  const refreshDeadline = seconds(o.refreshDeadline, 'options.refreshDeadline', DEFAULTS.refreshDeadline, {
+    min: 0,
+    exclusive: true,
+  })
+  // Retries asked for that the deadline could never let out: a timed-out attempt ends past it.
+  if (attempts > 1 && timeout >= refreshDeadline) {
+    throw bad(
+      `options.timeout (${timeout} s) leaves no retry inside options.refreshDeadline (${refreshDeadline} s): lower timeout, or raise refreshDeadline together with the edge's graceSeconds (refreshDeadline + 5 ≤ graceSeconds)`,
+    )
+  }
+
   const csrf = o.csrfHeader ?? DEFAULTS.csrfHeader
   if (!csrf || typeof csrf !== 'object' || !isToken(csrf.name) || typeof csrf.value !== 'string' || csrf.value === '') {
     throw bad('options.csrfHeader must be { name, value }: a header name and a non-empty value')
@@ -211,7 +227,8 @@ export function resolveOptions(options) {
     refreshBefore: seconds(o.refreshBefore, 'options.refreshBefore', DEFAULTS.refreshBefore),
     jitter: seconds(o.jitter, 'options.jitter', DEFAULTS.jitter),
     retry: { attempts, baseDelay, maxDelay },
-    timeout: seconds(o.timeout, 'options.timeout', DEFAULTS.timeout, { min: 0, exclusive: true }),
+    timeout,
+    refreshDeadline,
     csrfHeader: { name: csrf.name, value: csrf.value },
     channelName: optionalString(o.channelName, 'options.channelName') ?? DEFAULTS.channelName,
     lockName: optionalString(o.lockName, 'options.lockName') ?? DEFAULTS.lockName,

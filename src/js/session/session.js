@@ -11,12 +11,12 @@
  * token is never presented twice. Retryable failures back off (time.js); a dead refresh token
  * ends the session (`expired`) in every tab holding it. Nothing here runs at import.
  */
-import { SessionError, isEnded, roundFailed, sessionEnded } from './errors.js'
+import { SessionError, isEnded, roundFailed, sessionEnded, refreshLost, endedUnanswered, noLoginUrl } from './errors.js'
 import { resolveOptions } from './options.js'
 import { STORAGE_NOTICE, openStore } from './storage.js'
-import { backoffDelay } from './time.js'
 import { HeldToken } from './token.js'
 import { Scheduler } from './scheduler.js'
+import { RoundBudget, unanswered } from './round.js'
 import { PEER_WAIT_MS, openTabs } from './tabs.js'
 import { Transport } from './transport.js'
 import { authorizedFetch } from './fetch.js'
@@ -67,12 +67,9 @@ class Session extends EventTarget {
     const startedAt = o.clock()
     const timers = new Scheduler(o)
     this.#timers = timers
-    this.#http = new Transport(
-      o,
-      timers,
-      () => this.#held.skew,
-      (code, message, extra) => this.#warn(code, message, extra),
-    )
+    const warn = (/** @type {WarningCode} */ code, /** @type {string} */ text, /** @type {any} */ extra) =>
+      this.#warn(code, text, extra)
+    this.#http = new Transport(o, timers, () => this.#held.skew, warn)
     const onStorageFailure = (/** @type {unknown} */ cause) =>
       this.#warn('storage_unavailable', STORAGE_NOTICE, { cause })
     this.#store = openStore(o.storage, `${o.keyPrefix}probe`, onStorageFailure, o.memoryOnly)
@@ -84,19 +81,20 @@ class Session extends EventTarget {
         this.#adopt(m)
         timers.wake()
       },
-      refreshed: () => timers.wake(),
+      refreshed: (m) => {
+        this.#held.heard(m.unanswered)
+        timers.wake()
+      },
       expired: (m) => this.#peerExpired(m),
       logout: () => this.#peerLogout(),
     }
-    const warn = (/** @type {WarningCode} */ code, /** @type {string} */ text, /** @type {any} */ extra) =>
-      this.#warn(code, text, extra)
     ;({ tabs: this.#tabs, coord: this.#coord } = openTabs(o, { store: this.#store, startedAt, timers, handlers, warn }))
 
     const restored = this.#held.restore(o.clock())
     // No receipt to estimate the skew from: 0 until the next answer.
     if (restored) this.#install(restored.token, restored.info, 0)
     timers.listen((type) => {
-      if (type === 'online') {
+      if (type === 'online' && !this.#held.spent(timers.now())) {
         this.#held.nextTryAt = 0
         timers.wake()
       }
@@ -150,20 +148,12 @@ class Session extends EventTarget {
     return this.#awaitRefresh()
   }
 
-  /**
-   * Refreshes now (or joins the refresh in flight). Rejects with a `SessionError`:
-   * `ERR_SESSION_EXPIRED`, `ERR_SESSION_REFRESH_FAILED`, `ERR_SESSION_ENDED`.
-   * @returns {Promise<string>}
-   */
+  /** Refreshes now (or joins the round in flight); rejects with a `SessionError`. @returns {Promise<string>} */
   refresh() {
     return this.#refresh()
   }
 
-  /**
-   * On page load: true when a token is available afterwards (at once from storage, or after one
-   * refresh by the refresh cookie); false when there is no session or after a logout here.
-   * @returns {Promise<boolean>}
-   */
+  /** On page load: whether a token is available (from storage, or by one refresh). @returns {Promise<boolean>} */
   async resume() {
     const now = this.#timers.now()
     if (this.#held.token !== null && this.#held.usable(now)) {
@@ -186,13 +176,7 @@ class Session extends EventTarget {
     if (typeof login !== 'string' || typeof password !== 'string')
       throw new TypeError('login(login, password) takes two strings')
     const url = this.#o.loginUrl
-    if (url === null) {
-      throw new SessionError('this session has no loginUrl', {
-        code: 'ERR_SESSION_LOGIN_FAILED',
-        reason: 'http',
-        status: 0,
-      })
-    }
+    if (url === null) throw noLoginUrl()
     const outcome = await this.#coord.run(async () => {
       const result = await this.#http.login(url, login, password)
       if (result.kind === 'ok') {
@@ -208,9 +192,8 @@ class Session extends EventTarget {
   }
 
   /**
-   * Clears the token here at once, tells every tab, then asks the edge to revoke the refresh
-   * token. Never rejects; a failure is `revoked: false` and an `error` event.
-   * @returns {Promise<{ revoked: boolean | null }>}
+   * Clears the token here and in every tab, then asks the edge to revoke the refresh token.
+   * Never rejects (a failure: `revoked: false` and an `error` event). @returns {Promise<{ revoked: boolean | null }>}
    */
   async logout() {
     const had = this.#held.token !== null
@@ -227,8 +210,7 @@ class Session extends EventTarget {
   }
 
   /**
-   * `fetch` with the Bearer token for `apiOrigins`; one shared refresh and one retry on a 401
-   * `invalid_token` (fetch.js).
+   * `fetch` with the Bearer token for `apiOrigins`; one shared refresh and one retry on a 401 `invalid_token` (fetch.js).
    * @param {RequestInfo | URL} input
    * @param {RequestInit} [init]
    * @returns {Promise<Response>}
@@ -284,16 +266,18 @@ class Session extends EventTarget {
 
   /**
    * One refresh round: up to `retry.attempts` attempts, each inside the cross-tab lock, each
-   * re-checking first whether a token arrived from elsewhere meanwhile.
+   * re-checking first whether a token arrived from elsewhere meanwhile, within the deadline of
+   * round.js. A refresh token that may be spent (`held.spent`) is never presented again.
    * @returns {Promise<string>}
    */
   async #round() {
-    const { retry, random, isOnline } = this.#o
     const timers = this.#timers
     const epoch = this.#epoch
     const before = this.#held.token
     await this.#tabs.handshake
-    /** @type {SessionError} */
+    if (this.#held.spent(timers.now())) throw this.#unanswered(roundFailed(refreshLost(), 0))
+    const budget = new RoundBudget(this.#o, this.#held)
+    /** @type {SessionError | undefined} */
     let last
     let attempt = 0
     for (;;) {
@@ -304,8 +288,9 @@ class Session extends EventTarget {
         this.#checkEpoch(epoch)
       }
       this.#checkEpoch(epoch)
-      const outcome = await this.#coord.run(() => this.#attempt(epoch, before))
+      const outcome = await this.#coord.run(() => this.#attempt(epoch, before, budget))
       this.#checkEpoch(epoch)
+      if (outcome === null) break // the deadline passed while it waited for the lock: not sent
       if (outcome.kind === 'current') return /** @type {string} */ (this.#held.token)
       if (outcome.kind === 'ok') {
         const { token, info } = outcome
@@ -321,16 +306,28 @@ class Session extends EventTarget {
         throw outcome.error
       }
       last = outcome.error
-      if (outcome.kind === 'fatal' || attempt >= retry.attempts) break
-      // Offline: wait for `online` (which wakes the sleep), at most maxDelay.
-      const delay = isOnline() ? backoffDelay(attempt, retry, random, last.retryAfter) : retry.maxDelay
-      await timers.sleep(delay * 1000)
+      const wait = budget.retry(outcome, attempt, timers.now())
+      if (wait === null) break
+      await timers.sleep(wait)
       this.#checkEpoch(epoch)
     }
-    const error = roundFailed(last, attempt)
-    this.#held.nextTryAt = timers.now() + retry.maxDelay * 1000
-    this.#emit('error', { error, attempts: attempt })
+    const error = roundFailed(last ?? refreshLost(), budget.sends)
+    this.#held.nextTryAt = timers.now() + this.#o.retry.maxDelay * 1000
+    const end = this.#held.spent(timers.now()) ? this.#unanswered(error) : error
+    if (end !== error) throw end
+    this.#emit('error', { error, attempts: budget.sends })
     throw error
+  }
+
+  /** A refresh token that may be spent: the round fails while the token is usable, then the session ends. @param {SessionError} failed */
+  #unanswered(failed) {
+    if (this.#held.usable(this.#timers.now())) {
+      this.#held.park()
+      return failed
+    }
+    const error = endedUnanswered(failed)
+    this.#end('unanswered', error)
+    return error
   }
 
   /**
@@ -338,9 +335,10 @@ class Session extends EventTarget {
    * again whether a token arrived, else ask the endpoint and tell the other tabs.
    * @param {number} epoch
    * @param {string | null} before the token the round started with
-   * @returns {Promise<Outcome>}
+   * @param {RoundBudget} budget
+   * @returns {Promise<Outcome | null>} null: the round's deadline passed, nothing sent
    */
-  async #attempt(epoch, before) {
+  async #attempt(epoch, before, budget) {
     const timers = this.#timers
     this.#checkEpoch(epoch)
     // The previous holder announced its refresh and has released the lock, but its result may
@@ -354,9 +352,14 @@ class Session extends EventTarget {
     // The double check: another tab (or a login) may have brought a token while this one waited.
     const held = this.#held
     if (held.token !== null && held.token !== before && !held.due(timers.now())) return { kind: 'current' }
+    if (!budget.open(timers.now())) return null
+    const sentAt = timers.now()
+    budget.sent()
     this.#tabs.refreshing()
+    /** @type {Outcome | undefined} */
+    let result
     try {
-      const result = await this.#http.refresh()
+      result = await this.#http.refresh()
       if (result.kind === 'ok') {
         this.#checkEpoch(epoch) // logged out while the request was out: drop the answer
         this.#install(result.token, result.info, result.skew)
@@ -365,7 +368,9 @@ class Session extends EventTarget {
       }
       return result
     } finally {
-      this.#tabs.refreshed()
+      const lost = result !== undefined && unanswered(result)
+      if (lost) held.heard(sentAt) // told to the other tabs too: they share the refresh cookie
+      this.#tabs.refreshed(lost ? sentAt : undefined)
     }
   }
 
@@ -397,7 +402,7 @@ class Session extends EventTarget {
 
   /**
    * The session ended without a logout: the refresh token is dead.
-   * @param {'invalid_grant' | 'broadcast'} reason
+   * @param {'invalid_grant' | 'unanswered' | 'broadcast'} reason
    * @param {SessionError} error
    */
   #end(reason, error) {
@@ -405,7 +410,7 @@ class Session extends EventTarget {
     this.#epoch++
     this.#clear()
     if (!info) return // nothing was held: nothing expired (e.g. resume() in a logged-out tab)
-    if (reason === 'invalid_grant') this.#tabs.expired(info)
+    if (reason !== 'broadcast') this.#tabs.expired(info)
     this.#emit('change', { token: null, claims: null, reason: 'expired' })
     this.#emit('expired', { reason, error })
   }

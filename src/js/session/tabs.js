@@ -18,7 +18,9 @@
  * |              |                          |                                       | becomes the copy (a new id, `sync` to the parent)   |
  * | `sync`       | `to` (the parent's id)   | found it is a copy                    | the parent: sends `token` (`sync`); refreshes if due|
  * | `refreshing` |                          | sends a refresh request (in the lock) | notes the peer; its next lock holder waits for…     |
- * | `refreshed`  |                          | got that request's end (either way)   | …this: forgets the peer, wakes waiting rounds       |
+ * | `refreshed`  | `unanswered`?            | got that request's end (either way);  | …this: forgets the peer, wakes waiting rounds; notes|
+ * |              |                          | `unanswered`: it was sent then (ms)   | `unanswered` (the refresh cookie is shared)         |
+ * |              |                          | and timed out                         |                                                     |
  * | `token`      | `token`, `skew`, `reason`| logged in, refreshed, answers `sync`  | adopts it unless older (after a logout: only login) |
  * | `expired`    | `iat`, `exp`             | had its refresh token refused         | ends its session unless its own token is newer      |
  * | `logout`     |                          | logged out                            | clears its token, emits `logout` (`broadcast`)      |
@@ -37,7 +39,7 @@ import { coordinator } from './coordination.js'
  * @typedef {{
  *   sync(): void,
  *   token(m: Message): void,
- *   refreshed(): void,
+ *   refreshed(m: Message): void,
  *   expired(m: Message): void,
  *   logout(): void,
  * }} TabHandlers
@@ -221,8 +223,9 @@ export class Tabs {
     this.#post({ type: 'refreshing' })
   }
 
-  refreshed() {
-    this.#post({ type: 'refreshed' })
+  /** @param {number | undefined} unanswered when the request was sent, if it timed out (client ms) */
+  refreshed(unanswered) {
+    this.#post(unanswered === undefined ? { type: 'refreshed' } : { type: 'refreshed', unanswered })
   }
 
   /** @param {{ iat?: number, exp?: number }} info the dead token's */
@@ -313,7 +316,7 @@ export class Tabs {
         break
       case 'refreshed':
         this.#peersRefreshing.delete(m.from)
-        this.#on.refreshed()
+        this.#on.refreshed(m)
         break
       case 'token':
         this.#on.token(m)

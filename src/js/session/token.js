@@ -43,11 +43,20 @@ export class HeldToken {
   #o
   /** After a failed round, the background does not try again before this (client ms). */
   nextTryAt = 0
+  /**
+   * Client ms when a refresh attempt that went unanswered (timed out) was sent, by this tab or
+   * another (they share the refresh cookie); null when none since this token arrived. The edge
+   * may have rotated the refresh token then; past `refreshDeadline` after it (the edge's grace
+   * window, less transit) presenting it again would be reuse: it is `spent`. Kept beside the
+   * token in storage (a reload keeps it); a new token (from any tab) clears it.
+   * @type {number | null}
+   */
+  unansweredAt = null
 
   /**
    * @param {SessionStore} store
    * @param {string} key where the token is kept
-   * @param {Pick<Resolved, 'refreshBefore' | 'jitter' | 'random'>} o
+   * @param {Pick<Resolved, 'refreshBefore' | 'jitter' | 'random' | 'refreshDeadline'>} o
    */
   constructor(store, key, o) {
     this.#store = store
@@ -113,6 +122,10 @@ export class HeldToken {
     this.#refreshAt = plan.refreshAt
     this.#expiresAt = plan.expiresAt
     this.nextTryAt = 0
+    // The same token again (a reload restoring it) keeps the mark; any other clears it.
+    const [marked, at] = (this.#store.get(`${this.#key}:unanswered`) ?? '').split(' ')
+    this.unansweredAt = marked === token && Number.isFinite(Number(at)) ? Number(at) : null
+    if (this.unansweredAt === null) this.#store.remove(`${this.#key}:unanswered`)
     this.#store.set(this.#key, token)
   }
 
@@ -123,7 +136,34 @@ export class HeldToken {
     this.#refreshAt = Infinity
     this.#expiresAt = Infinity
     this.nextTryAt = 0
+    this.unansweredAt = null
+    this.#store.remove(`${this.#key}:unanswered`)
     this.#store.remove(this.#key)
+  }
+
+  /**
+   * A refresh attempt sent at `at` (client ms, here or in another tab) went unanswered.
+   * @param {unknown} at
+   */
+  heard(at) {
+    if (typeof at !== 'number' || !Number.isFinite(at)) return
+    if (this.unansweredAt !== null && this.unansweredAt <= at) return
+    this.unansweredAt = at
+    if (this.#token !== null) this.#store.set(`${this.#key}:unanswered`, `${this.#token} ${at}`)
+  }
+
+  /**
+   * Whether the refresh token may be spent: an attempt went unanswered more than
+   * `refreshDeadline` ago. It is never presented again.
+   * @param {number} now
+   */
+  spent(now) {
+    return this.unansweredAt !== null && now > this.unansweredAt + this.#o.refreshDeadline * 1000
+  }
+
+  /** No background round before the token stops being usable. */
+  park() {
+    this.nextTryAt = this.#expiresAt - MIN_VALIDITY_MS
   }
 
   /** @param {number} now */

@@ -53,7 +53,7 @@ test('reuse: a spent token (outside the grace window) revokes the whole family: 
   const rt0 = refreshCookie(await login(handler))
   t.now += 60
   const rt1 = refreshCookie(await refresh(handler, rt0.value), LIFETIME - 60)
-  t.now += 11 // grace is 10 s
+  t.now += 31 // grace is 30 s
   const reuse = await refresh(handler, rt0.value)
   assert.equal(reuse.status, 400)
   assert.deepEqual(reuse.body, { error: 'invalid_grant' })
@@ -106,7 +106,7 @@ test('reuse: a spent secret of the family (rotated out, after the grace window) 
   const { handler, t } = setup()
   const rt0 = refreshCookie(await login(handler))
   const rt1 = refreshCookie(await refresh(handler, rt0.value))
-  t.now += 11
+  t.now += 31
   const reused = await refresh(handler, rt0.value)
   assert.equal(reused.status, 400)
   assert.deepEqual(reused.cookies, [CLEAR])
@@ -134,12 +134,12 @@ test('grace: inside the window the immediate predecessor gets the same successor
   assert.equal(rt2.secret, successorOf(rt1.familyId, rt1.secret))
 })
 
-test('grace: not past the window (10 s), and not once the successor itself was used', async () => {
+test('grace: not past the window (30 s), and not once the successor itself was used', async () => {
   const late = setup()
   let rt0 = refreshCookie(await login(late.handler))
   late.t.now += 100
   refreshCookie(await refresh(late.handler, rt0.value), LIFETIME - 100)
-  late.t.now += 11
+  late.t.now += 31
   assert.equal((await refresh(late.handler, rt0.value)).status, 400)
 
   const used = setup()
@@ -180,12 +180,23 @@ test('grace: graceSeconds is configurable; 0 disables it', async () => {
   // Even in the same second: reuse.
   assert.equal((await refresh(none.handler, rt0.value)).status, 400)
 
-  const long = setup({ options: { graceSeconds: 30 } })
+  const long = setup({ options: { graceSeconds: 60 } })
   const r0 = refreshCookie(await login(long.handler))
   long.t.now += 5
   const r1 = refreshCookie(await refresh(long.handler, r0.value), LIFETIME - 5)
-  long.t.now += 30
-  assert.equal(refreshCookie(await refresh(long.handler, r0.value), LIFETIME - 35).value, r1.value)
+  long.t.now += 60
+  assert.equal(refreshCookie(await refresh(long.handler, r0.value), LIFETIME - 65).value, r1.value)
+})
+
+test('item 8: the default grace window is 30 s (GRACE_SECONDS), the session refreshDeadline 25 s plus 5 s of transit', async () => {
+  const { handler, t } = setup()
+  const rt0 = refreshCookie(await login(handler))
+  t.now += 5
+  const rt1 = refreshCookie(await refresh(handler, rt0.value), LIFETIME - 5)
+  t.now += 30 // a retry sent 25 s after the lost answer, 5 s on its way
+  assert.equal(refreshCookie(await refresh(handler, rt0.value), LIFETIME - 35).value, rt1.value, 'the same successor')
+  t.now += 1
+  assert.equal((await refresh(handler, rt0.value)).status, 400, 'past the window: reuse')
 })
 
 test('lifetimes: the absolute lifetime is never extended by rotation', async () => {
