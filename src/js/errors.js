@@ -103,6 +103,16 @@ export const WasmTrapped = kind(
   'the jwt-wasm engine trapped during this call; the next call runs on a fresh instance',
 )
 
+/**
+ * The wasm artifact this API runs on was built without the capability it needs (for example a
+ * `Verifier` on the claims-only artifact): said before any call into it, never a trap.
+ */
+export const WasmCapabilityMissing = kind(
+  'WasmCapabilityMissing',
+  'ERR_WASM_CAPABILITY_MISSING',
+  'the jwt-wasm WebAssembly artifact lacks the capability this API needs',
+)
+
 /** Options are invalid: a `TypeError` with `code` `ERR_INVALID_OPTIONS` and a precise message. */
 export class InvalidOptionsError extends TypeError {
   /** @param {string} message */
