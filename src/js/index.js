@@ -9,12 +9,13 @@ import { Core, put, out, call, hmac } from './wasm.js'
 import { fromCore, JWSInvalid, JWTTooLarge, KeyInvalid } from './errors.js'
 import { bad, callOptions, object, optionalString, plainObject, seconds, strings } from './internal/options.js'
 import { randomBase64url } from './internal/encoding.js'
-import { DEFAULT_MAX_TOKEN_BYTES, check, nowSeconds, parts, sizeCaps } from './internal/calls.js'
+import { DEFAULT_MAX_TOKEN_BYTES, check as checkStatus, nowSeconds, parts, sizeCaps } from './internal/calls.js'
 import { decodeWith, inspectWith } from './read.js'
 import {
   ABSENT,
   ALGS,
   CAP_HMAC,
+  KEY_MESSAGES,
   MIN_SECRET_BYTES,
   OP_ADD_KEY,
   OP_FINISH,
@@ -60,6 +61,14 @@ const KEY_FIELDS = new Set(['kid', 'alg', 'secret'])
 const RING_FIELDS = new Set([...KEY_FIELDS, 'issuer'])
 const VERIFY_OPTIONS = new Set(['currentDate'])
 const SIGN_OPTIONS = new Set(['currentDate', 'ttl', 'jti'])
+
+/**
+ * A core call's status to its error, with the key messages (only the APIs that take keys need them).
+ * @param {import('./wasm.js').Core} core
+ * @param {number} status
+ * @param {string} [what]
+ */
+const check = (core, status, what) => checkStatus(core, status, what, KEY_MESSAGES)
 
 /**
  * A key entry: `{ kid?, alg, secret }`, and `issuer?` in a Verifier's ring (`fields`).
@@ -253,7 +262,7 @@ export class Signer {
     const lens = put(core, typ === undefined ? [json] : [json, typ])
     const status = call(core, OP_SIGN, 0, lens[1] ?? ABSENT, lens[0], 0, 0)
     if (status !== 0) {
-      const e = fromCore(status, out(core))
+      const e = fromCore(status, out(core), undefined, KEY_MESSAGES)
       throw bad(`claims are invalid: ${e.message}`)
     }
     return out(core)

@@ -41,13 +41,14 @@ export function sizeCaps(o, what) {
 
 /**
  * Runs a core call that returns a status; throws the matching error on failure (a key error
- * names `what`).
+ * names `what` and says why from `keyMessages`: see `fromCore`).
  * @param {import('../wasm.js').Core} core
  * @param {number} status
  * @param {string} [what]
+ * @param {readonly (string | undefined)[]} [keyMessages]
  */
-export function check(core, status, what) {
-  if (status !== 0) throw fromCore(status, core.out(), what)
+export function check(core, status, what, keyMessages) {
+  if (status !== 0) throw fromCore(status, core.out(), what, keyMessages)
 }
 
 /**
