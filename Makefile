@@ -3,23 +3,35 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 NODE_BIN := tests/node_modules/.bin
 WASM := target/wasm32-unknown-unknown/release/jwt_wasm.wasm
+COMMA := ,
 
 .PHONY: demo-check www-deps setup pkg pkg-trap test test-rust test-wasm test-js test-e2e checklist typecheck size bench load fuzz fuzz-setup fuzz-cmin demo clean lint fmt
 
 setup:
 	@bash .ci/setup
 
-# The npm package in pkg/: the no_std wasm (sha2 compact backend, trapping panics), processed by
-# wasm-bindgen, wasm-opt -Oz, the JS layer and the manifest. wasm-bindgen's JS glue and
-# declarations are dropped: src/js/wasm.js instantiates the module itself (so that it can make a
-# fresh instance after a trap) and calls its numbers-only exports.
-# $(call package,DIR,CARGO_FLAGS) builds one such package into DIR.
-define package
-	cargo build --release --locked --target wasm32-unknown-unknown --no-default-features $(2)
-	rm -rf $(1) && mkdir -p $(1)/wasm
+# The npm package in pkg/: one no_std wasm per job (sha2 compact backend, trapping panics), each
+# processed by wasm-bindgen and wasm-opt -Oz, then the JS layer and the manifest. wasm-bindgen's
+# JS glue and declarations are dropped: src/js/wasm.js instantiates each module itself (so that
+# it can make a fresh instance after a trap) and calls its numbers-only exports.
+# The artifacts (Cargo features of the one core; src/ARCHITECTURE.md): pkg/wasm/jwt_wasm_claims.wasm
+# (decode, inspect: jwt-wasm/claims, jwt-wasm/session) and jwt_wasm_hmac.wasm (also verify and
+# sign: jwt-wasm, edge, hono). A new capability is one more line in `package`, an Engine in
+# src/js/wasm.js and its entry-<name>-*.js, and a budget in tests/size.mjs.
+# $(call artifact,DIR,NAME,FEATURES) builds DIR/wasm/jwt_wasm_NAME.wasm.
+define artifact
+	cargo build --release --locked --target wasm32-unknown-unknown --no-default-features --features $(3)
 	wasm-bindgen --target web --no-typescript --out-dir $(1)/wasm --out-name jwt_wasm $(WASM)
 	rm $(1)/wasm/jwt_wasm.js
-	$(NODE_BIN)/wasm-opt -Oz --converge --strip-producers --strip-target-features --zero-filled-memory $(1)/wasm/jwt_wasm_bg.wasm -o $(1)/wasm/jwt_wasm_bg.wasm
+	$(NODE_BIN)/wasm-opt -Oz --converge --strip-producers --strip-target-features --zero-filled-memory $(1)/wasm/jwt_wasm_bg.wasm -o $(1)/wasm/jwt_wasm_$(2).wasm
+	rm $(1)/wasm/jwt_wasm_bg.wasm
+endef
+
+# $(call package,DIR,EXTRA_FEATURES) builds one such package into DIR (EXTRA_FEATURES: ",x,y").
+define package
+	rm -rf $(1) && mkdir -p $(1)/wasm
+	$(call artifact,$(1),claims,claims$(2))
+	$(call artifact,$(1),hmac,hmac$(2))
 	cp -R src/js/. $(1)/
 	cp pkg.json $(1)/package.json
 	cp README.md $(1)/README.md
@@ -32,7 +44,7 @@ pkg: setup
 # make the engine trap), named `jwt-wasm-trap` (its imports of itself renamed too) so the JS tests
 # install it beside jwt-wasm and prove that a trap is survived (tests/js/*/trap*.test.mjs).
 pkg-trap: setup
-	$(call package,pkg-trap,--features test-trap)
+	$(call package,pkg-trap,$(COMMA)test-trap)
 	sed -i "s/\"name\": \"jwt-wasm\"/\"name\": \"jwt-wasm-trap\"/" pkg-trap/package.json
 	find pkg-trap -name '*.js' -exec sed -i "s/from 'jwt-wasm\(['/]\)/from 'jwt-wasm-trap\1/" {} +
 
@@ -41,8 +53,9 @@ lint: setup
 	cargo fmt --check
 	$(NODE_BIN)/biome check --error-on-warnings --max-diagnostics=100
 	cargo clippy --locked --all-targets -- -D warnings
-	cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --lib -- -D warnings
-	cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features test-trap --lib -- -D warnings
+	cargo clippy --locked --no-default-features --features std,claims --all-targets -- -D warnings
+	for f in claims hmac claims,test-trap hmac,test-trap; do \
+	  cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features $$f --lib -- -D warnings || exit 1; done
 	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
 	python3 tests/vectors/generate.py --check
 	python3 tests/vectors/rfc8725.py --check
@@ -59,8 +72,11 @@ typecheck: pkg
 	$(NODE_BIN)/tsc -p tests/types/tsconfig.src.json
 	$(NODE_BIN)/tsc -p tests/types/tsconfig.json
 
+# std with every feature, then each artifact's feature set alone (its unit tests and the
+# integration tests that need only it: the hmac-only files say `#![cfg(feature = "hmac")]`).
 test-rust: setup
-	cargo test --locked
+	cargo test --locked --all-features
+	cargo test --locked --no-default-features --features std,claims --lib --tests
 
 # Browser (Chromium, page and dedicated worker) tests of the boundary, the workflow users run.
 test-wasm: setup

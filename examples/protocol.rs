@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use jwt_wasm::protocol::{self, err, key_problem, op, opt, reason, slot, warn};
+use jwt_wasm::protocol::{self, cap, err, key_problem, op, opt, reason, slot, warn};
 use serde_json::json;
 
 const GENERATED: &str = "Generated from src/protocol.rs by `cargo run --example protocol`.";
@@ -199,6 +199,10 @@ fn render_js() -> String {
     for (name, n) in slot::ALL {
         writeln!(w, "export const SLOT_{name} = {n}").unwrap();
     }
+    writeln!(w, "/** Capability bits of an artifact's `caps()` (its Cargo features). */").unwrap();
+    for (name, n) in cap::ALL {
+        writeln!(w, "export const CAP_{name} = {n}").unwrap();
+    }
     let names: Vec<String> = warn::ALL.iter().map(|(name, _)| js_str(&name.to_ascii_lowercase())).collect();
     let warnings = by_index(
         warn::ALL.iter().map(|(name, bit)| (warning_position(*bit), js_str(&name.to_ascii_lowercase()))),
@@ -240,6 +244,7 @@ fn render_json() -> String {
         })).collect::<Vec<_>>(),
         "slots": slot::ALL.iter().map(|(name, n)| json!({ "name": name.to_ascii_lowercase(), "slot": n })).collect::<Vec<_>>(),
         "warnings": warn::ALL.iter().map(|(name, bit)| json!({ "name": name.to_ascii_lowercase(), "bit": bit })).collect::<Vec<_>>(),
+        "capabilities": cap::ALL.iter().map(|(name, bit)| json!({ "name": name.to_ascii_lowercase(), "bit": bit })).collect::<Vec<_>>(),
     });
     let mut text = serde_json::to_string_pretty(&doc).unwrap();
     text.push('\n');

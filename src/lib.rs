@@ -51,9 +51,12 @@ mod prelude {
 }
 
 // The operations: verify (the fixed order of checks), sign, and read without verifying.
+// Under `hmac` (Cargo features, one wasm artifact each): the operations and steps that need a key.
 mod decode;
 mod inspect;
+#[cfg(feature = "hmac")]
 mod sign;
+#[cfg(feature = "hmac")]
 mod verify;
 
 // The steps they share, in the order of checks: segments (size, three parts, base64url via b64),
@@ -62,7 +65,9 @@ mod alg;
 mod b64;
 mod claims;
 mod header;
+#[cfg(feature = "hmac")]
 mod key;
+#[cfg(feature = "hmac")]
 mod key_format;
 mod segments;
 mod validation;
@@ -84,26 +89,32 @@ pub mod __fuzz {
 // generator (`examples/protocol.rs`) and the browser tests, neither is a public API.
 #[doc(hidden)]
 pub mod protocol;
-#[cfg(target_arch = "wasm32")]
+// Every artifact has at least `claims` (a build without it has no boundary).
+#[cfg(all(target_arch = "wasm32", not(feature = "claims")))]
+compile_error!("a wasm artifact needs a capability: --features claims (or hmac, which implies it)");
+#[cfg(all(target_arch = "wasm32", feature = "claims"))]
 mod wasm;
 // Test-only traps on demand (`make pkg-trap`); never in the shipped build.
-#[cfg(all(feature = "test-trap", target_arch = "wasm32"))]
+#[cfg(all(feature = "test-trap", feature = "claims", target_arch = "wasm32"))]
 mod trap;
 
 pub use alg::{Algorithm, AlgorithmSet};
 pub use claims::{Audience, Claims};
 pub use error::{all_codes, ClaimReason, Error, ErrorKind, KeyProblem, Result};
 pub use header::Header;
+#[cfg(feature = "hmac")]
 pub use key::{HmacKey, KeyRing};
 pub use segments::{Buffers, Limits};
+#[cfg(feature = "hmac")]
 pub use sign::Signer;
 #[allow(deprecated)]
 pub use validation::MAX_HEADER_BYTES;
 pub use validation::{media_type_eq, Validation, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_TOKEN_BYTES};
+#[cfg(feature = "hmac")]
 pub use verify::{Verified, Verifier};
 /// The internal wasm boundary used by the JavaScript layer and the browser tests; not a public API.
-#[cfg(target_arch = "wasm32")]
-pub use wasm::Core;
+#[cfg(all(target_arch = "wasm32", feature = "claims"))]
+pub use wasm::{caps, Core};
 
 /// Functions that read tokens **without verifying them**. Nothing they return can be trusted:
 /// the `alg`, the `kid` and every claim are attacker-controlled until a [`Verifier`] has

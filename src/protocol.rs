@@ -304,3 +304,14 @@ numbered! {
         PERSONAL_DATA = 8;
     }
 }
+
+numbered! {
+    /// Capability bits of `caps()`: what a wasm artifact was built with (its Cargo features; one
+    /// artifact per job, `make pkg`). JS refuses an API whose bit is missing with a typed error.
+    pub mod cap: u32 {
+        /// Split, strict base64url and JSON, typed claims: `decode`, `inspect` (every artifact).
+        CLAIMS = 1;
+        /// HS256/384/512 keys, `verify` and `sign`.
+        HMAC = 2;
+    }
+}

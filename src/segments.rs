@@ -13,7 +13,8 @@ pub(crate) struct Segments<'a> {
     pub header: &'a [u8],
     pub payload: &'a [u8],
     pub signature: &'a [u8],
-    /// `header.payload`, the signing input.
+    /// `header.payload`, the signing input (read only by a MAC capability).
+    #[cfg_attr(not(feature = "hmac"), allow(dead_code))]
     pub signed: &'a [u8],
 }
 

@@ -8,22 +8,27 @@
 //! (`ErrorKind::number`) that `src/js/errors.js` maps to classes. Options arrive through a few
 //! calls after the JS layer validated them (it throws `TypeError`). Every number and layout of
 //! this exchange is declared in src/protocol.rs, which the JS side is generated from.
+//!
+//! One boundary for every artifact (Cargo features, one wasm each: `make pkg`): `claims` (the
+//! base: decode, inspect) lives here; each further capability is a child module holding its own
+//! state in a field of `Core` and answering its own ops (`hmac`: keys, verify, sign). An op of a
+//! capability the artifact was built without answers `ERR_JOSE_NOT_SUPPORTED`, never a trap, and
+//! `caps()` tells JS which capabilities there are (`protocol::cap`).
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::alg::AlgorithmSet;
 use crate::dangerous;
 use crate::error::{ClaimReason, Error, ErrorKind};
 use crate::json::push_json_string;
-use crate::key::{HmacKey, KeyRing};
-use crate::protocol::{op, opt, reason, slot, ALGORITHMS, SEP, SLOTS};
-use crate::segments::{Buffers, Limits};
-use crate::sign::Signer;
-use crate::validation::Validation;
-use crate::verify::Verifier;
+use crate::protocol::{cap, op, reason, slot, SEP, SLOTS};
+use crate::segments::Limits;
+
+// The capabilities beyond `claims`, one module each (a future `jwe` or `keys` goes beside it).
+#[cfg(feature = "hmac")]
+mod hmac;
 
 /// Without `std` (the shipped build), a panic is a plain trap: no formatting machinery is
 /// linked. The core is panic-free by lint and by fuzzing; this is the last line.
@@ -36,16 +41,26 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+/// The capabilities this artifact was built with (`protocol::cap` bits), for the JS layer to
+/// refuse, with a typed error, an API the artifact lacks.
+#[wasm_bindgen]
+#[must_use]
+pub fn caps() -> u32 {
+    let mut bits = cap::CLAIMS;
+    if cfg!(feature = "hmac") {
+        bits |= cap::HMAC;
+    }
+    bits
+}
+
 /// One engine object per JS `Verifier`, `Signer` or reader. Not part of the public JS API.
 #[wasm_bindgen]
 pub struct Core {
-    keys: Vec<HmacKey>,
-    policy: Option<Validation>,
-    verifier: Option<Verifier>,
-    signer: Option<Signer>,
+    /// The `hmac` capability's state: keys, policy, verifier, signer.
+    #[cfg(feature = "hmac")]
+    mac: hmac::Mac,
     input: Vec<u8>,
     out: Vec<u8>,
-    bufs: Buffers,
     nums: [f64; SLOTS],
     /// The size cap for `decode` and `inspect` (the verifier's lives in its policy).
     max_bytes: usize,
@@ -66,28 +81,13 @@ impl Core {
         max_header_bytes: u32,
     ) -> Core {
         let max_bytes = usize::try_from(max_token_bytes).unwrap_or(usize::MAX);
-        let algorithms: AlgorithmSet = ALGORITHMS
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| alg_mask & (1 << i) != 0)
-            .map(|(_, a)| *a)
-            .collect();
-        let policy = Validation::new(algorithms).ok().map(|mut p| {
-            p.required_claims.clear();
-            p.clock_tolerance = clock_tolerance;
-            p.max_token_age = (max_token_age >= 0.0 || max_token_age.is_nan()).then_some(max_token_age);
-            p.max_token_bytes = max_bytes;
-            p.max_header_bytes = header_cap(i64::from(max_header_bytes));
-            p
-        });
+        #[cfg(not(feature = "hmac"))]
+        let _ = (alg_mask, clock_tolerance, max_token_age, max_header_bytes);
         Core {
-            keys: Vec::new(),
-            policy,
-            verifier: None,
-            signer: None,
+            #[cfg(feature = "hmac")]
+            mac: hmac::Mac::new(alg_mask, clock_tolerance, max_token_age, max_bytes, max_header_bytes),
             input: Vec::new(),
             out: Vec::new(),
-            bufs: Buffers::default(),
             nums: [f64::NAN; SLOTS],
             max_bytes,
         }
@@ -120,115 +120,39 @@ impl Core {
     /// [`op`] numbers, with the arguments of `protocol::OPS`. Returns 0 or an error number.
     pub fn call(&mut self, op: u8, a: u8, b: i32, c: usize, t: f64, u: f64) -> u32 {
         match op {
-            op::OPTION => self.option(a, c),
-            op::ADD_KEY => self.add_key(a, b, c),
-            op::FINISH => self.finish(),
-            op::VERIFY => self.verify(c, t),
             op::DECODE => self.decode(c, b),
             op::INSPECT => self.inspect(c, b, t, u),
+            // The `hmac` capability (src/wasm/hmac.rs); a future one adds its arms the same way.
+            #[cfg(feature = "hmac")]
+            op::OPTION => self.option(a, c),
+            #[cfg(feature = "hmac")]
+            op::ADD_KEY => self.add_key(a, b, c),
+            #[cfg(feature = "hmac")]
+            op::FINISH => self.finish(),
+            #[cfg(feature = "hmac")]
+            op::VERIFY => self.verify(c, t),
+            #[cfg(feature = "hmac")]
             op::SET_SIGNER => self.set_signer(a, b, c),
+            #[cfg(feature = "hmac")]
             op::SIGN => self.sign(c, b),
+            // An op of a capability this artifact was built without: said, never trapped.
+            #[cfg(not(feature = "hmac"))]
+            op::OPTION | op::ADD_KEY | op::FINISH | op::VERIFY | op::SET_SIGNER | op::SIGN => {
+                let _ = a;
+                self.fail(ErrorKind::NotSupported.into())
+            }
             _ => self.fail(ErrorKind::InvalidOptions.into()),
         }
     }
 }
 
-/// The operations behind [`Core::call`], public for the browser tests.
+/// The `claims` operations behind [`Core::call`], public for the browser tests.
 impl Core {
-    /// Adds a policy string (the first `len` input bytes) of the given kind; 0 or an error.
-    pub fn option(&mut self, kind: u8, len: usize) -> u32 {
-        let Some(value) = self.input_str(0, len) else {
-            return self.fail(ErrorKind::InvalidOptions.into());
-        };
-        if kind == opt::KEY_ISSUER {
-            let bound = self
-                .keys
-                .pop()
-                .ok_or_else(|| ErrorKind::InvalidOptions.into())
-                .and_then(|k| k.with_issuer(&value));
-            return match bound {
-                Ok(k) => {
-                    self.keys.push(k);
-                    0
-                }
-                Err(e) => self.fail(e),
-            };
-        }
-        let Some(p) = &mut self.policy else {
-            return self.fail(ErrorKind::InvalidOptions.into());
-        };
-        match kind {
-            opt::ISSUER => p.issuer.get_or_insert_with(Vec::new).push(value),
-            opt::AUDIENCE => p.audience.get_or_insert_with(Vec::new).push(value),
-            opt::SUBJECT => p.subject = Some(value),
-            opt::TYP => p.typ = Some(value),
-            opt::REQUIRED_CLAIMS => p.required_claims.push(value),
-            _ => return self.fail(ErrorKind::InvalidOptions.into()),
-        }
-        0
-    }
-
-    /// Adds a key: the input holds the kid (`kid_len` bytes, negative for none), then the
-    /// secret (`secret_len` bytes). 0 or an error.
-    pub fn add_key(&mut self, alg: u8, kid_len: i32, secret_len: usize) -> u32 {
-        match self.key_from_input(alg, kid_len, secret_len) {
-            Ok(k) => {
-                self.keys.push(k);
-                0
-            }
-            Err(e) => self.fail(e),
-        }
-    }
-
-    /// Builds the key ring and checks the options; 0 or an error.
-    pub fn finish(&mut self) -> u32 {
-        let Some(policy) = self.policy.take() else {
-            return self.fail(ErrorKind::InvalidOptions.into());
-        };
-        match KeyRing::new(core::mem::take(&mut self.keys)).and_then(|ring| Verifier::new(ring, policy)) {
-            Ok(v) => {
-                self.verifier = Some(v);
-                0
-            }
-            Err(e) => self.fail(e),
-        }
-    }
-
-    /// Verifies the first `len` input bytes at `now`. On success the output is the header
-    /// JSON, a NUL, and the payload JSON; otherwise the error's reason and claim, and for claim
-    /// failures (which follow a verified signature) a NUL and the payload JSON.
-    pub fn verify(&mut self, len: usize, now: f64) -> u32 {
-        let Some(v) = &self.verifier else {
-            return self.fail(ErrorKind::InvalidOptions.into());
-        };
-        let token = self.input.get(..len).unwrap_or(&[]);
-        #[cfg(feature = "test-trap")]
-        crate::trap::on_marker(token);
-        match v.verify_into(token, now, &mut self.bufs) {
-            Ok(()) => {
-                self.out.clear();
-                self.out.extend_from_slice(&self.bufs.header);
-                self.out.push(SEP);
-                self.out.extend_from_slice(&self.bufs.payload);
-                0
-            }
-            Err(e) => {
-                // Claim failures come only after the signature verified: hand the payload back
-                // with them, so a caller can act on "valid but expired" (jose's `payload`).
-                let verified = matches!(e.kind(), ErrorKind::Expired { .. } | ErrorKind::Claim { .. });
-                let n = self.fail(e);
-                if verified {
-                    self.out.push(SEP);
-                    self.out.extend_from_slice(&self.bufs.payload);
-                }
-                n
-            }
-        }
-    }
-
     /// Decodes the first `len` input bytes **without verifying**, with a header cap (≤ 0: the
     /// default); output as for `verify`.
     pub fn decode(&mut self, len: usize, max_header: i32) -> u32 {
+        #[cfg(feature = "test-trap")]
+        crate::trap::on_marker(self.input.get(..len).unwrap_or(&[]));
         let Some(token) = self.input_str(0, len) else {
             return self.fail(ErrorKind::JwsInvalid.into());
         };
@@ -245,6 +169,8 @@ impl Core {
     /// ceiling. Output: header, NUL, payload, NUL, a JSON array of personal-data claim names;
     /// `num(..)` holds the times and warnings.
     pub fn inspect(&mut self, len: usize, max_header: i32, now: f64, max_lifetime: f64) -> u32 {
+        #[cfg(feature = "test-trap")]
+        crate::trap::on_marker(self.input.get(..len).unwrap_or(&[]));
         let Some(token) = self.input_str(0, len) else {
             return self.fail(ErrorKind::JwsInvalid.into());
         };
@@ -274,39 +200,6 @@ impl Core {
             Err(e) => self.fail(e),
         }
     }
-
-    /// Sets the signing key (input: kid then secret, as for `add_key`); 0 or an error.
-    pub fn set_signer(&mut self, alg: u8, kid_len: i32, secret_len: usize) -> u32 {
-        match self.key_from_input(alg, kid_len, secret_len) {
-            Ok(k) => {
-                self.signer = Some(Signer::new(k));
-                0
-            }
-            Err(e) => self.fail(e),
-        }
-    }
-
-    /// Signs: the input holds the payload JSON (`len` bytes), then the `typ` (`typ_len` bytes,
-    /// negative for the default `JWT`). The output is the compact token. 0 or an error.
-    pub fn sign(&mut self, len: usize, typ_len: i32) -> u32 {
-        let payload = self.input_str(0, len);
-        let typ = usize::try_from(typ_len).ok().map(|t| self.input_str(len, t));
-        let (Some(signer), Some(payload)) = (&self.signer, payload) else {
-            return self.fail(ErrorKind::InvalidOptions.into());
-        };
-        let typ = match typ {
-            Some(Some(t)) => Some(t),
-            Some(None) => return self.fail(ErrorKind::InvalidOptions.into()),
-            None => None,
-        };
-        match signer.sign(&payload, typ.as_deref()) {
-            Ok(token) => {
-                self.out = token.into_bytes();
-                0
-            }
-            Err(e) => self.fail(e),
-        }
-    }
 }
 
 /// A header cap from the wire: a positive number of bytes, else (0 or negative) the default.
@@ -324,19 +217,6 @@ impl Core {
     fn input_str(&self, start: usize, len: usize) -> Option<String> {
         let bytes = self.input.get(start..start.checked_add(len)?)?;
         core::str::from_utf8(bytes).ok().map(str::to_owned)
-    }
-
-    fn key_from_input(&self, alg: u8, kid_len: i32, secret_len: usize) -> crate::Result<HmacKey> {
-        let invalid = || Error::new(ErrorKind::InvalidOptions);
-        let alg = ALGORITHMS.get(usize::from(alg)).copied().ok_or_else(invalid)?;
-        let kid_bytes = usize::try_from(kid_len).ok();
-        let kid = match kid_bytes {
-            Some(n) => Some(self.input_str(0, n).ok_or_else(invalid)?),
-            None => None,
-        };
-        let start = kid_bytes.unwrap_or(0);
-        let secret = self.input.get(start..start.saturating_add(secret_len)).ok_or_else(invalid)?;
-        HmacKey::new(kid.as_deref(), alg, secret)
     }
 
     fn set_out(&mut self, parts: &[&str]) {

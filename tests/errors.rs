@@ -4,6 +4,7 @@
 //!
 //! When a code is added or renamed on purpose, change it in src/protocol.rs and regenerate with
 //! `cargo run --example protocol` (`make lint` runs it with `--check`).
+#![cfg(feature = "hmac")]
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 

@@ -6,6 +6,7 @@
 //!
 //! A crash found by `make fuzz` becomes a `#[test]` below that replays its input (kept inline,
 //! so the artifact file need not be), named after what it broke.
+#![cfg(feature = "hmac")]
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,

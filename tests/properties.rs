@@ -5,6 +5,7 @@
 //! Reproducible: the RNG is ChaCha with a fixed seed (`JWT_WASM_PROPTEST_SEED`, decimal, to change
 //! it); no failure file is written (a failure prints its minimal input, and the same seed replays
 //! it). `cargo test` runs few cases (about a second); `JWT_WASM_PROPTEST_CASES=10000` runs more.
+#![cfg(feature = "hmac")]
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,

@@ -8,6 +8,7 @@
 //! which the runner reports as the construction refusal the JS API gives (`ERR_INVALID_OPTIONS`).
 //! Cases marked `only: "js"` (a key without an algorithm: the types forbid it) are counted, and
 //! must say why. Regenerate the file with `python3 tests/vectors/rfc8725.py`.
+#![cfg(feature = "hmac")]
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 

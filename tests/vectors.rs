@@ -2,6 +2,7 @@
 //!
 //! The same files drive the JavaScript tests (`tests/js/core/vectors.test.mjs`), so both sides agree
 //! case by case. Regenerate them with `python3 tests/vectors/generate.py`.
+#![cfg(feature = "hmac")]
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 

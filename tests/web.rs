@@ -10,6 +10,7 @@
 //! `tests/worker.rs` runs a smaller set in a dedicated worker (no `window`).
 //!
 //! Run with `make test-wasm` (`wasm-pack test --headless --chrome ...`).
+#![cfg(feature = "hmac")]
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, missing_docs)]
 

@@ -3,6 +3,7 @@
 //! `json_web_signature_test.json` through `Verifier`. Every case is named by file and `tcId`; the
 //! cases whose outcome is a decision of jwt-wasm are listed below with their reasons, and asserted.
 //! The JS side runs the same JWS cases: tests/js/core/wycheproof.test.mjs.
+#![cfg(feature = "hmac")]
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,

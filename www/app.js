@@ -1,6 +1,6 @@
 // The demo page: logs in through the demo Worker, keeps the session with jwt-wasm/session,
 // shows the token's anatomy with the same wasm core, and calls a guarded API (also tampered).
-import { inspect, JwtError } from 'jwt-wasm'
+import { inspect, JwtError } from 'jwt-wasm/claims'
 import { createSession } from 'jwt-wasm/session'
 
 const $ = (id) => document.getElementById(id)

@@ -61,7 +61,7 @@ export async function checkDemo(mf, url, options) {
   ok(!/<meta[^>]+Content-Security-Policy/i.test(html), 'the CSP lives in one place, the header')
   const password = html.match(/<input[^>]*name="password"[^>]*>/)?.[0] ?? ''
   ok(password && !/\svalue=/.test(password), `the password is not prefilled (${password})`)
-  const wasm = await fetch(new URL('/dist/wasm/jwt_wasm_bg.wasm', url))
+  const wasm = await fetch(new URL('/dist/wasm/jwt_wasm_claims.wasm', url))
   ok(wasm.status === 200, 'the wasm is served beside the bundle')
   checkPageHeaders(wasm, 'the wasm')
   checkPageHeaders(await fetch(new URL('/dist/app.js', url)), 'the script')

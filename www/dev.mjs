@@ -23,8 +23,9 @@ const common = {
   absWorkingDir: here,
   nodePaths: [join(here, 'node_modules')],
 }
-// The page: the browser entry fetches `./wasm/jwt_wasm_bg.wasm` relative to the module, which
-// esbuild does not copy by itself (Vite does): put it beside the bundle.
+// The page: the browser entries fetch their artifact (`./wasm/jwt_wasm_claims.wasm` for the page's
+// jwt-wasm/claims and jwt-wasm/session) relative to the module, which esbuild does not copy by
+// itself (Vite does): put the package's artifacts beside the bundle.
 await build({
   ...common,
   entryPoints: [join(here, 'app.js')],
@@ -34,10 +35,8 @@ await build({
   conditions: ['browser'],
 })
 mkdirSync(join(pub, 'dist', 'wasm'), { recursive: true })
-copyFileSync(
-  join(here, 'node_modules', 'jwt-wasm', 'wasm', 'jwt_wasm_bg.wasm'),
-  join(pub, 'dist', 'wasm', 'jwt_wasm_bg.wasm'),
-)
+for (const name of ['jwt_wasm_claims.wasm', 'jwt_wasm_hmac.wasm'])
+  copyFileSync(join(here, 'node_modules', 'jwt-wasm', 'wasm', name), join(pub, 'dist', 'wasm', name))
 // The Worker: bundled as wrangler does, the .wasm kept as a module workerd compiles.
 await build({
   ...common,

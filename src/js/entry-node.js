@@ -1,12 +1,12 @@
 // @ts-check
-/** Node (and Deno, Bun): the wasm is read from the file beside this module and instantiated synchronously. */
+/** `jwt-wasm` in Node (and Deno, Bun): the `hmac` artifact is read from the file beside this module and instantiated synchronously. */
 import { readFileSync } from 'node:fs'
-import { load, loadFailed } from './wasm.js'
+import { hmac } from './wasm.js'
 
 try {
-  load(readFileSync(new URL('./wasm/jwt_wasm_bg.wasm', import.meta.url)))
+  hmac.load(readFileSync(new URL('./wasm/jwt_wasm_hmac.wasm', import.meta.url)))
 } catch (e) {
-  loadFailed(e)
+  hmac.loadFailed(e)
 }
 
 export * from './index.js'

@@ -6,7 +6,7 @@
  * to its code here; the code's number and default message come from the wire protocol
  * (internal/protocol.js, generated from src/protocol.rs: the one message table).
  */
-import { CLAIM_PHRASES, CODES, ERR_INVALID_OPTIONS, KEY_MESSAGES, MESSAGES, REASONS, SEP } from './internal/protocol.js'
+import { CLAIM_PHRASES, CODES, ERR_INVALID_OPTIONS, MESSAGES, REASONS, SEP } from './internal/protocol.js'
 
 /** The base class of every token, key and runtime error of jwt-wasm. */
 export class JwtError extends Error {
@@ -103,6 +103,16 @@ export const WasmTrapped = kind(
   'the jwt-wasm engine trapped during this call; the next call runs on a fresh instance',
 )
 
+/**
+ * The wasm artifact this API runs on was built without the capability it needs (for example a
+ * `Verifier` on the claims-only artifact): said before any call into it, never a trap.
+ */
+export const WasmCapabilityMissing = kind(
+  'WasmCapabilityMissing',
+  'ERR_WASM_CAPABILITY_MISSING',
+  'the jwt-wasm WebAssembly artifact lacks the capability this API needs',
+)
+
 /** Options are invalid: a `TypeError` with `code` `ERR_INVALID_OPTIONS` and a precise message. */
 export class InvalidOptionsError extends TypeError {
   /** @param {string} message */
@@ -115,14 +125,16 @@ export class InvalidOptionsError extends TypeError {
 
 /**
  * Builds the error for a core status and its output (reason digit, claim, SEP, payload JSON).
- * A key error's digit says why (`KEY_MESSAGES`); `what` (the option, e.g. `options.keys[0].secret`)
- * then starts its message.
+ * A key error's digit says why (`keyMessages`, the protocol's `KEY_MESSAGES`, passed by the callers
+ * that configure keys, so that a bundle that only reads tokens does not carry them); `what`
+ * (the option, e.g. `options.keys[0].secret`) then starts its message.
  * @param {number} status
  * @param {string} out
  * @param {string} [what]
+ * @param {readonly (string | undefined)[]} [keyMessages]
  * @returns {Error}
  */
-export function fromCore(status, out, what = 'key') {
+export function fromCore(status, out, what = 'key', keyMessages = []) {
   const C = BY_CODE[CODES[status]]
   if (!C) return new InvalidOptionsError(MESSAGES[ERR_INVALID_OPTIONS])
   const sep = out.indexOf(SEP)
@@ -130,7 +142,7 @@ export function fromCore(status, out, what = 'key') {
   const digit = +out[0]
   const reason = REASONS[digit]
   const payload = sep < 0 ? undefined : JSON.parse(out.slice(sep + 1))
-  const keyMessage = C === KeyInvalid && KEY_MESSAGES[digit]
+  const keyMessage = C === KeyInvalid && keyMessages[digit]
   const message = keyMessage
     ? `${what}: ${keyMessage}`
     : claim && C === JWTClaimValidationFailed

@@ -209,6 +209,7 @@ export type ErrorCode =
   | 'ERR_KEY_INVALID'
   | 'ERR_WASM_NOT_INITIALIZED'
   | 'ERR_WASM_TRAPPED'
+  | 'ERR_WASM_CAPABILITY_MISSING'
 
 /** Why a claim failed. */
 export type ClaimReason = 'missing' | 'invalid' | 'check_failed'
@@ -255,6 +256,11 @@ export declare class WasmNotInitialized extends JwtErrorOf<'ERR_WASM_NOT_INITIAL
  * `Signer` rebuilds itself.
  */
 export declare class WasmTrapped extends JwtErrorOf<'ERR_WASM_TRAPPED'> {}
+/**
+ * The wasm artifact under this API lacks the capability it needs (a `Verifier` on the claims-only
+ * artifact, say): thrown before any call into it, never a trap.
+ */
+export declare class WasmCapabilityMissing extends JwtErrorOf<'ERR_WASM_CAPABILITY_MISSING'> {}
 
 /** Invalid options: a `TypeError` with `code` `ERR_INVALID_OPTIONS`. */
 export declare class InvalidOptionsError extends TypeError {

@@ -2,35 +2,28 @@
 /**
  * jwt-wasm: one strict JWT core (HS256, HS384, HS512) in WebAssembly, with the same semantics
  * in browsers, Node and Workers. Import from `jwt-wasm`; the package's exports map picks the
- * entry point that loads the wasm the way the runtime allows.
+ * entry point that loads the wasm the way the runtime allows. Everything here runs on the `hmac`
+ * artifact; `jwt-wasm/claims` (claims.js) is the same decode and inspect on the smaller one.
  */
-import { Core, put, out, call } from './wasm.js'
+import { Core, put, out, call, hmac } from './wasm.js'
 import { fromCore, JWSInvalid, JWTTooLarge, KeyInvalid } from './errors.js'
 import { bad, callOptions, object, optionalString, plainObject, seconds, strings } from './internal/options.js'
 import { randomBase64url } from './internal/encoding.js'
+import { DEFAULT_MAX_TOKEN_BYTES, check as checkStatus, nowSeconds, parts, sizeCaps } from './internal/calls.js'
+import { decodeWith, inspectWith } from './read.js'
 import {
   ABSENT,
   ALGS,
+  CAP_HMAC,
+  KEY_MESSAGES,
   MIN_SECRET_BYTES,
   OP_ADD_KEY,
-  OP_DECODE,
   OP_FINISH,
-  OP_INSPECT,
   OP_OPTION,
   OP_SET_SIGNER,
   OP_SIGN,
   OP_VERIFY,
   OPT,
-  SEP,
-  SLOT_EXP,
-  SLOT_EXPIRED,
-  SLOT_EXPIRES_IN,
-  SLOT_IAT,
-  SLOT_LIFETIME,
-  SLOT_NBF,
-  SLOT_NOT_YET_VALID,
-  SLOT_WARNINGS,
-  WARNINGS,
 } from './internal/protocol.js'
 
 export {
@@ -47,11 +40,10 @@ export {
   KeyInvalid,
   WasmNotInitialized,
   WasmTrapped,
+  WasmCapabilityMissing,
   InvalidOptionsError,
 } from './errors.js'
 
-const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024
-const DEFAULT_MAX_HEADER_BYTES = 8 * 1024
 const VERIFIER_OPTIONS = new Set([
   'keys',
   'algorithms',
@@ -69,36 +61,14 @@ const KEY_FIELDS = new Set(['kid', 'alg', 'secret'])
 const RING_FIELDS = new Set([...KEY_FIELDS, 'issuer'])
 const VERIFY_OPTIONS = new Set(['currentDate'])
 const SIGN_OPTIONS = new Set(['currentDate', 'ttl', 'jti'])
-const DECODE_OPTIONS = new Set(['maxTokenBytes', 'maxHeaderBytes'])
-const INSPECT_OPTIONS = new Set(['currentDate', 'maxLifetime', 'maxTokenBytes', 'maxHeaderBytes'])
 
 /**
- * The time of a call, in seconds: `currentDate` (a valid Date) or now.
- * @param {{ currentDate?: Date } | undefined} options
+ * A core call's status to its error, with the key messages (only the APIs that take keys need them).
+ * @param {import('./wasm.js').Core} core
+ * @param {number} status
+ * @param {string} [what]
  */
-function nowSeconds(options) {
-  const d = options?.currentDate
-  if (d === undefined) return Date.now() / 1000
-  if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw bad('currentDate must be a valid Date')
-  return d.getTime() / 1000
-}
-
-/**
- * The size caps of step 1: `maxTokenBytes` (default 16 KiB) and `maxHeaderBytes`, the encoded
- * header's cap (default 8 KiB, or `maxTokenBytes` if lower; never above `maxTokenBytes`).
- * @param {{ maxTokenBytes?: unknown, maxHeaderBytes?: unknown } | undefined} o
- * @param {string} what how the message names the options, e.g. `options`
- */
-function sizeCaps(o, what) {
-  const max = /** @type {number} */ (o?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES)
-  if (!Number.isInteger(max) || max < 1 || max > 0x7fffffff)
-    throw bad(`${what}.maxTokenBytes must be a positive integer`)
-  const header = /** @type {number} */ (o?.maxHeaderBytes ?? Math.min(DEFAULT_MAX_HEADER_BYTES, max))
-  if (!Number.isInteger(header) || header < 1 || header > max) {
-    throw bad(`${what}.maxHeaderBytes must be a positive integer, at most maxTokenBytes (${max})`)
-  }
-  return { maxTokenBytes: max, maxHeaderBytes: header }
-}
+const check = (core, status, what) => checkStatus(core, status, what, KEY_MESSAGES)
 
 /**
  * A key entry: `{ kid?, alg, secret }`, and `issuer?` in a Verifier's ring (`fields`).
@@ -122,27 +92,6 @@ function keyEntry(k, what, fields = KEY_FIELDS) {
     secret,
     issuer: optionalString(key.issuer, `${what}.issuer`),
   }
-}
-
-/**
- * Runs a core call that returns a status; throws the matching error on failure (a key error
- * names `what`).
- * @param {import('./wasm.js').Core} core
- * @param {number} status
- * @param {string} [what]
- */
-function check(core, status, what) {
-  if (status !== 0) throw fromCore(status, out(core), what)
-}
-
-/**
- * Splits a core output `header SEP payload [SEP extra]` and parses the JSON parts.
- * @param {import('./wasm.js').Core} core
- */
-function parts(core) {
-  return out(core)
-    .split(SEP)
-    .map((s) => JSON.parse(s))
 }
 
 /**
@@ -208,17 +157,23 @@ export class Verifier {
     // The setup, replayed on a fresh instance after a trap: it keeps copies of what it sends.
     const sent = lists.map(([kind, list]) => /** @type {[number, string[]]} */ ([kind, [...list]]))
     const ring = keys.map((k) => ({ ...k, secret: k.secret.slice() }))
-    this.#core = new Core([mask, clockTolerance, maxTokenAge, maxTokenBytes, maxHeaderBytes], (core) => {
-      for (const [kind, list] of sent)
-        for (const s of list) check(core, call(core, OP_OPTION, kind, 0, put(core, [s])[0], 0, 0))
-      ring.forEach((k, i) => {
-        const [kidLen, secretLen] = put(core, [k.kid ?? '', k.secret])
-        const kid = k.kid === undefined ? ABSENT : kidLen
-        check(core, call(core, OP_ADD_KEY, k.alg, kid, secretLen, 0, 0), `options.keys[${i}].secret`)
-        if (k.issuer !== undefined) check(core, call(core, OP_OPTION, OPT.keyIssuer, 0, put(core, [k.issuer])[0], 0, 0))
-      })
-      check(core, call(core, OP_FINISH, 0, 0, 0, 0, 0), 'options.keys')
-    })
+    this.#core = new Core(
+      hmac,
+      CAP_HMAC,
+      [mask, clockTolerance, maxTokenAge, maxTokenBytes, maxHeaderBytes],
+      (core) => {
+        for (const [kind, list] of sent)
+          for (const s of list) check(core, call(core, OP_OPTION, kind, 0, put(core, [s])[0], 0, 0))
+        ring.forEach((k, i) => {
+          const [kidLen, secretLen] = put(core, [k.kid ?? '', k.secret])
+          const kid = k.kid === undefined ? ABSENT : kidLen
+          check(core, call(core, OP_ADD_KEY, k.alg, kid, secretLen, 0, 0), `options.keys[${i}].secret`)
+          if (k.issuer !== undefined)
+            check(core, call(core, OP_OPTION, OPT.keyIssuer, 0, put(core, [k.issuer])[0], 0, 0))
+        })
+        check(core, call(core, OP_FINISH, 0, 0, 0, 0, 0), 'options.keys')
+      },
+    )
     this.#maxTokenBytes = maxTokenBytes
   }
 
@@ -268,7 +223,7 @@ export class Signer {
     this.#jti = o.jti ?? false
     if (typeof this.#jti !== 'boolean') throw bad('options.jti must be a boolean')
     const secret = key.secret.slice() // replayed on a fresh instance after a trap: a copy
-    this.#core = new Core([0, 0, ABSENT, DEFAULT_MAX_TOKEN_BYTES, 0], (core) => {
+    this.#core = new Core(hmac, CAP_HMAC, [0, 0, ABSENT, DEFAULT_MAX_TOKEN_BYTES, 0], (core) => {
       const [kidLen, secretLen] = put(core, [key.kid ?? '', secret])
       const kid = key.kid === undefined ? ABSENT : kidLen
       check(core, call(core, OP_SET_SIGNER, key.alg, kid, secretLen, 0, 0), 'options.key.secret')
@@ -307,7 +262,7 @@ export class Signer {
     const lens = put(core, typ === undefined ? [json] : [json, typ])
     const status = call(core, OP_SIGN, 0, lens[1] ?? ABSENT, lens[0], 0, 0)
     if (status !== 0) {
-      const e = fromCore(status, out(core))
+      const e = fromCore(status, out(core), undefined, KEY_MESSAGES)
       throw bad(`claims are invalid: ${e.message}`)
     }
     return out(core)
@@ -320,22 +275,6 @@ export class Signer {
   }
 }
 
-/** @type {import('./wasm.js').Core | undefined} */
-let reader
-
-/**
- * The shared reader with `token` in its input, and the header cap of the call (`cap`).
- * @param {string} token
- * @param {{ maxTokenBytes?: number, maxHeaderBytes?: number } | undefined} options
- */
-function read(token, options) {
-  if (typeof token !== 'string') throw new JWSInvalid('token must be a string')
-  const { maxTokenBytes, maxHeaderBytes } = sizeCaps(options, 'options')
-  if (token.length > maxTokenBytes) throw new JWTTooLarge()
-  reader ??= new Core([0, 0, ABSENT, 0x7fffffff, 0])
-  return { core: reader, len: put(reader, [token])[0], cap: maxHeaderBytes }
-}
-
 /**
  * Decodes a token WITHOUT VERIFYING ANYTHING: no signature, no expiry, no issuer, no audience.
  * It only checks the shape (three segments, strict base64url, strict JSON objects). Never use
@@ -345,44 +284,16 @@ function read(token, options) {
  * @returns {{ header: any, payload: any }}
  */
 export function decodeUnverified(token, options) {
-  callOptions(options, DECODE_OPTIONS)
-  const { core, len, cap } = read(token, options)
-  check(core, call(core, OP_DECODE, 0, cap, len, 0, 0))
-  const [header, payload] = parts(core)
-  return { header, payload }
+  return decodeWith(hmac, token, options)
 }
 
 /**
- * Describes a token WITHOUT VERIFYING IT, for scheduling refreshes and showing its anatomy:
- * seconds to expiry, expired or not yet valid, lifetime, and warnings (`no_exp`,
- * `long_lifetime` above `maxLifetime` seconds (default 2 h), `alg_none`, `personal_data`).
- * Registered claims are typed as strictly as in verification.
+ * Describes a token WITHOUT VERIFYING IT (see `inspectWith` in read.js): seconds to expiry,
+ * expired or not yet valid, lifetime, and warnings.
  * @param {string} token
  * @param {{ currentDate?: Date, maxLifetime?: number, maxTokenBytes?: number, maxHeaderBytes?: number }} [options]
  * @returns {import('./index.js').Inspection}
  */
 export function inspect(token, options) {
-  const now = nowSeconds(callOptions(options, INSPECT_OPTIONS))
-  const maxLifetime = seconds(options?.maxLifetime, 'maxLifetime', 7200)
-  const { core, len, cap } = read(token, options)
-  check(core, call(core, OP_INSPECT, 0, cap, len, now, maxLifetime))
-  const [header, payload, personalData] = parts(core)
-  const num = (/** @type {number} */ i) => {
-    const v = core.num(i)
-    return Number.isNaN(v) ? undefined : v
-  }
-  const bits = core.num(SLOT_WARNINGS)
-  return {
-    header,
-    payload,
-    exp: num(SLOT_EXP),
-    nbf: num(SLOT_NBF),
-    iat: num(SLOT_IAT),
-    expiresIn: num(SLOT_EXPIRES_IN),
-    expired: core.num(SLOT_EXPIRED) === 1,
-    notYetValid: core.num(SLOT_NOT_YET_VALID) === 1,
-    lifetime: num(SLOT_LIFETIME),
-    warnings: WARNINGS.filter((_, i) => bits & (1 << i)),
-    personalData,
-  }
+  return inspectWith(hmac, token, options)
 }

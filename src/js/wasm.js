@@ -1,8 +1,11 @@
 // @ts-check
 /**
- * The single accessor of the WebAssembly engine, and what makes a trap survivable. The entry
- * points (`entry-*.js`) obtain the compiled module the way their runtime allows and call `load`;
- * everything else makes `Core` objects (one per Verifier, Signer, and the shared reader).
+ * The single accessor of the WebAssembly engines, and what makes a trap survivable. There is one
+ * `Engine` per wasm artifact (Cargo features of the one core, built by `make pkg`: `claims`
+ * decodes and inspects, `hmac` also verifies and signs); the entry points (`entry-*.js`) obtain
+ * the compiled module of their artifact the way their runtime allows and call its `load`;
+ * everything else makes `Core` objects on an engine (one per Verifier, Signer, and a shared
+ * reader per engine). A new artifact is one more `Engine` here and its entries.
  *
  * The module is instantiated here, not through wasm-bindgen's glue (which instantiates once for
  * good): the boundary is numbers only, so its two imports are all an instance needs
@@ -12,54 +15,101 @@
  * instance of the same compiled module (never compiled again: workerd forbids that). Each
  * `Core` keeps its constructor arguments and a setup function, and replays them on the fresh
  * instance when next used. A dropped instance is referenced by nothing, so it is collected.
+ * Engines are independent: a trap in one never drops another's instance.
  */
-import { WasmNotInitialized, WasmTrapped } from './errors.js'
+import { WasmCapabilityMissing, WasmNotInitialized, WasmTrapped } from './errors.js'
 
-/** @typedef {{ x?: any }} Instance the exports of one instance, dropped (`x` unset) when it fails */
-
-/** @type {WebAssembly.Module | undefined} */
-let compiled
-/** @type {unknown} */
-let failure
-/** @type {Instance | undefined} */
-let live
+/** @typedef {{ x?: any, e: Engine }} Instance the exports of one instance of engine `e`, dropped (`x` unset) when it fails */
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-/**
- * The live instance, made from the compiled module when there is none.
- * @returns {Instance}
- */
-function instance() {
-  if (live) return live
-  if (!compiled) throw new WasmNotInitialized(undefined, failure ? { cause: failure } : undefined)
-  /** @type {Instance} */
-  const inst = {}
-  /** @type {Record<string, Record<string, Function | undefined>>} */
-  const imports = {}
-  for (const { module, name } of WebAssembly.Module.imports(compiled)) {
-    // Rust's `throw_str` (a null or aliased `Core`), and the externref table's set-up, which a
-    // numbers-only boundary never uses. Any other import is missing: instantiation fails.
-    imports[module] ??= {}
-    imports[module][name] = name.startsWith('__wbg___wbindgen_throw_')
-      ? (/** @type {number} */ p, /** @type {number} */ n) => {
-          throw new Error(decoder.decode(new Uint8Array(inst.x.memory.buffer, p >>> 0, n >>> 0)))
-        }
-      : name === '__wbindgen_init_externref_table'
-        ? () => {}
-        : undefined
+/** One wasm artifact: its compiled module, its live instance, what it can do. */
+export class Engine {
+  /** @type {WebAssembly.Module | undefined} */
+  #compiled
+  /** @type {unknown} */
+  #failure
+  /** @type {Instance | undefined} */
+  #live
+  /** The artifact's capability bits (`CAP_*`), read from its `caps()` export once loaded. */
+  caps = 0
+  /** @type {Core | undefined} the shared reader of decode and inspect (read.js) */
+  reader
+
+  /** @param {string} name the artifact (`claims`, `hmac`), for messages */
+  constructor(name) {
+    this.name = name
   }
-  try {
-    inst.x = new WebAssembly.Instance(compiled, /** @type {any} */ (imports)).exports
-    inst.x.__wbindgen_start()
-  } catch (e) {
-    throw new WasmNotInitialized(undefined, { cause: e })
+
+  /**
+   * The live instance, made from the compiled module when there is none.
+   * @returns {Instance}
+   */
+  instance() {
+    if (this.#live) return this.#live
+    const compiled = this.#compiled
+    if (!compiled) throw new WasmNotInitialized(undefined, this.#failure ? { cause: this.#failure } : undefined)
+    /** @type {Instance} */
+    const inst = { e: this }
+    /** @type {Record<string, Record<string, Function | undefined>>} */
+    const imports = {}
+    for (const { module, name } of WebAssembly.Module.imports(compiled)) {
+      // Rust's `throw_str` (a null or aliased `Core`), and the externref table's set-up, which a
+      // numbers-only boundary never uses. Any other import is missing: instantiation fails.
+      imports[module] ??= {}
+      imports[module][name] = name.startsWith('__wbg___wbindgen_throw_')
+        ? (/** @type {number} */ p, /** @type {number} */ n) => {
+            throw new Error(decoder.decode(new Uint8Array(inst.x.memory.buffer, p >>> 0, n >>> 0)))
+          }
+        : name === '__wbindgen_init_externref_table'
+          ? () => {}
+          : undefined
+    }
+    try {
+      inst.x = new WebAssembly.Instance(compiled, /** @type {any} */ (imports)).exports
+      inst.x.__wbindgen_start()
+      this.caps = inst.x.caps?.() ?? 0
+    } catch (e) {
+      throw new WasmNotInitialized(undefined, { cause: e })
+    }
+    this.#live = inst
+    return inst
   }
-  live = inst
-  return inst
+
+  /**
+   * Instantiates the engine from a compiled `WebAssembly.Module` (workerd, browsers) or bytes
+   * (Node). Never throws: a failure is kept and reported when the engine is used.
+   * @param {WebAssembly.Module | BufferSource} module
+   */
+  load(module) {
+    try {
+      this.#compiled = module instanceof WebAssembly.Module ? module : new WebAssembly.Module(module)
+      this.instance()
+    } catch (e) {
+      this.#compiled = undefined
+      this.#failure = /** @type {any} */ (e).cause ?? e
+    }
+  }
+
+  /**
+   * Records why the module could not even be obtained (for example a missing file).
+   * @param {unknown} e
+   */
+  loadFailed(e) {
+    this.#failure = e
+  }
+
+  /** Forgets `inst` if it is the live one (it failed). @param {Instance} inst */
+  drop(inst) {
+    if (this.#live === inst) this.#live = undefined
+  }
 }
 
+/** The artifact that decodes and inspects (`jwt-wasm/claims`, `jwt-wasm/session`). */
+export const claims = /* @__PURE__ */ new Engine('claims')
+/** The artifact that also verifies and signs HMAC (`jwt-wasm`, `jwt-wasm/edge`). */
+export const hmac = /* @__PURE__ */ new Engine('hmac')
 /**
  * Calls export `name` of `inst`. Any exception drops the instance and becomes `WasmTrapped`;
  * a dropped instance has no exports, so a call on it fails the same way.
@@ -71,38 +121,18 @@ function run(inst, name, ...args) {
   try {
     return inst.x[name](...args)
   } catch (e) {
-    if (live === inst) live = undefined
+    inst.e.drop(inst)
     inst.x = undefined
     throw new WasmTrapped(undefined, { cause: e })
   }
 }
 
 /**
- * Instantiates the engine from a compiled `WebAssembly.Module` (workerd, browsers) or bytes
- * (Node). Never throws: a failure is kept and reported when the engine is used.
- * @param {WebAssembly.Module | BufferSource} module
+ * The live instance's memory of an engine (for the memory tests). Throws `WasmNotInitialized`.
+ * @param {Engine} [of] the engine (default: `hmac`, the one of `jwt-wasm`)
  */
-export function load(module) {
-  try {
-    compiled = module instanceof WebAssembly.Module ? module : new WebAssembly.Module(module)
-    instance()
-  } catch (e) {
-    compiled = undefined
-    failure = /** @type {any} */ (e).cause ?? e
-  }
-}
-
-/**
- * Records why the module could not even be obtained (for example a missing file).
- * @param {unknown} e
- */
-export function loadFailed(e) {
-  failure = e
-}
-
-/** The live instance's memory (for the memory tests). Throws `WasmNotInitialized`. */
-export function engine() {
-  return { memory: /** @type {WebAssembly.Memory} */ (instance().x.memory) }
+export function engine(of = hmac) {
+  return { memory: /** @type {WebAssembly.Memory} */ (of.instance().x.memory) }
 }
 
 /** Frees the wasm side of a collected `Core`, if its instance is still the live one. */
@@ -119,6 +149,8 @@ const registry =
 
 /** One engine object: `Core::new`'s arguments, then its setup; remade on a fresh instance. */
 export class Core {
+  /** @type {Engine} */
+  #engine
   /** @type {Instance | undefined} */
   #inst
   #ptr = 0
@@ -127,18 +159,28 @@ export class Core {
 
   /**
    * Makes it now: a setup error (an invalid key) or a trap is thrown here, and nothing is kept.
+   * An engine whose artifact lacks a capability of `need` throws `WasmCapabilityMissing` here,
+   * before any call into it.
+   * @param {Engine} engine the artifact it runs on
+   * @param {number} need the capability bits (`CAP_*`) its operations use
    * @param {[number, number, number, number, number]} args alg mask, clockTolerance, maxTokenAge, maxTokenBytes, maxHeaderBytes
    * @param {(core: Core) => void} [setup] its calls after `new` (options, keys); it must capture
    *   only copies of what it sends, so that a replay sends the very same bytes
    */
-  constructor(args, setup) {
+  constructor(engine, need, args, setup) {
+    engine.instance()
+    if ((engine.caps & need) !== need)
+      throw new WasmCapabilityMissing(
+        `the jwt-wasm ${engine.name} artifact lacks this API (Verifier and Signer: 'jwt-wasm')`,
+      )
+    this.#engine = engine
     this.#make = [args, setup]
     this.#on()
   }
 
   /** The live instance, with this object made (again) in it first if it is not there yet. */
   #on() {
-    const inst = instance()
+    const inst = this.#engine.instance()
     if (this.#inst !== inst) {
       const [args, setup] = /** @type {Make} */ (this.#make)
       registry.unregister(this)

@@ -23,6 +23,8 @@ mod tests;
 mod writer;
 
 pub use reader::parse_object;
+// Used by the signer and by the wasm boundary (inspect's names): unused by a native claims-only build.
+#[cfg_attr(not(any(feature = "hmac", target_arch = "wasm32")), allow(unused_imports))]
 pub(crate) use writer::push_json_string;
 
 /// Maximum nesting depth of arrays and objects (the top-level object is depth 1).

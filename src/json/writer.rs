@@ -5,6 +5,7 @@
 use crate::prelude::*;
 
 /// Appends `s` as a JSON string literal.
+#[cfg_attr(not(any(feature = "hmac", target_arch = "wasm32")), allow(dead_code))]
 pub(crate) fn push_json_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');

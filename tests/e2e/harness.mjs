@@ -28,10 +28,11 @@ before(async () => {
   mkdirSync(pub, { recursive: true })
   copyFileSync(join(here, 'page/index.html'), join(pub, 'index.html'))
   const common = { bundle: true, format: 'esm', logLevel: 'warning', absWorkingDir: here }
-  // The page: `jwt-wasm/session` through the exports map (browser condition). The core's
-  // browser entry fetches `new URL('./wasm/jwt_wasm_bg.wasm', import.meta.url)`, which esbuild
-  // leaves as it is: so the package's .wasm (its `jwt-wasm/core.wasm` export) is copied to
-  // wasm/ beside the bundle, where that URL points.
+  // The page: `jwt-wasm/session` through the exports map (browser condition). Its reader's
+  // browser entry fetches `new URL('./wasm/jwt_wasm_claims.wasm', import.meta.url)` (the root
+  // entry, `jwt_wasm_hmac.wasm`), which esbuild leaves as it is: so the package's artifacts (its
+  // `jwt-wasm/claims.wasm` and `jwt-wasm/hmac.wasm` exports) are copied to wasm/ beside the
+  // bundle, where those URLs point.
   await build({
     ...common,
     entryPoints: [join(here, 'page/app.js')],
@@ -41,7 +42,11 @@ before(async () => {
     conditions: ['browser'],
   })
   mkdirSync(join(pub, 'dist/wasm'))
-  copyFileSync(fileURLToPath(import.meta.resolve('jwt-wasm/core.wasm')), join(pub, 'dist/wasm/jwt_wasm_bg.wasm'))
+  for (const name of ['claims', 'hmac'])
+    copyFileSync(
+      fileURLToPath(import.meta.resolve(`jwt-wasm/${name}.wasm`)),
+      join(pub, `dist/wasm/jwt_wasm_${name}.wasm`),
+    )
   // The Worker: as wrangler bundles it (workerd condition, the .wasm kept as a module).
   await build({
     ...common,

@@ -92,6 +92,9 @@ export const SLOT_EXPIRES_IN = 4
 export const SLOT_EXPIRED = 5
 export const SLOT_NOT_YET_VALID = 6
 export const SLOT_LIFETIME = 7
+/** Capability bits of an artifact's `caps()` (its Cargo features). */
+export const CAP_CLAIMS = 1
+export const CAP_HMAC = 2
 /** Warning names by bit position in the `SLOT_WARNINGS` number. */
 /** @type {readonly ('no_exp' | 'long_lifetime' | 'alg_none' | 'personal_data')[]} */
 export const WARNINGS = ['no_exp', 'long_lifetime', 'alg_none', 'personal_data']

@@ -6,7 +6,7 @@
  * compare it with a token another tab sends. When it changes is the session's decision; this
  * room only records it.
  */
-import { inspect } from 'jwt-wasm'
+import { inspect } from 'jwt-wasm/claims'
 import { boundSkew, refreshPlan } from './time.js'
 
 /**

@@ -19,7 +19,7 @@
  * | `options.refresh`: null, or throws 401, 400 `invalid_grant` or `ERR_SESSION_EXPIRED` | `dead` | the session expires |
  * | `options.refresh` throws anything else                 | `retry`  | backs off, retries   |
  */
-import { inspect } from 'jwt-wasm'
+import { inspect } from 'jwt-wasm/claims'
 import { SessionError } from './errors.js'
 import { estimateSkew, boundSkew, retryAfterSeconds, NOTABLE_SKEW_MS } from './time.js'
 

@@ -189,149 +189,157 @@ describe('Signer', () => {
   })
 })
 
-describe('decodeUnverified', () => {
-  const payload = { sub: 'u', exp: NOW - 1000 }
-  const token = mint({ alg: 'HS256', kid: 'k' }, payload)
+// Reading runs on every artifact that has the claims capability: the hmac one (jwt-wasm) and the
+// claims one (jwt-wasm/claims, what jwt-wasm/session uses), the same tests on each.
+const READERS = [
+  ['the hmac artifact (jwt-wasm)', { decodeUnverified, inspect }],
+  ['the claims artifact (jwt-wasm/claims)', await import('jwt-wasm/claims')],
+]
+for (const [artifact, { decodeUnverified, inspect }] of READERS) {
+  describe(`decodeUnverified on ${artifact}`, () => {
+    const payload = { sub: 'u', exp: NOW - 1000 }
+    const token = mint({ alg: 'HS256', kid: 'k' }, payload)
 
-  test('returns header and payload without checking signature or time', () => {
-    assert.deepEqual(decodeUnverified(token), { header: { alg: 'HS256', kid: 'k' }, payload })
-    const forged = token.slice(0, token.lastIndexOf('.') + 1) + 'AAAA'
-    assert.deepEqual(decodeUnverified(forged).payload, payload)
-    assert.deepEqual(decodeUnverified(`${b64u({ alg: 'none' })}.${b64u(payload)}.`).header, { alg: 'none' })
+    test('returns header and payload without checking signature or time', () => {
+      assert.deepEqual(decodeUnverified(token), { header: { alg: 'HS256', kid: 'k' }, payload })
+      const forged = token.slice(0, token.lastIndexOf('.') + 1) + 'AAAA'
+      assert.deepEqual(decodeUnverified(forged).payload, payload)
+      assert.deepEqual(decodeUnverified(`${b64u({ alg: 'none' })}.${b64u(payload)}.`).header, { alg: 'none' })
+    })
+
+    test('still checks the shape strictly', () => {
+      assert.throws(() => decodeUnverified('a.b'), JWSInvalid)
+      assert.throws(() => decodeUnverified(token + '='), JWSInvalid)
+      assert.throws(() => decodeUnverified(`${b64u('[1]')}.${b64u(payload)}.`), JWSInvalid)
+      assert.throws(() => decodeUnverified(`${b64u({ alg: 'HS256' })}.${b64u('[1]')}.`), JWTInvalid)
+      assert.throws(() => decodeUnverified(`${b64u({ alg: 'HS256' })}.${b64u('{"a":1,"a":2}')}.`), JWTInvalid)
+      assert.throws(() => decodeUnverified(42), JWSInvalid)
+    })
+
+    test('maxTokenBytes', () => {
+      assert.throws(() => decodeUnverified(token, { maxTokenBytes: 20 }), JWTTooLarge)
+      assert.equal(decodeUnverified(token, { maxTokenBytes: token.length }).payload.sub, 'u')
+      invalid(() => decodeUnverified(token, { maxTokenBytes: 0 }), /maxTokenBytes/)
+    })
+
+    test('a token above the 16 KiB default needs, and gets, a larger maxTokenBytes (decode and inspect)', () => {
+      const big = mint({ alg: 'HS256' }, { exp: NOW + 60, blob: 'b'.repeat(20000) })
+      assert.throws(() => decodeUnverified(big), JWTTooLarge)
+      assert.throws(() => inspect(big, at(NOW)), JWTTooLarge)
+      assert.equal(decodeUnverified(big, { maxTokenBytes: 65536 }).payload.blob.length, 20000)
+      assert.equal(inspect(big, { ...at(NOW), maxTokenBytes: 65536 }).expiresIn, 60)
+      const v = new Verifier({ keys: [{ alg: 'HS256', secret: SECRET }], algorithms: ['HS256'], maxTokenBytes: 65536 })
+      assert.equal(v.verify(big, at(NOW)).payload.blob.length, 20000)
+      assert.throws(
+        () => new Verifier({ keys: [{ alg: 'HS256', secret: SECRET }], algorithms: ['HS256'] }).verify(big, at(NOW)),
+        JWTTooLarge,
+      )
+    })
   })
 
-  test('still checks the shape strictly', () => {
-    assert.throws(() => decodeUnverified('a.b'), JWSInvalid)
-    assert.throws(() => decodeUnverified(token + '='), JWSInvalid)
-    assert.throws(() => decodeUnverified(`${b64u('[1]')}.${b64u(payload)}.`), JWSInvalid)
-    assert.throws(() => decodeUnverified(`${b64u({ alg: 'HS256' })}.${b64u('[1]')}.`), JWTInvalid)
-    assert.throws(() => decodeUnverified(`${b64u({ alg: 'HS256' })}.${b64u('{"a":1,"a":2}')}.`), JWTInvalid)
-    assert.throws(() => decodeUnverified(42), JWSInvalid)
-  })
+  describe(`inspect on ${artifact}`, () => {
+    test('numbers at a pinned time: expiresIn, expired, notYetValid, lifetime', () => {
+      const t = mint({ alg: 'HS256' }, { iat: NOW - 100, nbf: NOW - 100, exp: NOW + 500 })
+      const i = inspect(t, at(NOW))
+      assert.deepEqual(
+        {
+          exp: i.exp,
+          nbf: i.nbf,
+          iat: i.iat,
+          expiresIn: i.expiresIn,
+          expired: i.expired,
+          notYetValid: i.notYetValid,
+          lifetime: i.lifetime,
+          warnings: i.warnings,
+        },
+        {
+          exp: NOW + 500,
+          nbf: NOW - 100,
+          iat: NOW - 100,
+          expiresIn: 500,
+          expired: false,
+          notYetValid: false,
+          lifetime: 600,
+          warnings: [],
+        },
+      )
+      assert.deepEqual(i.payload, { iat: NOW - 100, nbf: NOW - 100, exp: NOW + 500 })
+      assert.deepEqual(i.header, { alg: 'HS256' })
+      assert.equal(inspect(t, { currentDate: new Date((NOW + 0.5) * 1000) }).expiresIn, 499.5)
+      const later = inspect(t, at(NOW + 500))
+      assert.equal(later.expired, true, 'expired at exp exactly')
+      assert.equal(later.expiresIn, 0)
+      assert.equal(inspect(t, at(NOW + 800)).expiresIn, -300)
+      const early = inspect(t, at(NOW - 101))
+      assert.equal(early.notYetValid, true)
+      assert.equal(early.expired, false)
+    })
 
-  test('maxTokenBytes', () => {
-    assert.throws(() => decodeUnverified(token, { maxTokenBytes: 20 }), JWTTooLarge)
-    assert.equal(decodeUnverified(token, { maxTokenBytes: token.length }).payload.sub, 'u')
-    invalid(() => decodeUnverified(token, { maxTokenBytes: 0 }), /maxTokenBytes/)
-  })
+    test('absent claims are undefined', () => {
+      const i = inspect(mint({ alg: 'HS256' }, { sub: 'u' }), at(NOW))
+      for (const k of ['exp', 'nbf', 'iat', 'expiresIn', 'lifetime']) assert.equal(i[k], undefined, k)
+      assert.equal(i.expired, false)
+      assert.equal(i.notYetValid, false)
+    })
 
-  test('a token above the 16 KiB default needs, and gets, a larger maxTokenBytes (decode and inspect)', () => {
-    const big = mint({ alg: 'HS256' }, { exp: NOW + 60, blob: 'b'.repeat(20000) })
-    assert.throws(() => decodeUnverified(big), JWTTooLarge)
-    assert.throws(() => inspect(big, at(NOW)), JWTTooLarge)
-    assert.equal(decodeUnverified(big, { maxTokenBytes: 65536 }).payload.blob.length, 20000)
-    assert.equal(inspect(big, { ...at(NOW), maxTokenBytes: 65536 }).expiresIn, 60)
-    const v = new Verifier({ keys: [{ alg: 'HS256', secret: SECRET }], algorithms: ['HS256'], maxTokenBytes: 65536 })
-    assert.equal(v.verify(big, at(NOW)).payload.blob.length, 20000)
-    assert.throws(
-      () => new Verifier({ keys: [{ alg: 'HS256', secret: SECRET }], algorithms: ['HS256'] }).verify(big, at(NOW)),
-      JWTTooLarge,
-    )
-  })
-})
+    test('warning no_exp', () => {
+      assert.deepEqual(inspect(mint({ alg: 'HS256' }, { sub: 'u', iat: NOW }), at(NOW)).warnings, ['no_exp'])
+    })
 
-describe('inspect', () => {
-  test('numbers at a pinned time: expiresIn, expired, notYetValid, lifetime', () => {
-    const t = mint({ alg: 'HS256' }, { iat: NOW - 100, nbf: NOW - 100, exp: NOW + 500 })
-    const i = inspect(t, at(NOW))
-    assert.deepEqual(
-      {
-        exp: i.exp,
-        nbf: i.nbf,
-        iat: i.iat,
-        expiresIn: i.expiresIn,
-        expired: i.expired,
-        notYetValid: i.notYetValid,
-        lifetime: i.lifetime,
-        warnings: i.warnings,
-      },
-      {
-        exp: NOW + 500,
-        nbf: NOW - 100,
-        iat: NOW - 100,
-        expiresIn: 500,
-        expired: false,
-        notYetValid: false,
-        lifetime: 600,
-        warnings: [],
-      },
-    )
-    assert.deepEqual(i.payload, { iat: NOW - 100, nbf: NOW - 100, exp: NOW + 500 })
-    assert.deepEqual(i.header, { alg: 'HS256' })
-    assert.equal(inspect(t, { currentDate: new Date((NOW + 0.5) * 1000) }).expiresIn, 499.5)
-    const later = inspect(t, at(NOW + 500))
-    assert.equal(later.expired, true, 'expired at exp exactly')
-    assert.equal(later.expiresIn, 0)
-    assert.equal(inspect(t, at(NOW + 800)).expiresIn, -300)
-    const early = inspect(t, at(NOW - 101))
-    assert.equal(early.notYetValid, true)
-    assert.equal(early.expired, false)
-  })
+    test('warning long_lifetime against maxLifetime (default 2 h)', () => {
+      const hour = mint({ alg: 'HS256' }, { iat: NOW, exp: NOW + 3600 })
+      assert.deepEqual(inspect(hour, at(NOW)).warnings, [])
+      assert.deepEqual(inspect(hour, { ...at(NOW), maxLifetime: 600 }).warnings, ['long_lifetime'])
+      assert.deepEqual(inspect(hour, { ...at(NOW), maxLifetime: 3600 }).warnings, [])
+      const day = mint({ alg: 'HS256' }, { iat: NOW, exp: NOW + 86400 })
+      assert.deepEqual(inspect(day, at(NOW)).warnings, ['long_lifetime'])
+      // Without iat the remaining time is the lifetime.
+      const noIat = mint({ alg: 'HS256' }, { exp: NOW + 3600 })
+      assert.deepEqual(inspect(noIat, { ...at(NOW), maxLifetime: 600 }).warnings, ['long_lifetime'])
+      assert.deepEqual(inspect(noIat, { ...at(NOW + 3000), maxLifetime: 600 }).warnings, [])
+      invalid(() => inspect(hour, { ...at(NOW), maxLifetime: -1 }), /maxLifetime/)
+    })
 
-  test('absent claims are undefined', () => {
-    const i = inspect(mint({ alg: 'HS256' }, { sub: 'u' }), at(NOW))
-    for (const k of ['exp', 'nbf', 'iat', 'expiresIn', 'lifetime']) assert.equal(i[k], undefined, k)
-    assert.equal(i.expired, false)
-    assert.equal(i.notYetValid, false)
-  })
+    test('warning alg_none on an unsigned token', () => {
+      const i = inspect(`${b64u({ alg: 'none' })}.${b64u({ sub: 'u', iat: NOW, exp: NOW + 60 })}.`, at(NOW))
+      assert.deepEqual(i.warnings, ['alg_none'])
+      assert.deepEqual(inspect(`${b64u({ alg: 'NoNe' })}.${b64u({ exp: NOW + 60 })}.`, at(NOW)).warnings, ['alg_none'])
+    })
 
-  test('warning no_exp', () => {
-    assert.deepEqual(inspect(mint({ alg: 'HS256' }, { sub: 'u', iat: NOW }), at(NOW)).warnings, ['no_exp'])
-  })
+    test('warning personal_data with the claim names', () => {
+      const payload = {
+        sub: 'user-42',
+        iat: NOW,
+        exp: NOW + 60,
+        email: 'ann@example.org',
+        name: 'Ann',
+        contact: '+44 20 7946 0958',
+        role: 'admin',
+      }
+      const i = inspect(mint({ alg: 'HS256' }, payload), at(NOW))
+      assert.deepEqual(i.warnings, ['personal_data'])
+      assert.deepEqual(i.personalData, ['email', 'name', 'contact'])
+      assert.deepEqual(
+        inspect(mint({ alg: 'HS256' }, { sub: 'user-42', iat: NOW, exp: NOW + 60 }), at(NOW)).personalData,
+        [],
+      )
+    })
 
-  test('warning long_lifetime against maxLifetime (default 2 h)', () => {
-    const hour = mint({ alg: 'HS256' }, { iat: NOW, exp: NOW + 3600 })
-    assert.deepEqual(inspect(hour, at(NOW)).warnings, [])
-    assert.deepEqual(inspect(hour, { ...at(NOW), maxLifetime: 600 }).warnings, ['long_lifetime'])
-    assert.deepEqual(inspect(hour, { ...at(NOW), maxLifetime: 3600 }).warnings, [])
-    const day = mint({ alg: 'HS256' }, { iat: NOW, exp: NOW + 86400 })
-    assert.deepEqual(inspect(day, at(NOW)).warnings, ['long_lifetime'])
-    // Without iat the remaining time is the lifetime.
-    const noIat = mint({ alg: 'HS256' }, { exp: NOW + 3600 })
-    assert.deepEqual(inspect(noIat, { ...at(NOW), maxLifetime: 600 }).warnings, ['long_lifetime'])
-    assert.deepEqual(inspect(noIat, { ...at(NOW + 3000), maxLifetime: 600 }).warnings, [])
-    invalid(() => inspect(hour, { ...at(NOW), maxLifetime: -1 }), /maxLifetime/)
-  })
+    test('several warnings at once, in a stable order', () => {
+      const i = inspect(`${b64u({ alg: 'none' })}.${b64u({ email: 'a@b.example' })}.`, at(NOW))
+      assert.deepEqual(i.warnings, ['no_exp', 'alg_none', 'personal_data'])
+    })
 
-  test('warning alg_none on an unsigned token', () => {
-    const i = inspect(`${b64u({ alg: 'none' })}.${b64u({ sub: 'u', iat: NOW, exp: NOW + 60 })}.`, at(NOW))
-    assert.deepEqual(i.warnings, ['alg_none'])
-    assert.deepEqual(inspect(`${b64u({ alg: 'NoNe' })}.${b64u({ exp: NOW + 60 })}.`, at(NOW)).warnings, ['alg_none'])
+    test('registered claims are typed strictly', () => {
+      assert.throws(
+        () => inspect(mint({ alg: 'HS256' }, { exp: 'soon' }), at(NOW)),
+        (e) => e instanceof JWTClaimValidationFailed && e.claim === 'exp' && e.reason === 'invalid',
+      )
+      assert.throws(() => inspect('x.y', at(NOW)), JWSInvalid)
+      invalid(() => inspect(mint({ alg: 'HS256' }, { exp: 1 }), { currentDate: 'today' }), /currentDate/)
+    })
   })
-
-  test('warning personal_data with the claim names', () => {
-    const payload = {
-      sub: 'user-42',
-      iat: NOW,
-      exp: NOW + 60,
-      email: 'ann@example.org',
-      name: 'Ann',
-      contact: '+44 20 7946 0958',
-      role: 'admin',
-    }
-    const i = inspect(mint({ alg: 'HS256' }, payload), at(NOW))
-    assert.deepEqual(i.warnings, ['personal_data'])
-    assert.deepEqual(i.personalData, ['email', 'name', 'contact'])
-    assert.deepEqual(
-      inspect(mint({ alg: 'HS256' }, { sub: 'user-42', iat: NOW, exp: NOW + 60 }), at(NOW)).personalData,
-      [],
-    )
-  })
-
-  test('several warnings at once, in a stable order', () => {
-    const i = inspect(`${b64u({ alg: 'none' })}.${b64u({ email: 'a@b.example' })}.`, at(NOW))
-    assert.deepEqual(i.warnings, ['no_exp', 'alg_none', 'personal_data'])
-  })
-
-  test('registered claims are typed strictly', () => {
-    assert.throws(
-      () => inspect(mint({ alg: 'HS256' }, { exp: 'soon' }), at(NOW)),
-      (e) => e instanceof JWTClaimValidationFailed && e.claim === 'exp' && e.reason === 'invalid',
-    )
-    assert.throws(() => inspect('x.y', at(NOW)), JWSInvalid)
-    invalid(() => inspect(mint({ alg: 'HS256' }, { exp: 1 }), { currentDate: 'today' }), /currentDate/)
-  })
-})
+}
 
 describe('free()', () => {
   test('a freed Verifier or Signer throws a TypeError; free() twice is harmless', () => {
@@ -371,9 +379,11 @@ describe('the package', () => {
     assert.ok(Array.isArray(payload.a.b))
   })
 
-  test('the exports map serves core.wasm and package.json', () => {
-    const wasm = readFileSync(fileURLToPath(import.meta.resolve('jwt-wasm/core.wasm')))
-    assert.ok(WebAssembly.validate(wasm))
+  test('the exports map serves core.wasm (the hmac artifact), each artifact, and package.json', () => {
+    for (const name of ['core', 'hmac', 'claims']) {
+      const wasm = readFileSync(fileURLToPath(import.meta.resolve(`jwt-wasm/${name}.wasm`)))
+      assert.ok(WebAssembly.validate(wasm), name)
+    }
     const manifest = JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('jwt-wasm/package.json')), 'utf8'))
     assert.equal(manifest.name, 'jwt-wasm')
     assert.deepEqual(manifest.dependencies ?? {}, {}, 'the package has no dependencies')

@@ -138,11 +138,18 @@ describe('every code maps to its own JwtError subclass', () => {
     const exported = Object.entries(jwt).filter(
       ([, v]) => typeof v === 'function' && (v === JwtError || v.prototype instanceof JwtError),
     )
-    const covered = new Set([...KINDS.map(([, C]) => C), JwtError, WasmNotInitialized, jwt.WasmTrapped])
+    const covered = new Set([
+      ...KINDS.map(([, C]) => C),
+      JwtError,
+      WasmNotInitialized,
+      jwt.WasmTrapped,
+      jwt.WasmCapabilityMissing,
+    ])
     for (const [name, C] of exported) assert.ok(covered.has(C), `exported error class ${name} has no test here`)
     assert.equal(WasmNotInitialized.code, 'ERR_WASM_NOT_INITIALIZED')
     assert.equal(WasmNotInitialized.name, 'WasmNotInitialized')
     assert.equal(jwt.WasmTrapped.code, 'ERR_WASM_TRAPPED') // thrown in tests/js/core/trap.test.mjs
+    assert.equal(jwt.WasmCapabilityMissing.code, 'ERR_WASM_CAPABILITY_MISSING') // thrown in core/artifacts.test.mjs
     assert.equal(JwtError.name, 'JwtError')
     assert.equal(new JwtError('m').name, 'JwtError')
   })
@@ -171,7 +178,7 @@ describe('every code maps to its own JwtError subclass', () => {
     const scratch = mkdtempSync(join(process.env.JWT_WASM_REPO, 'tests', '.tmp', 'nowasm-'))
     try {
       cpSync(dirname(entry), scratch, { recursive: true })
-      spoil(join(scratch, 'wasm', 'jwt_wasm_bg.wasm'))
+      spoil(join(scratch, 'wasm', 'jwt_wasm_hmac.wasm'))
       const script = `
         const m = await import(${JSON.stringify(pathToFileURL(join(scratch, 'entry-node.js')).href)})
         await m.ready

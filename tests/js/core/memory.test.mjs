@@ -22,13 +22,14 @@ const MB = 1024 * 1024
 
 const prelude = `
   import { Verifier, Signer, inspect, decodeUnverified } from 'jwt-wasm'
-  const { engine } = await import(new URL('./wasm.js', import.meta.resolve('jwt-wasm')))
+  import * as C from 'jwt-wasm/claims'
+  const { engine, claims } = await import(new URL('./wasm.js', import.meta.resolve('jwt-wasm')))
   if (typeof engine !== 'function') throw new Error('the package layout changed: no wasm.js engine() beside the entry')
   const tick = () => new Promise((r) => setTimeout(r, 0))
-  async function snap() {
+  async function snap(of) {
     for (let i = 0; i < 3; i++) { gc(); await tick() }
     const m = process.memoryUsage()
-    return { wasm: engine().memory.buffer.byteLength, rss: m.rss, heap: m.heapUsed, arrayBuffers: m.arrayBuffers }
+    return { wasm: engine(of).memory.buffer.byteLength, rss: m.rss, heap: m.heapUsed, arrayBuffers: m.arrayBuffers }
   }
   const NOW = 1767225600
   const at = { currentDate: new Date(NOW * 1000) }
@@ -84,6 +85,12 @@ test('100,000 verifies of one token (and 100,000 failures, inspects, decodes) do
     snaps.readWarm = await snap()
     read(100000)
     snaps.readEnd = await snap()
+    // The same on the claims artifact (jwt-wasm/claims, the session's), its own memory.
+    const readClaims = (n) => { for (let i = 0; i < n; i++) { C.inspect(token, at); C.decodeUnverified(token) } }
+    readClaims(10000)
+    snaps.claimsWarm = await snap(claims)
+    readClaims(100000)
+    snaps.claimsEnd = await snap(claims)
   `)
   t.diagnostic(`token ${tokenBytes} B`)
   assert.ok(tokenBytes > 250 && tokenBytes < 400, `a small token: ${tokenBytes} B`)
@@ -91,6 +98,7 @@ test('100,000 verifies of one token (and 100,000 failures, inspects, decodes) do
   assertFlat(t, 'verify, 100,000 after warm-up', snaps.warm, snaps.end)
   assertFlat(t, '100,000 expired (error objects with payload)', snaps.failWarm, snaps.failEnd)
   assertFlat(t, '100,000 inspect + decodeUnverified', snaps.readWarm, snaps.readEnd)
+  assertFlat(t, '100,000 inspect + decodeUnverified on the claims artifact', snaps.claimsWarm, snaps.claimsEnd)
 })
 
 test('verifiers dropped without free() in rounds are reclaimed (FinalizationRegistry)', (t) => {

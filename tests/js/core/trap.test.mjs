@@ -17,7 +17,10 @@ const here = dirname(fileURLToPath(import.meta.url))
 const J = await import('jwt-wasm-trap').catch((e) => {
   throw new Error('jwt-wasm-trap is not installed: run `make pkg-trap` before tests/js/run.sh', { cause: e })
 })
-const wasmOf = (name) => readFileSync(new URL('./wasm/jwt_wasm_bg.wasm', import.meta.resolve(name)))
+const JC = await import('jwt-wasm-trap/claims')
+const ARTIFACTS = ['claims', 'hmac']
+const wasmOf = (name, artifact = 'hmac') =>
+  readFileSync(new URL(`./wasm/jwt_wasm_${artifact}.wasm`, import.meta.resolve(name)))
 
 test('after an unreachable trap and a stack overflow, every object answers correctly on a fresh instance', () => {
   assert.deepEqual(
@@ -119,14 +122,58 @@ test('a discarded instance is collected: its memory is unreachable, and 200 trap
   assert.ok(growth < 40 * bytes, `rss grew by ${growth} B over 200 traps (an instance is ${bytes} B)`)
 })
 
-test('the shipped build has no trap hook (the trap build has, so this check can fail)', () => {
-  const exported = (name) => WebAssembly.Module.exports(new WebAssembly.Module(wasmOf(name))).map((e) => e.name)
-  assert.equal(exported('jwt-wasm').includes('test_trap_build'), false, 'the shipped wasm is a trap build')
-  assert.equal(exported('jwt-wasm-trap').includes('test_trap_build'), true, 'the trap build lacks its mark')
+test('a trap in one artifact drops only its own instance; each recovers by itself', async () => {
+  const { engine, claims, hmac } = await import(new URL('./wasm.js', import.meta.resolve('jwt-wasm-trap')))
+  const key = { alg: 'HS256', secret: 'p'.repeat(32) }
+  const v = new J.Verifier({ keys: [key], algorithms: ['HS256'], requiredClaims: ['sub'] })
+  const token = new J.Signer({ key }).sign({ sub: 'u', exp: 2_000_000_000 })
+  JC.inspect(token)
+  const [claimsMemory, hmacMemory] = [engine(claims).memory, engine(hmac).memory]
+  for (const [marker, Cause] of [
+    [UNREACHABLE, WebAssembly.RuntimeError],
+    [STACK, RangeError],
+  ]) {
+    assert.throws(
+      () => JC.inspect(marker),
+      (e) => e instanceof JC.WasmTrapped && e.code === 'ERR_WASM_TRAPPED' && e.cause instanceof Cause,
+    )
+    assert.equal(JC.inspect(token).payload.sub, 'u', 'the claims artifact answers on a fresh instance')
+    assert.throws(() => JC.decodeUnverified(marker), { code: 'ERR_WASM_TRAPPED' })
+    assert.equal(JC.decodeUnverified(token).payload.sub, 'u')
+  }
+  assert.notEqual(engine(claims).memory, claimsMemory, 'the claims instance was not replaced')
+  assert.equal(engine(hmac).memory, hmacMemory, 'a claims trap dropped the hmac instance')
+  assert.equal(v.verify(token).payload.sub, 'u')
+  assert.throws(() => J.inspect(UNREACHABLE), { code: 'ERR_WASM_TRAPPED' })
+  assert.notEqual(engine(hmac).memory, hmacMemory, 'the hmac instance was not replaced')
+  assert.equal(v.verify(token).payload.sub, 'u', 'the Verifier rebuilt itself on the fresh hmac instance')
+  assert.equal(JC.inspect(token).payload.sub, 'u')
 })
 
-test('the wasm ABI is the one src/js/wasm.js instantiates (a wasm-bindgen upgrade must recheck it)', () => {
-  const m = new WebAssembly.Module(wasmOf('jwt-wasm'))
+test('the shipped build has no trap hook in any artifact (the trap build has, so this check can fail)', () => {
+  for (const artifact of ARTIFACTS) {
+    const exported = (name) =>
+      WebAssembly.Module.exports(new WebAssembly.Module(wasmOf(name, artifact))).map((e) => e.name)
+    assert.equal(
+      exported('jwt-wasm').includes('test_trap_build'),
+      false,
+      `the shipped ${artifact} wasm is a trap build`,
+    )
+    assert.equal(
+      exported('jwt-wasm-trap').includes('test_trap_build'),
+      true,
+      `the trap ${artifact} build lacks its mark`,
+    )
+  }
+})
+
+for (const artifact of ARTIFACTS)
+  test(`the ${artifact} wasm ABI is the one src/js/wasm.js instantiates (a wasm-bindgen upgrade must recheck it)`, () => {
+    abi(new WebAssembly.Module(wasmOf('jwt-wasm', artifact)))
+  })
+
+/** @param {WebAssembly.Module} m */
+function abi(m) {
   assert.deepEqual(
     WebAssembly.Module.imports(m).map((i) => `${i.module} ${i.name.replace(/_[0-9a-f]{16}$/, '_<hash>')} ${i.kind}`),
     [
@@ -144,6 +191,7 @@ test('the wasm ABI is the one src/js/wasm.js instantiates (a wasm-bindgen upgrad
       '__wbg_core_free function',
       '__wbindgen_externrefs table',
       '__wbindgen_start function',
+      'caps function',
       'core_call function',
       'core_input function',
       'core_new function',
@@ -153,4 +201,4 @@ test('the wasm ABI is the one src/js/wasm.js instantiates (a wasm-bindgen upgrad
       'memory memory',
     ],
   )
-})
+}

@@ -1,0 +1,198 @@
+// A wasm artifact per job (issue 10): `jwt-wasm/claims` (and `jwt-wasm/session` through it) runs
+// on the claims artifact, which links no HMAC and no SHA-2; `jwt-wasm` on the hmac artifact.
+// Each entry loads only its own file; an API asked of an artifact that lacks it is a typed
+// error, never a trap; and decode and inspect agree, token by token, on both artifacts over
+// every token of the shared vectors (tests/vectors, the RFC 8725 checklist and Wycheproof's).
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync, mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import * as root from 'jwt-wasm'
+import * as claims from 'jwt-wasm/claims'
+
+const repo = process.env.JWT_WASM_REPO
+assert.ok(repo, 'JWT_WASM_REPO is not set: run the JS tests with `bash tests/js/run.sh`')
+const pkgDir = dirname(fileURLToPath(import.meta.resolve('jwt-wasm/package.json')))
+const artifact = (name) => readFileSync(fileURLToPath(import.meta.resolve(`jwt-wasm/${name}.wasm`)))
+const protocol = JSON.parse(readFileSync(join(repo, 'tests', 'vectors', 'protocol.json'), 'utf8'))
+const CAP = Object.fromEntries(protocol.capabilities.map((c) => [c.name, c.bit]))
+const ERR = Object.fromEntries(protocol.errors.map((e) => [e.code, e.number]))
+const OP = Object.fromEntries(protocol.ops.map((o) => [o.name, o.op]))
+
+/** A fresh instance of an artifact's raw exports, as src/js/wasm.js makes it. */
+function raw(bytes) {
+  const m = new WebAssembly.Module(bytes)
+  const imports = {}
+  for (const { module, name } of WebAssembly.Module.imports(m)) {
+    imports[module] ??= {}
+    // The externref table's set-up runs at start and does nothing for a numbers-only boundary;
+    // `throw_str` must never be reached here.
+    imports[module][name] =
+      name === '__wbindgen_init_externref_table'
+        ? () => {}
+        : () => {
+            throw new Error(`import ${name} called`)
+          }
+  }
+  const x = new WebAssembly.Instance(m, imports).exports
+  x.__wbindgen_start()
+  return x
+}
+
+test('the artifacts say what they can do: claims only, and claims with hmac', () => {
+  assert.equal(raw(artifact('claims')).caps(), CAP.claims)
+  assert.equal(raw(artifact('hmac')).caps(), CAP.claims | CAP.hmac)
+  assert.equal(
+    fileURLToPath(import.meta.resolve('jwt-wasm/core.wasm')),
+    fileURLToPath(import.meta.resolve('jwt-wasm/hmac.wasm')),
+  )
+})
+
+test('the claims artifact links no SHA-2 (its round constants are absent; the hmac one has them)', () => {
+  // SHA-256's first round constant 0x428a2f98 and SHA-512's first 0x428a2f98d728ae22, little-endian.
+  const sha256 = Buffer.from([0x98, 0x2f, 0x8a, 0x42])
+  const sha512 = Buffer.from([0x22, 0xae, 0x28, 0xd7, 0x98, 0x2f, 0x8a, 0x42])
+  assert.ok(artifact('hmac').includes(sha256) && artifact('hmac').includes(sha512), 'the hmac artifact has SHA-2')
+  assert.ok(!artifact('claims').includes(sha256), 'the claims artifact carries SHA-256')
+  assert.ok(!artifact('claims').includes(sha512), 'the claims artifact carries SHA-512')
+  assert.ok(artifact('claims').length < artifact('hmac').length * 0.7, 'the claims artifact is not much smaller')
+})
+
+test('an hmac op on the claims artifact answers ERR_JOSE_NOT_SUPPORTED, never a trap', () => {
+  const x = raw(artifact('claims'))
+  const core = x.core_new(1, 0, -1, 1024, 0)
+  for (const op of ['option', 'add_key', 'finish', 'verify', 'set_signer', 'sign'])
+    assert.equal(x.core_call(core, OP[op], 0, -1, 0, 0, 0), ERR.ERR_JOSE_NOT_SUPPORTED, op)
+  assert.equal(x.core_call(core, 200, 0, 0, 0, 0, 0), ERR.ERR_INVALID_OPTIONS, 'an unknown op')
+  assert.equal(x.core_call(core, OP.decode, 0, 0, 0, 0, 0), ERR.ERR_JWS_INVALID, 'decode still answers')
+})
+
+/**
+ * Copies the installed package, lets `change(wasmDir)` alter its artifacts, runs `script` (an
+ * ES module body with `dir`, the copy's URL) in a fresh Node and returns what it printed, parsed.
+ */
+function inCopy(change, script) {
+  mkdirSync(join(repo, 'tests', '.tmp'), { recursive: true })
+  const scratch = mkdtempSync(join(repo, 'tests', '.tmp', 'artifacts-'))
+  try {
+    cpSync(pkgDir, scratch, { recursive: true })
+    change(join(scratch, 'wasm'))
+    const body = `const dir = ${JSON.stringify(pathToFileURL(`${scratch}/`).href)}\n${script}`
+    return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', body], { encoding: 'utf8' }))
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+const SECRET = 'x'.repeat(32)
+const TOKEN = new root.Signer({ key: { alg: 'HS256', secret: SECRET } }).sign({ sub: 'u', exp: 2_000_000_000 })
+const report = `
+  const run = (f) => { try { return f() } catch (e) { return { name: e.name, code: e.code, jwt: e instanceof m.JwtError } } }
+`
+
+test('jwt-wasm/claims loads only the claims artifact: it reads with the hmac one gone', () => {
+  const out = inCopy(
+    (wasm) => rmSync(join(wasm, 'jwt_wasm_hmac.wasm')),
+    `const m = await import(new URL('entry-claims-node.js', dir).href)
+    ${report}
+    console.log(JSON.stringify({ sub: run(() => m.inspect(${JSON.stringify(TOKEN)}).payload.sub), decoded: run(() => m.decodeUnverified(${JSON.stringify(TOKEN)}).header.alg) }))`,
+  )
+  assert.deepEqual(out, { sub: 'u', decoded: 'HS256' })
+})
+
+test('jwt-wasm loads only the hmac artifact: everything works with the claims one gone', () => {
+  const out = inCopy(
+    (wasm) => rmSync(join(wasm, 'jwt_wasm_claims.wasm')),
+    `const m = await import(new URL('entry-node.js', dir).href)
+    ${report}
+    const v = new m.Verifier({ keys: [{ alg: 'HS256', secret: '${SECRET}' }], algorithms: ['HS256'] })
+    console.log(JSON.stringify({ verified: v.verify(${JSON.stringify(TOKEN)}).payload.sub, read: m.inspect(${JSON.stringify(TOKEN)}).payload.sub }))`,
+  )
+  assert.deepEqual(out, { verified: 'u', read: 'u' })
+})
+
+test('Verifier and Signer on an artifact without hmac: WasmCapabilityMissing, typed, and reading still works', () => {
+  const out = inCopy(
+    (wasm) => copyFileSync(join(wasm, 'jwt_wasm_claims.wasm'), join(wasm, 'jwt_wasm_hmac.wasm')),
+    `const m = await import(new URL('entry-node.js', dir).href)
+    ${report}
+    console.log(JSON.stringify({
+      verifier: run(() => new m.Verifier({ keys: [{ alg: 'HS256', secret: '${SECRET}' }], algorithms: ['HS256'] })),
+      signer: run(() => new m.Signer({ key: { alg: 'HS256', secret: '${SECRET}' } })),
+      read: run(() => m.inspect(${JSON.stringify(TOKEN)}).payload.sub),
+      own: m.WasmCapabilityMissing?.name,
+    }))`,
+  )
+  const missing = { name: 'WasmCapabilityMissing', code: 'ERR_WASM_CAPABILITY_MISSING', jwt: true }
+  assert.deepEqual(out, { verifier: missing, signer: missing, read: 'u', own: 'WasmCapabilityMissing' })
+})
+
+test('jwt-wasm/session reads tokens through jwt-wasm/claims only (never the hmac artifact)', () => {
+  const dir = join(pkgDir, 'session')
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+    const imports = [...readFileSync(join(dir, file), 'utf8').matchAll(/^import [^']*'(jwt-wasm[^']*)'/gm)].map(
+      (m) => m[1],
+    )
+    for (const spec of imports) assert.equal(spec, 'jwt-wasm/claims', `session/${file} imports ${spec}`)
+  }
+  assert.equal(claims.JwtError, root.JwtError, 'one error hierarchy across the entries')
+})
+
+/** Every token of the shared vectors, with the `now` of its case when it has one. */
+function vectorTokens() {
+  const found = []
+  const walk = (v, now) => {
+    if (Array.isArray(v)) for (const x of v) walk(x, now)
+    else if (v && typeof v === 'object') {
+      const at = typeof v.now === 'number' ? v.now : now
+      if (typeof v.token === 'string') found.push({ token: v.token, now: at })
+      for (const x of Object.values(v)) walk(x, at)
+    }
+  }
+  const dirs = [join(repo, 'tests', 'vectors'), join(repo, 'tests', 'vectors', 'wycheproof')]
+  for (const d of dirs)
+    for (const f of readdirSync(d).filter((f) => f.endsWith('.json') && f !== 'protocol.json'))
+      walk(JSON.parse(readFileSync(join(d, f), 'utf8')), undefined)
+  return found
+}
+
+const outcome = (f) => {
+  try {
+    return { ok: f() }
+  } catch (e) {
+    return { name: e.name, code: e.code, message: e.message, claim: e.claim, reason: e.reason }
+  }
+}
+
+test('decodeUnverified and inspect agree on both artifacts, on every token of the shared vectors', () => {
+  const tokens = vectorTokens()
+  assert.ok(tokens.length > 100, `only ${tokens.length} tokens found in tests/vectors`)
+  let read = 0
+  for (const { token, now } of tokens) {
+    const options = { currentDate: new Date((now ?? 1_700_000_000) * 1000), maxTokenBytes: 1 << 20 }
+    const [a, b] = [root, claims].map((J) => outcome(() => J.decodeUnverified(token, { maxTokenBytes: 1 << 20 })))
+    assert.deepEqual(b, a, `decodeUnverified differs on ${token.slice(0, 60)}`)
+    const [c, d] = [root, claims].map((J) => outcome(() => J.inspect(token, options)))
+    assert.deepEqual(d, c, `inspect differs on ${token.slice(0, 60)}`)
+    if (a.ok) read++
+  }
+  assert.ok(read > 50, `only ${read} of ${tokens.length} tokens decoded: the comparison is thin`)
+})
+
+test('where a vector verifies, the claims artifact decodes the very header and payload', () => {
+  const dir = join(repo, 'tests', 'vectors')
+  let compared = 0
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+    const data = JSON.parse(readFileSync(join(dir, f), 'utf8'))
+    for (const c of Array.isArray(data?.cases) ? data.cases : []) {
+      if (!('payload' in c.expect)) continue
+      const { header, payload } = claims.decodeUnverified(c.token, { maxTokenBytes: 1 << 20 })
+      assert.deepEqual(payload, c.expect.payload, `${f}/${c.name}: payload`)
+      if ('header' in c.expect) assert.deepEqual(header, c.expect.header, `${f}/${c.name}: header`)
+      compared++
+    }
+  }
+  assert.ok(compared > 10, `only ${compared} verified vectors`)
+})
