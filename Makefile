@@ -100,8 +100,11 @@ checklist: pkg
 size: pkg
 	node tests/size.mjs
 
+# The benchmark (tests/bench/, its peers pinned in tests/bench/package-lock.json): every peer side
+# by side in Node and workerd, sizes, cold start, memory; writes the README's performance section.
+# Under 10 minutes; BENCH_QUICK=1 for a smoke run that leaves the README alone.
 bench: pkg
-	bash tests/js/run.sh --bench
+	bash tests/bench/run.sh
 
 # The edge guard under load on real workerd (127.0.0.1 only, bounded): 20,000 mixed requests to
 # the jwt-wasm guard and to the same guard on jose; 0 wrong decisions, 0 5xx, memory flat. Then

@@ -4,20 +4,14 @@
 # resolves through the package's exports map (the `node` condition) exactly as for a user.
 #
 #   bash tests/js/run.sh           the tests (TAP; the summary ends with "# pass N" / "# fail N")
-#   bash tests/js/run.sh --bench   the benchmark (tests/js/bench/bench.mjs) instead
 #   JWT_WASM_TEST_FILES=./core/api.test.mjs bash tests/js/run.sh    only some files (paths below tests/js)
 #
-# `make test-js` and `make bench` build pkg/ first.
+# `make test-js` builds pkg/ first. (The benchmark is tests/bench/, `make bench`.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 
-mode=test
-case "${1:-}" in
-  '') ;;
-  --bench) mode=bench ;;
-  *) echo "usage: bash tests/js/run.sh [--bench]" >&2; exit 2 ;;
-esac
+[ $# -eq 0 ] || { echo "usage: bash tests/js/run.sh (the benchmark is tests/bench/run.sh)" >&2; exit 2; }
 
 die() { echo "tests/js/run.sh: $*" >&2; exit 1; }
 [ -f pkg/package.json ] || die "pkg/ is not built: run \`make pkg\` (or \`make test-js\`)"
@@ -54,17 +48,13 @@ for dep in jose jsonwebtoken esbuild miniflare hono playwright-core; do
   ln -s "$root/tests/node_modules/$dep" "$project/node_modules/$dep"
 done
 
-# The whole tree below tests/js (core/, edge/, session/, workerd/, bench/, shared fakes), so
+# The whole tree below tests/js (core/, edge/, session/, workerd/, shared fakes), so
 # relative imports between test files keep working.
 cp -R tests/js/. "$project/"
 
 export JWT_WASM_REPO=$root
 cd "$project"
-if [ "$mode" = bench ]; then
-  node $(find . -path ./node_modules -prune -o -name 'bench.mjs' -print | head -n 1)
-else
-  # One file at a time: the memory and timing-sensitive files do not compete for the 2 cores.
-  files=${JWT_WASM_TEST_FILES:-$(find . -path ./node_modules -prune -o -name '*.test.mjs' -print | sort)}
-  # shellcheck disable=SC2086
-  node --test --test-reporter=tap --test-concurrency=1 $files
-fi
+# One file at a time: the memory and timing-sensitive files do not compete for the 2 cores.
+files=${JWT_WASM_TEST_FILES:-$(find . -path ./node_modules -prune -o -name '*.test.mjs' -print | sort)}
+# shellcheck disable=SC2086
+node --test --test-reporter=tap --test-concurrency=1 $files
