@@ -21,7 +21,7 @@ const ORIGIN = 'https://app.load.test'
 const VICTIMS = 8
 const PASSWORD = 'victim password'
 /** authRoutes' default login throttle (src/js/edge/auth-options.js), which the auth Worker keeps. */
-const THROTTLE = { perLogin: 5, perClient: 20, perDevice: 10, windowSeconds: 900 }
+const THROTTLE = { perLogin: 5, perClient: 20, windowSeconds: 900 }
 const KNOWN_DEVICE_COOKIE = '__Host-jwt_known'
 
 /** The `auth` Worker: authRoutes (default login throttle) on counted Durable Objects. */
