@@ -21,15 +21,18 @@
 // isolate (a `/__memory` probe in the test Workers), the RSS of each workerd process and of this
 // process, and the byte length of jwt-wasm's WebAssembly.Memory in the isolate.
 //
-// Then LOAD_ABUSE (12,000) requests of abuse.mjs's mixes go to the auth Worker (issue 9: forged
-// secrets on real families, item 3; unauthenticated logins and forged family ids, item 4; item 1's
-// lockout mix has its place there), with their counts per mix and per answer.
+// Then LOAD_ABUSE (12,000) requests of abuse.mjs's mixes go to the auth Worker (issue 9: the
+// lockout attempts and password spraying of item 1, interleaved with the victims' logins from
+// their known devices; forged secrets on real families, item 3; unauthenticated logins and forged
+// family ids, item 4), with their counts per mix, per answer and per throttle budget.
 //
 // Exit status 0 only with 0 wrong decisions, 0 5xx, jwt-wasm's linear memory unchanged from
 // start to end, each workerd's RSS growing by less than MEMORY_SLACK_MB from the middle to the
-// end of its run, and the auth Worker's Durable Objects started and `namespace.get` calls the
-// same after the abuse as before (and every victim's family still refreshing). It stops by itself: a fixed request count, a per-request timeout and a
-// deadline of DEADLINE_S for everything; the workerd processes are killed on any exit.
+// end of its run, each throttle budget letting exactly its size through, the auth Worker's
+// Durable Objects started and `namespace.get` calls grown by the victims' own logins only, and
+// afterwards every victim's family still refreshing and its known device still logging in. It
+// stops by itself: a fixed request count, a per-request timeout and a deadline of DEADLINE_S for
+// everything; the workerd processes are killed on any exit.
 //
 //   node tests/load/run.mjs            (after `make pkg`; `make load` does both)
 //   LOAD_REQUESTS=2000 LOAD_CONCURRENCY=8 LOAD_SAMPLES=10 node tests/load/run.mjs
@@ -479,8 +482,14 @@ console.log(
     .join(', ')}`,
 )
 for (const e of a.examples) console.log(`load:   abuse wrong: ${e}`)
+for (const [name, b] of Object.entries(a.budgets).sort(([x], [y]) => x.localeCompare(y))) {
+  console.log(
+    `load:   budget ${name}: ${b.through} of ${b.attempts} attempts let through (budget ${b.size})${b.ok ? '' : ': WRONG'}`,
+  )
+}
+const { instances: di, gets: dg } = a.delta
 console.log(
-  `load: Durable Objects started ${a.before.instances} → ${a.after.instances}, namespace.get ${a.before.gets} → ${a.after.gets} across the abuse: ${a.unchanged ? 'unchanged' : 'CHANGED'}`,
+  `load: store across the abuse: ${a.writes} victim logins; family objects started +${di.family}, index objects +${di.user} (restarted when idle), namespace.get +${dg.family} family, +${dg.user} index: ${a.unchanged ? "the victims' logins only" : 'CHANGED by the failures'}`,
 )
 if (a.wrong || a.fivexx || !a.unchanged) failed = true
 console.log(`load: ${failed ? 'FAILED' : 'passed'} in ${f((Date.now() - started) / 1000, 1)} s`)

@@ -1,10 +1,10 @@
 // One workerd process per Worker for `make load` (run.mjs): writes the capnp config for a bundled
 // Worker (its .js and .wasm modules, its bindings, and Durable Object namespaces when it has
-// any), starts the pinned npm workerd on 127.0.0.1 (port chosen by the system, reported on the
-// control pipe) and returns the process and port. One process per Worker, so that each one's
-// memory is its own.
+// any, stored on disk in a directory of the bundle's), starts the pinned npm workerd on 127.0.0.1
+// (port chosen by the system, reported on the control pipe) and returns the process and port.
+// One process per Worker, so that each one's memory is its own.
 import { spawn } from 'node:child_process'
-import { readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 
@@ -12,7 +12,8 @@ import { createInterface } from 'node:readline'
  * @param {{
  *   workerdPath: string, dir: string, name: string, v8Flags: string[], children: import('node:child_process').ChildProcess[],
  *   texts: Record<string, string>, durableObjects?: Record<string, string>,
- * }} o `texts`: text bindings; `durableObjects`: binding name → exported class (in-memory storage)
+ * }} o `texts`: text bindings; `durableObjects`: binding name → exported class (stored on disk:
+ *   workerd shuts an idle object down, and in-memory storage did not keep its data across that)
  * @returns {Promise<{ child: import('node:child_process').ChildProcess, port: number }>}
  */
 export async function startWorkerd(o) {
@@ -28,17 +29,22 @@ export async function startWorkerd(o) {
     ...Object.entries(o.texts).map(([k, v]) => `(name = ${JSON.stringify(k)}, text = ${JSON.stringify(v)})`),
     ...objects.map(([k, cls]) => `(name = ${JSON.stringify(k)}, durableObjectNamespace = ${JSON.stringify(cls)})`),
   ]
+  const storage = join(dir, 'durable-objects')
+  if (objects.length) mkdirSync(storage, { recursive: true })
   const namespaces = objects.length
     ? `  durableObjectNamespaces = [ ${objects.map(([, cls]) => `(className = ${JSON.stringify(cls)}, uniqueKey = ${JSON.stringify(`jwt-wasm-load-${cls}`)})`).join(', ')} ],
-  durableObjectStorage = (inMemory = void),
+  durableObjectStorage = (localDisk = "durable-objects"),
 `
+    : ''
+  const disk = objects.length
+    ? `, (name = "durable-objects", disk = (path = ${JSON.stringify(storage)}, writable = true))`
     : ''
   const config = join(dir, 'config.capnp')
   writeFileSync(
     config,
     `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
+  services = [ (name = "main", worker = .worker)${disk} ],
   sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
   v8Flags = ${JSON.stringify(o.v8Flags)},
 );

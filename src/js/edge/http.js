@@ -123,7 +123,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  * sent it: `same-origin` and `none` (the user's own navigation) pass, `same-site`, `cross-site`
  * and anything else pass only with an `Origin` in `origins`. Without it, a request whose `Origin`
  * is neither the request's own origin nor in `origins` (`null` included) is cross-site; one
- * without `Origin` either is not from a browser that could be made to send it.
+ * without `Origin` either is not from a browser that could be made to send it. The request's own
+ * origin comes from its Host header, and may on any host (unlike `refuseCrossSite` without
+ * origins): what is guarded is a cookie, and a browser sends a cookie only to its own host, so a
+ * DNS-rebinding page (which reaches this server under its own name) never carries the victim's.
  * @param {Request} request
  * @param {readonly string[]} origins the other origins allowed
  * @returns {boolean}
