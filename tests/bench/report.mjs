@@ -49,6 +49,7 @@ function summary(r) {
   const session = size('jwt-wasm/session')
   const verifier = size('jwt-wasm `Verifier`')
   const inspect = size('jwt-wasm `inspect`')
+  const claims = size('jwt-wasm/claims `inspect`')
   rows.push([
     "SPA: `import { createSession } from 'jwt-wasm/session'`",
     sizeCell(session),
@@ -62,6 +63,12 @@ function summary(r) {
     goal('≤ 12 KB', verifier.total <= 12 * 1024, kb(verifier.total)),
   ])
   rows.push(['browser `import { inspect }`', sizeCell(inspect), '', ''])
+  rows.push([
+    "browser `import { inspect } from 'jwt-wasm/claims'`",
+    sizeCell(claims),
+    peerSize(['jose `decodeJwt`']),
+    '',
+  ])
   for (const [rt, floorId, floorName] of [
     ['node', 'floor-node', 'node:crypto HMAC-only'],
     ['workerd', 'floor-webcrypto', 'WebCrypto verify-only'],

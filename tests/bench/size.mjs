@@ -12,7 +12,9 @@ export const ENTRIES = [
   ['jwt-wasm/session', 'jwt-wasm', "import { createSession } from 'jwt-wasm/session'; globalThis.x = createSession"],
   ['jwt-wasm `Verifier`', 'jwt-wasm', "import { Verifier } from 'jwt-wasm'; globalThis.x = Verifier"],
   ['jwt-wasm `inspect`', 'jwt-wasm', "import { inspect } from 'jwt-wasm'; globalThis.x = inspect"],
+  ['jwt-wasm/claims `inspect`', 'jwt-wasm', "import { inspect } from 'jwt-wasm/claims'; globalThis.x = inspect"],
   ['jose `jwtVerify`', 'jose', "import { jwtVerify } from 'jose'; globalThis.x = jwtVerify"],
+  ['jose `decodeJwt`', 'jose', "import { decodeJwt } from 'jose'; globalThis.x = decodeJwt"],
   ['hono `verify`', 'hono', "import { verify } from 'hono/utils/jwt/jwt'; globalThis.x = verify"],
   [
     'tsndr `verify`',
