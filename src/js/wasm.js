@@ -19,10 +19,7 @@
  */
 import { WasmCapabilityMissing, WasmNotInitialized, WasmTrapped } from './errors.js'
 
-/**
- * @typedef {{ x?: any, e: Engine, m?: Uint8Array }} Instance the exports of one instance of
- * engine `e`, dropped (`x` unset) when it fails; `m` its memory's bytes (see `bytes`)
- */
+/** @typedef {{ x?: any, e: Engine }} Instance the exports of one instance of engine `e`, dropped (`x` unset) when it fails */
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -131,18 +128,6 @@ function run(inst, name, ...args) {
 }
 
 /**
- * The bytes of `inst`'s memory, one view kept per instance: a memory that grew detached its old
- * buffer, whose view then reads as empty, so a new view is made only then (and a fresh instance
- * after a trap starts without one).
- * @param {Instance} inst
- */
-function bytes(inst) {
-  let m = inst.m
-  if (!m?.byteLength) m = inst.m = new Uint8Array(inst.x.memory.buffer)
-  return m
-}
-
-/**
  * The live instance's memory of an engine (for the memory tests). Throws `WasmNotInitialized`.
  * @param {Engine} [of] the engine (default: `hmac`, the one of `jwt-wasm`)
  */
@@ -221,19 +206,16 @@ export class Core {
     let cap = 0
     for (const p of parts) cap += typeof p === 'string' ? p.length * 3 : p.length
     const inst = this.#on()
-    const ptr = run(inst, 'core_input', this.#ptr, cap) >>> 0 // may grow the memory: read its bytes after
-    const m = bytes(inst)
-    const end = ptr + cap
-    let at = ptr
-    const lengths = []
-    for (const p of parts) {
+    const ptr = run(inst, 'core_input', this.#ptr, cap) >>> 0 // may grow the memory: read its buffer after
+    const view = new Uint8Array(inst.x.memory.buffer, ptr, cap)
+    let at = 0
+    return parts.map((p) => {
       let n
-      if (typeof p === 'string') n = encoder.encodeInto(p, m.subarray(at, end)).written
-      else m.set(p, at), (n = p.length)
+      if (typeof p === 'string') n = encoder.encodeInto(p, view.subarray(at)).written
+      else view.set(p, at), (n = p.length)
       at += n
-      lengths.push(n)
-    }
-    return lengths
+      return n
+    })
   }
 
   /**
@@ -249,7 +231,7 @@ export class Core {
     const inst = /** @type {Instance} */ (this.#inst)
     const at = run(inst, 'core_out', this.#ptr) >>> 0
     const n = run(inst, 'core_out_len', this.#ptr) >>> 0
-    return decoder.decode(bytes(inst).subarray(at, at + n))
+    return decoder.decode(new Uint8Array(inst.x.memory.buffer, at, n))
   }
 
   /** A number of the last inspection, by slot; NaN when absent. @param {number} i */

@@ -1,8 +1,8 @@
-// The boundary's byte views (src/js/wasm.js keeps one view of each instance's memory): when the
-// memory grows under a call, the next input and output go through the new buffer, on both
-// engines, and every result after the growth equals the one before. And the output's parts
-// (src/js/internal/calls.js, which reuses the last header when it was flat): every call gets
-// fresh objects equal to what JSON.parse makes of the decoded segments.
+// The boundary's byte views (src/js/wasm.js): when the memory grows under a call, the next
+// input and output go through the new buffer, on both engines, and every result after the
+// growth equals the one before. And the output's parts (src/js/internal/calls.js, which reuses
+// the last header when it was flat): every call gets fresh objects equal to what JSON.parse
+// makes of the decoded segments.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Verifier, Signer, decodeUnverified, inspect } from 'jwt-wasm'
