@@ -16,7 +16,9 @@ import { fileURLToPath } from 'node:url'
 // 12,694). Before the split every entry fetched the one 22,847 B wasm: verify 27,042, sign
 // 26,533, session 35,068, read 26,189. What stands between an entry and its goal is its wasm (the
 // claims artifact alone is the strict JSON reader, header, claims, inspect and the allocator)
-// and, for the session, its own JS (10.3 KB gzip without the core it imports).
+// and, for the session, its own JS (10.3 KB gzip without the core it imports). Issue 9's
+// refresh deadline (session/round.js: one round's deadline, kept across tabs and reloads) then
+// took the session to 25,436 B, and its budget to 25.2 KB.
 const KB = 1024
 const GOAL = 12 * KB
 // [name, source, the artifact it must fetch, budget, goal]; no budget: informational.
@@ -33,7 +35,7 @@ const ENTRIES = [
     "session: import { createSession } from 'jwt-wasm/session'",
     "import { createSession } from 'jwt-wasm/session'; globalThis.C = createSession",
     'claims',
-    24.8 * KB,
+    25.2 * KB,
     GOAL,
   ],
   [
