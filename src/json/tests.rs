@@ -78,6 +78,29 @@ fn duplicate_check_sorts_correctly() {
 }
 
 #[test]
+fn duplicates_are_found_on_both_sides_of_the_pairwise_limit() {
+    // Up to 16 names are compared pairwise, more are sorted: every count around the limit, a
+    // repeat at every pair of places, top level and nested, escaped or not.
+    for n in 1..=20usize {
+        let names: Vec<String> = (0..n).map(|i| format!("k{i}")).collect();
+        let object = |names: &[String]| {
+            let members: Vec<String> = names.iter().map(|k| format!("\"{k}\":1")).collect();
+            format!("{{{}}}", members.join(","))
+        };
+        assert!(ok(&object(&names)), "{n} distinct names");
+        assert!(ok(&format!("{{\"x\":{}}}", object(&names))), "{n} distinct nested names");
+        for i in 0..n {
+            for j in (i + 1)..n {
+                let mut dup = names.clone();
+                dup[j] = if j % 2 == 0 { names[i].clone() } else { names[i].replace('k', "\\u006b") };
+                assert!(!ok(&object(&dup)), "{n} names, {i} repeated at {j}");
+                assert!(!ok(&format!("{{\"x\":{}}}", object(&dup))), "nested: {n} names, {i} at {j}");
+            }
+        }
+    }
+}
+
+#[test]
 fn depth_is_bounded() {
     let deep_ok = format!("{{\"a\":{}1{}}}", "[".repeat(MAX_DEPTH - 1), "]".repeat(MAX_DEPTH - 1));
     assert!(ok(&deep_ok));
