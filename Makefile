@@ -15,8 +15,9 @@ setup:
 # JS glue and declarations are dropped: src/js/wasm.js instantiates each module itself (so that
 # it can make a fresh instance after a trap) and calls its numbers-only exports.
 # The artifacts (Cargo features of the one core; src/ARCHITECTURE.md): pkg/wasm/jwt_wasm_claims.wasm
-# (decode, inspect: jwt-wasm/claims, jwt-wasm/session) and jwt_wasm_hmac.wasm (also verify and
-# sign: jwt-wasm, edge, hono). A new capability is one more line in `package`, an Engine in
+# (decode, inspect: jwt-wasm/claims, jwt-wasm/session), jwt_wasm_hmac.wasm (also verify and
+# sign: jwt-wasm, edge, hono, in browsers) and jwt_wasm_hmac_native.wasm (the same and the two
+# ops of a verify MACed natively: jwt-wasm's Node and workerd entries). A new capability is one more line in `package`, an Engine in
 # src/js/wasm.js and its entry-<name>-*.js, and a budget in tests/size.mjs.
 # $(call artifact,DIR,NAME,FEATURES) builds DIR/wasm/jwt_wasm_NAME.wasm.
 define artifact
@@ -32,6 +33,7 @@ define package
 	rm -rf $(1) && mkdir -p $(1)/wasm
 	$(call artifact,$(1),claims,claims$(2))
 	$(call artifact,$(1),hmac,hmac$(2))
+	$(call artifact,$(1),hmac_native,native-mac$(2))
 	cp -R src/js/. $(1)/
 	cp pkg.json $(1)/package.json
 	cp README.md $(1)/README.md
@@ -54,7 +56,7 @@ lint: setup
 	$(NODE_BIN)/biome check --error-on-warnings --max-diagnostics=100
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo clippy --locked --no-default-features --features std,claims --all-targets -- -D warnings
-	for f in claims hmac claims,test-trap hmac,test-trap; do \
+	for f in claims hmac native-mac claims,test-trap hmac,test-trap native-mac,test-trap; do \
 	  cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features $$f --lib -- -D warnings || exit 1; done
 	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
 	python3 tests/vectors/generate.py --check
