@@ -21,11 +21,12 @@ import { CAP_NATIVE_MAC, KEY_MESSAGES, OP_VERIFY_BEGIN, OP_VERIFY_MAC } from './
  * The token length (characters) from which `mac: 'auto'` MACs natively. Below it the wasm core's
  * pre-keyed HMAC wins: the native path pays a fixed cost (a `createHmac` object, two more
  * boundary calls, the MAC copied back into wasm) that SHA-256's speed only repays on longer
- * input. Measured with tests/bench/crossover.mjs (Node 20.20, 2 shared cores, two runs): wasm
- * over native 0.71 at 213 chars, 0.98 and 1.22 at 613, 1.14 at 1013, 1.7-1.9 at 5813; so the
- * crossover lies at 600-1000 characters. The bench's small token (359 B) stays on wasm.
+ * input. Measured with tests/bench/crossover.mjs (Node 20.20, 2 shared cores, two runs, on the
+ * SIMD build Node loads): wasm over native 0.62 at 213 chars, 0.82 at 613, 0.95 at 1013 and
+ * 1280, 0.99-1.00 at 1547 and 1813, 1.11-1.13 at 2213, 1.33-1.41 at 5813; so the crossover
+ * lies at about 1.6 KB. (Before the SIMD build it lay at 600-1000 chars.)
  */
-export const NATIVE_MIN_CHARS = 700
+export const NATIVE_MIN_CHARS = 1600
 
 /** The hash of each algorithm index (HS256, HS384, HS512). */
 const HASHES = ['sha256', 'sha384', 'sha512']

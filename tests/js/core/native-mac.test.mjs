@@ -5,7 +5,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as nodeCrypto from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import * as jwt from 'jwt-wasm'
@@ -201,4 +202,40 @@ test('the artifacts: only the native one has the two ops, and phase 2 answers on
   assert.equal(n.call(OP.verify_mac, n.put(mac)), ERR.ERR_INVALID_OPTIONS, 'phase 2 runs once per phase 1')
   assert.equal(n.call(OP.verify_begin, n.put(token), now), 0)
   assert.equal(n.call(OP.verify_mac, n.put(mac)), 0)
+})
+
+test('Node loads the SIMD build with the native ops; a runtime without WebAssembly SIMD gets the plain hmac artifact', () => {
+  const run = (gone, noSimd) => {
+    mkdirSync(join(process.env.JWT_WASM_REPO, 'tests', '.tmp'), { recursive: true })
+    const copy = mkdtempSync(join(process.env.JWT_WASM_REPO, 'tests', '.tmp', 'simd-'))
+    try {
+      cpSync(pkgDir, copy, { recursive: true })
+      rmSync(join(copy, 'wasm', gone))
+      // A runtime whose WebAssembly has no SIMD, as the entry's probe sees it (this child only).
+      const before = noSimd ? 'WebAssembly.validate = () => false\n' : ''
+      const script = `${before}const m = await import(${JSON.stringify(pathToFileURL(join(copy, 'entry-node.js')).href)})
+        const keys = [{ alg: 'HS256', secret: ${JSON.stringify(secret)} }]
+        const token = new m.Signer({ key: keys[0] }).sign({ sub: 'u', exp: ${now + 60}, pad: 'p'.repeat(3000) })
+        const sub = new m.Verifier({ keys, algorithms: ['HS256'] }).verify(token, { currentDate: new Date(${now * 1000}) }).payload.sub
+        let native = 'made'
+        try { new m.Verifier({ keys, algorithms: ['HS256'], mac: 'native' }) } catch (e) { native = e.code }
+        console.log(JSON.stringify({ sub, native }))`
+      return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }))
+    } finally {
+      rmSync(copy, { recursive: true, force: true })
+    }
+  }
+  assert.deepEqual(run('jwt_wasm_hmac.wasm', false), { sub: 'u', native: 'made' })
+  assert.deepEqual(run('jwt_wasm_hmac_native.wasm', true), { sub: 'u', native: 'ERR_INVALID_OPTIONS' })
+  // The SIMD build really has SIMD code (binaryen's disassembler, the one `make pkg` uses); the
+  // browsers' artifact none.
+  const dis = join(process.env.JWT_WASM_REPO, 'tests', 'node_modules', '.bin', 'wasm-dis')
+  const v128 = (name) =>
+    (
+      execFileSync(dis, [join(pkgDir, 'wasm', name)], { encoding: 'utf8', maxBuffer: 64 << 20 }).match(
+        /\bi32x4\.|\bv128\./g,
+      ) ?? []
+    ).length
+  assert.ok(v128('jwt_wasm_hmac_native.wasm') > 10, 'the native artifact has SIMD instructions')
+  assert.equal(v128('jwt_wasm_hmac.wasm'), 0, "the browsers' artifact has none")
 })
