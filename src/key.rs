@@ -5,6 +5,8 @@
 use crate::prelude::*;
 use core::fmt;
 
+#[cfg(feature = "native-mac")]
+use ctutils::CtEq;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
@@ -108,6 +110,16 @@ impl HmacKey {
         }
     }
 
+    /// Checks `tag` against `mac`, a MAC of the signing input computed outside the core (a
+    /// runtime's native HMAC with this key), in constant time: both must be the digest length.
+    #[must_use]
+    #[cfg(feature = "native-mac")]
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // natively, only its test
+    pub(crate) fn matches(&self, mac: &[u8], tag: &[u8]) -> bool {
+        let n = self.alg.digest_len();
+        mac.len() == n && tag.len() == n && bool::from(mac.ct_eq(tag))
+    }
+
     /// Computes the tag over `parts`.
     #[must_use]
     pub fn sign(&self, parts: &[&[u8]]) -> Vec<u8> {
@@ -187,6 +199,44 @@ impl KeyRing {
                 (Some(k), None) => Some(k),
                 _ => None,
             },
+        }
+    }
+}
+
+#[cfg(all(test, feature = "native-mac"))]
+mod tests {
+    use super::*;
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    }
+
+    /// The native path's step 5 (`matches`, a MAC computed outside the core) agrees with the
+    /// core's own (`verify`) on every Wycheproof HMAC vector whose key the core accepts: full,
+    /// truncated and wrong tags (tests/vectors/wycheproof/, Apache-2.0).
+    #[test]
+    fn matches_agrees_with_verify_on_wycheproof_hmac() {
+        for (file, alg) in [
+            ("hmac_sha256_test.json", Algorithm::HS256),
+            ("hmac_sha384_test.json", Algorithm::HS384),
+            ("hmac_sha512_test.json", Algorithm::HS512),
+        ] {
+            let path =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/wycheproof").join(file);
+            let doc: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            let (mut ran, mut verified) = (0, 0);
+            for t in doc["testGroups"].as_array().unwrap().iter().flat_map(|g| g["tests"].as_array().unwrap())
+            {
+                let Ok(k) = HmacKey::new(None, alg, &hex(t["key"].as_str().unwrap())) else { continue };
+                let (msg, tag) = (hex(t["msg"].as_str().unwrap()), hex(t["tag"].as_str().unwrap()));
+                let native = k.sign(&[&msg]); // stands for the runtime's MAC: same bytes
+                assert_eq!(k.matches(&native, &tag), k.verify(&[&msg], &tag), "{file} tcId {}", t["tcId"]);
+                assert!(!k.matches(&native[..native.len() - 1], &native[..native.len() - 1]), "a short MAC");
+                ran += 1;
+                verified += usize::from(k.matches(&native, &tag));
+            }
+            assert_eq!((ran, verified), (168, 30), "{file}");
         }
     }
 }

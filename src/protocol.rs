@@ -52,6 +52,10 @@ numbered! {
         SET_SIGNER = 6;
         /// Signs a payload.
         SIGN = 7;
+        /// Verifies a token up to its key (steps 1 to 4), for a MAC the runtime computes.
+        VERIFY_BEGIN = 8;
+        /// Finishes `verify_begin` with the runtime's MAC (steps 5 to 7).
+        VERIFY_MAC = 9;
     }
 }
 
@@ -62,7 +66,7 @@ input(len) returns where to write the input parts back to back, call(op, a, b, c
 out() and out_len() give the output, num(slot) the numbers of an inspection";
 
 /// Each operation: its number, what `a`, `b`, `c`, `t`, `u` carry, the input bytes, the output.
-pub const OPS: [OpLayout; 8] = [
+pub const OPS: [OpLayout; 10] = [
     OpLayout { op: op::OPTION, args: "a = option kind, c = value length", input: "value", output: "" },
     OpLayout {
         op: op::ADD_KEY,
@@ -96,6 +100,18 @@ u = lifetime ceiling (seconds)",
         args: "b = typ length (negative: the default JWT), c = payload length",
         input: "payload JSON, typ",
         output: "the compact token",
+    },
+    OpLayout {
+        op: op::VERIFY_BEGIN,
+        args: "c = token length, t = now (seconds)",
+        input: "token",
+        output: "nothing; num(0) = the chosen key's index (in the order added), num(1) = the signing input's length",
+    },
+    OpLayout {
+        op: op::VERIFY_MAC,
+        args: "c = MAC length (right after verify_begin)",
+        input: "the MAC of the signing input under the chosen key",
+        output: "as verify",
     },
 ];
 
@@ -313,5 +329,7 @@ numbered! {
         CLAIMS = 1;
         /// HS256/384/512 keys, `verify` and `sign`.
         HMAC = 2;
+        /// `verify_begin` and `verify_mac`: a verify whose MAC the runtime computes natively.
+        NATIVE_MAC = 4;
     }
 }

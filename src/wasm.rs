@@ -50,6 +50,9 @@ pub fn caps() -> u32 {
     if cfg!(feature = "hmac") {
         bits |= cap::HMAC;
     }
+    if cfg!(feature = "native-mac") {
+        bits |= cap::NATIVE_MAC;
+    }
     bits
 }
 
@@ -122,7 +125,8 @@ impl Core {
         match op {
             op::DECODE => self.decode(c, b),
             op::INSPECT => self.inspect(c, b, t, u),
-            // The `hmac` capability (src/wasm/hmac.rs); a future one adds its arms the same way.
+            // The `hmac` capability (src/wasm/hmac.rs) and its `native-mac` ops; a future one adds
+            // its arms the same way.
             #[cfg(feature = "hmac")]
             op::OPTION => self.option(a, c),
             #[cfg(feature = "hmac")]
@@ -131,16 +135,29 @@ impl Core {
             op::FINISH => self.finish(),
             #[cfg(feature = "hmac")]
             op::VERIFY => self.verify(c, t),
+            #[cfg(feature = "native-mac")]
+            op::VERIFY_BEGIN => self.verify_begin(c, t),
+            #[cfg(feature = "native-mac")]
+            op::VERIFY_MAC => self.verify_mac(c),
             #[cfg(feature = "hmac")]
             op::SET_SIGNER => self.set_signer(a, b, c),
             #[cfg(feature = "hmac")]
             op::SIGN => self.sign(c, b),
             // An op of a capability this artifact was built without: said, never trapped.
             #[cfg(not(feature = "hmac"))]
-            op::OPTION | op::ADD_KEY | op::FINISH | op::VERIFY | op::SET_SIGNER | op::SIGN => {
+            op::OPTION
+            | op::ADD_KEY
+            | op::FINISH
+            | op::VERIFY
+            | op::SET_SIGNER
+            | op::SIGN
+            | op::VERIFY_BEGIN
+            | op::VERIFY_MAC => {
                 let _ = a;
                 self.fail(ErrorKind::NotSupported.into())
             }
+            #[cfg(all(feature = "hmac", not(feature = "native-mac")))]
+            op::VERIFY_BEGIN | op::VERIFY_MAC => self.fail(ErrorKind::NotSupported.into()),
             _ => self.fail(ErrorKind::InvalidOptions.into()),
         }
     }

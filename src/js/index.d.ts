@@ -87,6 +87,15 @@ export interface VerifierOptions {
    * `maxTokenBytes`. Default 8192, or `maxTokenBytes` if lower.
    */
   maxHeaderBytes?: number
+  /**
+   * Where the MAC over the signing input is computed (every other check stays in the wasm core,
+   * in the same order, and the core compares the MAC in constant time). `'auto'` (default): with
+   * the runtime's synchronous native HMAC (Node's `node:crypto`; workerd's under
+   * `nodejs_compat`) for tokens of 1600 characters or more, in wasm otherwise and where there is
+   * none (browsers, workerd without `nodejs_compat`). `'wasm'`: always in wasm. `'native'`:
+   * always natively; a `TypeError` where the runtime has no native HMAC.
+   */
+  mac?: 'auto' | 'wasm' | 'native'
 }
 
 /** The size caps of `decodeUnverified` and `inspect`, with the defaults of `VerifierOptions`. */

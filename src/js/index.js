@@ -11,6 +11,7 @@ import { bad, callOptions, object, optionalString, plainObject, seconds, strings
 import { randomBase64url } from './internal/encoding.js'
 import { DEFAULT_MAX_TOKEN_BYTES, check as checkStatus, nowSeconds, parts, sizeCaps } from './internal/calls.js'
 import { decodeWith, inspectWith } from './read.js'
+import { nativeMac } from './internal/native.js'
 import {
   ABSENT,
   ALGS,
@@ -56,7 +57,9 @@ const VERIFIER_OPTIONS = new Set([
   'typ',
   'maxTokenBytes',
   'maxHeaderBytes',
+  'mac',
 ])
+const MAC_PATHS = ['auto', 'wasm', 'native']
 const KEY_FIELDS = new Set(['kid', 'alg', 'secret'])
 const RING_FIELDS = new Set([...KEY_FIELDS, 'issuer'])
 const VERIFY_OPTIONS = new Set(['currentDate'])
@@ -106,6 +109,8 @@ export class Verifier {
   /** @type {import('./wasm.js').Core | undefined} */
   #core
   #maxTokenBytes
+  /** @type {import('./internal/native.js').NativePath | undefined} */
+  #native
 
   /**
    * @param {import('./index.js').VerifierOptions} options
@@ -152,6 +157,8 @@ export class Verifier {
     const { maxTokenBytes, maxHeaderBytes } = sizeCaps(o, 'options')
     const clockTolerance = seconds(o.clockTolerance, 'options.clockTolerance', 0)
     const maxTokenAge = seconds(o.maxTokenAge, 'options.maxTokenAge', ABSENT)
+    const mac = o.mac === undefined ? 'auto' : o.mac
+    if (!MAC_PATHS.includes(mac)) throw bad(`options.mac must be one of ${MAC_PATHS.join(', ')}`)
 
     const mask = o.algorithms.reduce((m, a) => m | (1 << ALGS.indexOf(a)), 0)
     // The setup, replayed on a fresh instance after a trap: it keeps copies of what it sends.
@@ -175,6 +182,12 @@ export class Verifier {
       },
     )
     this.#maxTokenBytes = maxTokenBytes
+    // The native MAC (native-mac.js) where the runtime has one: for 'auto' above its threshold.
+    if (mac !== 'wasm') this.#native = nativeMac.path?.(ring, mac === 'native' ? 0 : undefined)
+    if (mac === 'native' && !this.#native) {
+      this.free()
+      throw bad("options.mac 'native' needs node:crypto (Node, or workerd with nodejs_compat)")
+    }
   }
 
   /**
@@ -189,7 +202,9 @@ export class Verifier {
     if (typeof token !== 'string') throw new JWSInvalid('token must be a string')
     const now = nowSeconds(callOptions(options, VERIFY_OPTIONS))
     if (token.length > this.#maxTokenBytes) throw new JWTTooLarge()
-    check(core, call(core, OP_VERIFY, 0, 0, put(core, [token])[0], now, 0))
+    const native = this.#native
+    if (native && token.length >= native.min) native.verify(core, token, now)
+    else check(core, call(core, OP_VERIFY, 0, 0, put(core, [token])[0], now, 0))
     const [header, payload] = parts(core)
     return { header, payload }
   }
@@ -198,6 +213,7 @@ export class Verifier {
   free() {
     this.#core?.free()
     this.#core = undefined
+    this.#native = undefined
   }
 }
 

@@ -1,7 +1,9 @@
 //! The `hmac` capability of the wasm boundary (Cargo feature `hmac`, the `jwt_wasm_hmac`
 //! artifact): the key ring, the verifier's policy, the signer, and their ops (`option`,
-//! `add_key`, `finish`, `verify`, `set_signer`, `sign`). Its state is `Core::mac`; the shared
-//! buffers and the error output are `Core`'s (src/wasm.rs). A claims-only artifact has none of it.
+//! `add_key`, `finish`, `verify`, `set_signer`, `sign`), and the two phases of a verify whose MAC
+//! the runtime computes natively (`verify_begin`, `verify_mac`: src/js/native-mac.js). Its state
+//! is `Core::mac`; the shared buffers and the error output are `Core`'s (src/wasm.rs). A
+//! claims-only artifact has none of it.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -23,6 +25,9 @@ pub(super) struct Mac {
     verifier: Option<Verifier>,
     signer: Option<Signer>,
     bufs: Buffers,
+    /// Between `verify_begin` and `verify_mac`: the chosen key's index and the call's `now`.
+    #[cfg(feature = "native-mac")]
+    pending: Option<(usize, f64)>,
 }
 
 impl Mac {
@@ -48,7 +53,15 @@ impl Mac {
             p.max_header_bytes = header_cap(i64::from(max_header_bytes));
             p
         });
-        Mac { keys: Vec::new(), policy, verifier: None, signer: None, bufs: Buffers::default() }
+        Mac {
+            keys: Vec::new(),
+            policy,
+            verifier: None,
+            signer: None,
+            bufs: Buffers::default(),
+            #[cfg(feature = "native-mac")]
+            pending: None,
+        }
     }
 }
 
@@ -118,13 +131,85 @@ impl Core {
     /// JSON, a NUL, and the payload JSON; otherwise the error's reason and claim, and for claim
     /// failures (which follow a verified signature) a NUL and the payload JSON.
     pub fn verify(&mut self, len: usize, now: f64) -> u32 {
+        #[cfg(feature = "native-mac")]
+        {
+            self.mac.pending = None;
+        }
         let Some(v) = &self.mac.verifier else {
             return self.fail(ErrorKind::InvalidOptions.into());
         };
         let token = self.input.get(..len).unwrap_or(&[]);
         #[cfg(feature = "test-trap")]
         crate::trap::on_marker(token);
-        match v.verify_into(token, now, &mut self.mac.bufs) {
+        let verdict = v.verify_into(token, now, &mut self.mac.bufs);
+        self.verdict(verdict)
+    }
+
+    /// Phase 1 of a verify whose MAC the runtime computes (src/js/native-mac.js): steps 1 to 4
+    /// of the order of checks over the first `len` input bytes at `now` (the caps, the segments,
+    /// base64url, the header, the algorithm and the key, all decided here). On success nothing
+    /// is output, `num(0)` is the chosen key's index (its place among the keys as added) and
+    /// `num(1)` the length of the signing input (a prefix of the token); only `verify_mac` may
+    /// follow. Otherwise the error, as for `verify`.
+    #[cfg(feature = "native-mac")]
+    pub fn verify_begin(&mut self, len: usize, now: f64) -> u32 {
+        self.mac.pending = None;
+        let Some(v) = &self.mac.verifier else {
+            return self.fail(ErrorKind::InvalidOptions.into());
+        };
+        let token = self.input.get(..len).unwrap_or(&[]);
+        #[cfg(feature = "test-trap")]
+        crate::trap::on_marker(token);
+        let bufs = &mut self.mac.bufs;
+        let chosen = v.decode_into(token, now, bufs).and_then(|signed| {
+            let (key, _) = v.select(bufs)?;
+            let index = v.keys().iter().position(|k| core::ptr::eq(k, key));
+            Ok((index.ok_or(ErrorKind::InvalidOptions)?, signed.len()))
+        });
+        match chosen {
+            Ok((index, signed)) => {
+                self.mac.pending = Some((index, now));
+                self.out.clear();
+                self.nums.fill(f64::NAN);
+                #[allow(clippy::cast_precision_loss)] // both are below the token cap (2^31)
+                let (index, signed) = (index as f64, signed as f64);
+                self.nums[0] = index;
+                self.nums[1] = signed;
+                0
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Phase 2: the input holds the MAC (`len` bytes) the runtime computed over the signing
+    /// input with the key phase 1 chose. Step 5 compares it with the token's signature in
+    /// constant time (both the digest length), then steps 6 and 7 run at phase 1's `now`.
+    /// Output as for `verify`. Without a phase 1 just before: `ERR_INVALID_OPTIONS`.
+    #[cfg(feature = "native-mac")]
+    pub fn verify_mac(&mut self, len: usize) -> u32 {
+        let (Some((index, now)), Some(v)) = (self.mac.pending.take(), &self.mac.verifier) else {
+            return self.fail(ErrorKind::InvalidOptions.into());
+        };
+        let mac = self.input.get(..len).unwrap_or(&[]);
+        let bufs = &self.mac.bufs;
+        // Steps 3 and 4 again over the kept header: the same key, never one JS names.
+        let verdict = v.select(bufs).and_then(|(key, typ)| {
+            if !v.keys().get(index).is_some_and(|k| core::ptr::eq(k, key)) {
+                return Err(ErrorKind::InvalidOptions.into());
+            }
+            if !key.matches(mac, &bufs.signature) {
+                return Err(ErrorKind::SignatureInvalid.into());
+            }
+            v.judge(key, typ, bufs, now)
+        });
+        self.verdict(verdict)
+    }
+
+    /// The output of a verification: the header JSON, a NUL and the payload JSON; otherwise the
+    /// error's reason and claim, and for claim failures (which follow a verified signature) a
+    /// NUL and the payload JSON.
+    fn verdict(&mut self, verdict: crate::Result<()>) -> u32 {
+        match verdict {
             Ok(()) => {
                 self.out.clear();
                 self.out.extend_from_slice(&self.mac.bufs.header);

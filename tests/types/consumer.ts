@@ -68,3 +68,8 @@ const codes: ErrorCode[] = ['ERR_JWT_EXPIRED', 'ERR_KEY_INVALID']
 void codes
 verifier.free()
 signer.free()
+
+// Where the MAC is computed (issue 10, the native MAC): auto, wasm or native.
+for (const mac of ['auto', 'wasm', 'native'] as const) new Verifier({ keys: [{ alg: 'HS256', secret }], algorithms: ['HS256'], mac })
+// @ts-expect-error: only those three
+new Verifier({ keys: [{ alg: 'HS256', secret }], algorithms: ['HS256'], mac: 'fast' })

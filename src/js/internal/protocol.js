@@ -15,6 +15,8 @@ export const OP_DECODE = 4
 export const OP_INSPECT = 5
 export const OP_SET_SIGNER = 6
 export const OP_SIGN = 7
+export const OP_VERIFY_BEGIN = 8
+export const OP_VERIFY_MAC = 9
 /** Option kinds of `OP_OPTION`, by option name. */
 export const OPT = { issuer: 0, audience: 1, subject: 2, typ: 3, requiredClaims: 4, keyIssuer: 5 }
 /** Algorithms by index (the `a` of `OP_ADD_KEY` and `OP_SET_SIGNER`; bit i of the `Core` mask). */
@@ -95,6 +97,7 @@ export const SLOT_LIFETIME = 7
 /** Capability bits of an artifact's `caps()` (its Cargo features). */
 export const CAP_CLAIMS = 1
 export const CAP_HMAC = 2
+export const CAP_NATIVE_MAC = 4
 /** Warning names by bit position in the `SLOT_WARNINGS` number. */
 /** @type {readonly ('no_exp' | 'long_lifetime' | 'alg_none' | 'personal_data')[]} */
 export const WARNINGS = ['no_exp', 'long_lifetime', 'alg_none', 'personal_data']

@@ -102,9 +102,11 @@ test('jwt-wasm/claims loads only the claims artifact: it reads with the hmac one
   assert.deepEqual(out, { sub: 'u', decoded: 'HS256' })
 })
 
-test('jwt-wasm loads only the hmac artifact: everything works with the claims one gone', () => {
+test('jwt-wasm in Node loads only the hmac artifact with the native-MAC ops: it works with the others gone', () => {
   const out = inCopy(
-    (wasm) => rmSync(join(wasm, 'jwt_wasm_claims.wasm')),
+    (wasm) => {
+      for (const a of ['claims', 'hmac']) rmSync(join(wasm, `jwt_wasm_${a}.wasm`))
+    },
     `const m = await import(new URL('entry-node.js', dir).href)
     ${report}
     const v = new m.Verifier({ keys: [{ alg: 'HS256', secret: '${SECRET}' }], algorithms: ['HS256'] })
@@ -115,7 +117,10 @@ test('jwt-wasm loads only the hmac artifact: everything works with the claims on
 
 test('Verifier and Signer on an artifact without hmac: WasmCapabilityMissing, typed, and reading still works', () => {
   const out = inCopy(
-    (wasm) => copyFileSync(join(wasm, 'jwt_wasm_claims.wasm'), join(wasm, 'jwt_wasm_hmac.wasm')),
+    (wasm) => {
+      for (const a of ['hmac', 'hmac_native'])
+        copyFileSync(join(wasm, 'jwt_wasm_claims.wasm'), join(wasm, `jwt_wasm_${a}.wasm`))
+    },
     `const m = await import(new URL('entry-node.js', dir).href)
     ${report}
     console.log(JSON.stringify({

@@ -178,7 +178,7 @@ describe('every code maps to its own JwtError subclass', () => {
     const scratch = mkdtempSync(join(process.env.JWT_WASM_REPO, 'tests', '.tmp', 'nowasm-'))
     try {
       cpSync(dirname(entry), scratch, { recursive: true })
-      spoil(join(scratch, 'wasm', 'jwt_wasm_hmac.wasm'))
+      spoil(join(scratch, 'wasm', 'jwt_wasm_hmac_native.wasm')) // the artifact the Node entry loads
       const script = `
         const m = await import(${JSON.stringify(pathToFileURL(join(scratch, 'entry-node.js')).href)})
         await m.ready

@@ -12,3 +12,10 @@ declare module '*.wasm' {
 declare module 'node:fs' {
   export function readFileSync(path: URL): Uint8Array
 }
+
+// entry-node.js passes `node:crypto` to native-mac.js, which takes it untyped (the same
+// module comes from process.getBuiltinModule on workerd).
+declare module 'node:crypto' {
+  export function createHmac(algorithm: string, key: unknown): unknown
+  export function createSecretKey(key: Uint8Array): unknown
+}
