@@ -18,7 +18,10 @@ import { fileURLToPath } from 'node:url'
 // claims artifact alone is the strict JSON reader, header, claims, inspect and the allocator)
 // and, for the session, its own JS (10.3 KB gzip without the core it imports). Issue 9's
 // refresh deadline (session/round.js: one round's deadline, kept across tabs and reloads) then
-// took the session to 25,436 B, and its budget to 25.2 KB.
+// took the session to 25,436 B, and its budget to 25.2 KB. The small-token cuts (a base64url
+// table, pairwise duplicate checks: +131 B of hmac wasm) and the Verifier's `mac` option with
+// its native-MAC hook (+172 B of JS; the native code itself is never bundled for browsers) took
+// verify to 27,661 B, and its budget to 27.1 KB.
 const KB = 1024
 const GOAL = 12 * KB
 // [name, source, the artifact it must fetch, budget, goal]; no budget: informational.
@@ -27,7 +30,7 @@ const ENTRIES = [
     'verify: import { Verifier }',
     "import { Verifier } from 'jwt-wasm'; globalThis.V = Verifier",
     'hmac',
-    27 * KB,
+    27.1 * KB,
     GOAL,
   ],
   ['sign: import { Signer }', "import { Signer } from 'jwt-wasm'; globalThis.S = Signer", 'hmac', 26.5 * KB],
