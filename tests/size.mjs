@@ -5,6 +5,7 @@
 // entry, and the one that entry must load). Fails (exit 1) above any budget, or when an entry
 // fetches another artifact than its own, so `make test` holds the line.
 import { build } from 'esbuild'
+import { BROWSER_BUNDLE } from './bench/browser-bundle.mjs'
 import { readFileSync, mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { join, dirname } from 'node:path'
@@ -64,13 +65,7 @@ async function bundle(source) {
     writeFileSync(entry, source)
     const out = await build({
       entryPoints: [entry],
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
+      ...BROWSER_BUNDLE,
     })
     return Buffer.from(out.outputFiles[0].contents)
   } finally {

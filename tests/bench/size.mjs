@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
+import { BROWSER_BUNDLE } from './browser-bundle.mjs'
 
 export const ENTRIES = [
   ['jwt-wasm/session', 'jwt-wasm', "import { createSession } from 'jwt-wasm/session'; globalThis.x = createSession"],
@@ -52,13 +53,7 @@ export async function sizes(dir) {
   for (const [name, pkg, contents] of ENTRIES) {
     const out = await build({
       stdin: { contents, resolveDir: dir, loader: 'js' },
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
+      ...BROWSER_BUNDLE,
     })
     const js = Buffer.from(out.outputFiles[0].contents)
     const wasmNames = new Set([...js.toString('utf8').matchAll(/[\w.-]+\.wasm\b/g)].map((m) => basename(m[0])))
