@@ -52,6 +52,19 @@ pub fn decode_into(input: &[u8], out: &mut Vec<u8>) -> Result<(), ()> {
     out.resize(body.len() / 4 * 3, 0);
     // A character outside the alphabet gives `X`, the only value above 63.
     let mut seen = 0u32;
+    for (i, chars) in body.chunks_exact(4).enumerate() {
+        let acc = match *chars {
+            [a, b, c, d] => {
+                let [a, b, c, d] = [sextet(a), sextet(b), sextet(c), sextet(d)];
+                seen |= a | b | c | d;
+                (a << 18) | (b << 12) | (c << 6) | d
+            }
+            _ => 0,
+        };
+        if let Some([a, b, c]) = out.get_mut(3 * i..3 * i + 3) {
+            (*a, *b, *c) = ((acc >> 16) as u8, (acc >> 8) as u8, acc as u8);
+        }
+    }
     let mut quad = |chars: &[u8]| {
         let mut acc = 0u32;
         for &c in chars {
@@ -60,12 +73,6 @@ pub fn decode_into(input: &[u8], out: &mut Vec<u8>) -> Result<(), ()> {
         }
         acc
     };
-    for (i, chars) in body.chunks_exact(4).enumerate() {
-        let acc = quad(chars);
-        if let Some([a, b, c]) = out.get_mut(3 * i..3 * i + 3) {
-            (*a, *b, *c) = ((acc >> 16) as u8, (acc >> 8) as u8, acc as u8);
-        }
-    }
     let acc = quad(tail);
     match tail.len() {
         0 => {}
