@@ -71,10 +71,13 @@ pub(crate) fn split(token: &[u8]) -> Result<Segments<'_>> {
     let first = token.iter().position(|&b| b == b'.').ok_or_else(invalid)?;
     let (header, rest) = token.split_at(first);
     let rest = rest.get(1..).ok_or_else(invalid)?;
-    let second = rest.iter().position(|&b| b == b'.').ok_or_else(invalid)?;
+    // The last dot, searched from the end: the signature is short and the payload may be
+    // kilobytes, and `contains` (memchr, a word at a time) then finds any third dot in it (a
+    // byte-at-a-time search was 7 % of a 5.8 KB token's verify in the profile of issue 10).
+    let second = rest.iter().rposition(|&b| b == b'.').ok_or_else(invalid)?;
     let (payload, signature) = rest.split_at(second);
     let signature = signature.get(1..).ok_or_else(invalid)?;
-    if header.is_empty() || payload.is_empty() || signature.contains(&b'.') {
+    if header.is_empty() || payload.is_empty() || payload.contains(&b'.') {
         return Err(invalid().into());
     }
     let signed = token.get(..first + 1 + second).ok_or_else(invalid)?;
@@ -119,7 +122,9 @@ mod tests {
 
     #[test]
     fn split_requires_exactly_three_segments() {
-        for bad in ["", "a", "a.b", "a.b.c.d", ".b.c", "a..c", "a.b.c.", "...."] {
+        for bad in
+            ["", "a", "a.b", "a.b.c.d", "a.b.c.d.e", "a.bb..c", "a..b.c", ".b.c", "a..c", "a.b.c.", "...."]
+        {
             assert_eq!(split(bad.as_bytes()).unwrap_err().code(), "ERR_JWS_INVALID", "{bad}");
         }
         let s = split(b"a.b.").unwrap();

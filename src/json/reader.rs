@@ -301,22 +301,24 @@ impl<'a> Parser<'a> {
         Ok(v)
     }
 
+    /// Moves the cursor over string bytes that stand for themselves, to the next quote,
+    /// backslash or control byte (or the end). One tight search instead of a `peek` and a
+    /// `match` a byte: the strings were most of the reader's time on a 5.8 KB token (issue 10).
+    fn plain_run(&mut self) {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        self.pos += rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
+    }
+
     /// A string; borrowed when it has no escapes.
     fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         self.eat(b'"')?;
         let start = self.pos;
         // Fast path: scan to the closing quote; borrow if no escape was seen.
-        loop {
-            match self.peek() {
-                Some(b'"') => {
-                    let s = self.src.get(start..self.pos).ok_or(JsonError)?;
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(0x00..=0x1f) | None => return Err(JsonError),
-                Some(_) => self.pos += 1,
-            }
+        self.plain_run();
+        if self.peek() == Some(b'"') {
+            let s = self.src.get(start..self.pos).ok_or(JsonError)?;
+            self.pos += 1;
+            return Ok(Cow::Borrowed(s));
         }
         let mut out = String::from(self.src.get(start..self.pos).ok_or(JsonError)?);
         loop {
@@ -346,9 +348,7 @@ impl<'a> Parser<'a> {
                     // Copy the run up to the next quote, backslash or control byte in one go;
                     // those are ASCII, so the run ends on a character boundary.
                     let start = self.pos;
-                    while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
-                        self.pos += 1;
-                    }
+                    self.plain_run();
                     out.push_str(self.src.get(start..self.pos).ok_or(JsonError)?);
                 }
             }

@@ -181,3 +181,28 @@ fn agrees_with_serde_json_on_valid_documents() {
         }
     }
 }
+
+#[test]
+fn a_stop_byte_is_found_at_every_offset_of_a_long_string() {
+    // The string scan goes eight bytes at a time: put each kind of byte that ends a plain run
+    // at every offset (and every alignment) of strings up to three words long.
+    for len in 0..26 {
+        for at in 0..=len {
+            let (head, tail) = ("x".repeat(at), "y".repeat(len - at));
+            let doc = |mid: &str| format!("{{\"a\":\"{head}{mid}{tail}\",\"b\":\"é🔑\"}}");
+            let value = |d: &str| match parse_object(d).map(|m| m.into_iter().next().map(|m| m.value)) {
+                Ok(Some(Value::Str(s))) => Some(s.into_owned()),
+                _ => None,
+            };
+            assert_eq!(value(&doc("")), Some(format!("{head}{tail}")), "{len} {at}");
+            assert_eq!(value(&doc("\\n")), Some(format!("{head}\n{tail}")), "{len} {at}");
+            assert_eq!(value(&doc("\\\"")), Some(format!("{head}\"{tail}")), "{len} {at}");
+            assert_eq!(value(&doc("é🔑\u{7f}")), Some(format!("{head}é🔑\u{7f}{tail}")), "{len} {at}");
+            for bad in ["\u{0}", "\u{1f}", "\n", "\t", "\"", "\\x"] {
+                assert_eq!(value(&doc(bad)), None, "{len} {at} {bad:?}");
+            }
+        }
+        let open = format!("{{\"a\":\"{}", "z".repeat(len));
+        assert!(parse_object(&open).is_err(), "{len}");
+    }
+}
