@@ -3,11 +3,13 @@
 // taken within each round, the README section is replaced only between its markers, and the
 // memory verdict sees growth; where the time and the bytes go is derived and attributed as said.
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { Signer, Verifier } from 'jwt-wasm'
 import { AUD, ISS, SECRET, claims, tokens as makeTokens } from './fixtures.mjs'
 import { attribute, parseWasm, partOf, segments, wasmParts } from './bytes.mjs'
 import { bytesLines } from './bytes-report.mjs'
+import { limitCases } from './limits.mjs'
 import { blocks, derive, limitNotes, timeTable } from './limits-report.mjs'
 import { gate } from './peers.mjs'
 import { BEGIN, END, flat, replaceSection } from './report.mjs'
@@ -289,4 +291,21 @@ test('a bundle is attributed to its sources through the source map', () => {
     lines[2],
     /session is not 12\.0 KB: its JS alone is 12\.5 KB gzip \(over the goal by itself\).*12\.7 KB more \(its strict JSON reader 3\.9 KB, its allocator 1\.6 KB/,
   )
+})
+
+test('in the rounds of the pieces, only the empty call or sign ever follows an asynchronous case', async () => {
+  const module = new WebAssembly.Module(readFileSync(new URL(import.meta.resolve('jwt-wasm/hmac-native.wasm'))))
+  const lib = { jwtWasm: await import('jwt-wasm'), jose: {}, fastJwt: { createVerifier: () => () => ({}) }, module }
+  for (const crypto of [undefined, await import('node:crypto')]) {
+    const sets = await limitCases({ ...lib, nodeCrypto: crypto }, tokens, now)
+    for (const list of Object.values(sets)) {
+      assert.equal(list[0].id, 'verify-auto')
+      // timing.mjs rotates the order: case j follows case j − 1, and the first follows the last.
+      list.forEach((c, j) => {
+        const before = list.at(j - 1)
+        if (before.async) assert.ok(['boundary', 'sign'].includes(c.id), `${c.id} follows ${before.id}`)
+      })
+      assert.ok(list.some((c) => c.async))
+    }
+  }
 })
