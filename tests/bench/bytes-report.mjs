@@ -4,7 +4,7 @@
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`
 const GOAL = 12 * 1024
 
-/** `name` of its parts: the largest first, each "part raw B (gzip alone)", the small ones summed. */
+/** Its parts, the largest first, each "part raw B (gzip alone)", those under `min` of the whole summed. */
 function partsLine(list, key, min = 0.03) {
   const total = list.reduce((n, p) => n + p.bytes, 0)
   const big = list.filter((p) => p.bytes / total >= min)
@@ -26,7 +26,7 @@ function partsLine(list, key, min = 0.03) {
 export function bytesLines(b) {
   const lines = b.wasm.map(
     (a) =>
-      `- \`${a.file}\` (${a.bytes.toLocaleString('en-US')} B, ${kb(a.gz)} gzip), raw bytes (gzip of each part alone): ${partsLine(a.parts, 'part')}.`,
+      `- \`${a.file}\` (${a.bytes.toLocaleString('en-US')} B, ${kb(a.gz)} gzip), raw bytes (gzip of each part alone): ${partsLine(a.parts, 'part', 0)}.`,
   )
   for (const e of b.js)
     lines.push(
@@ -37,6 +37,10 @@ export function bytesLines(b) {
   const session = b.js.find((e) => e.name.includes('session'))
   const verifier = b.js.find((e) => e.name.includes('Verifier'))
   const part = (a, re) => a.parts.filter((p) => re.test(p.part)).reduce((n, p) => n + p.gz, 0)
+  if (claims && hmac)
+    lines.push(
+      `- What the hmac capability adds (the two artifacts differ only in its Cargo feature): ${(hmac.bytes - claims.bytes).toLocaleString('en-US')} B, ${kb(hmac.gz - claims.gz)} gzip: SHA-2, HMAC, the keys, verify and sign with all LTO inlined into them; the claims artifact itself is the reader every entry needs.`,
+    )
   if (claims && session)
     lines.push(
       `- Why the session is not ${kb(GOAL)}: its JS alone is ${kb(session.gz)} gzip (${session.gz > GOAL ? 'over the goal by itself' : `${kb(GOAL - session.gz)} left for the wasm`}), and the claims artifact it must fetch is ${kb(claims.gz)} more (its strict JSON reader ${kb(part(claims, /JSON/))}, its allocator ${kb(part(claims, /allocator/))}, gzip alone).`,

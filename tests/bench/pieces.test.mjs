@@ -273,6 +273,7 @@ test('a bundle is attributed to its sources through the source map', () => {
           part('tiny', 10, 20),
         ],
       },
+      { file: 'jwt_wasm_hmac.wasm', bytes: 49000, gz: 23000, parts: [part('SHA-2', 2000, 1100)] },
     ],
     js: [
       {
@@ -285,12 +286,14 @@ test('a bundle is attributed to its sources through the source map', () => {
   }).split('\n')
   assert.match(
     lines[0],
-    /^- `jwt_wasm_claims\.wasm` \(27,000 B, 12\.7 KB gzip\).*strict JSON reader and writer 9,000 B \(3\.9 KB\); .*; 1 smaller 10 B/,
+    /^- `jwt_wasm_claims\.wasm` \(27,000 B, 12\.7 KB gzip\).*strict JSON reader and writer 9,000 B \(3\.9 KB\); .*; tiny 10 B \(0\.0 KB\)\.$/,
   )
   assert.match(
-    lines[2],
+    lines[4],
     /session is not 12\.0 KB: its JS alone is 12\.5 KB gzip \(over the goal by itself\).*12\.7 KB more \(its strict JSON reader 3\.9 KB, its allocator 1\.6 KB/,
   )
+  // The hmac artifact less the claims one: what the capability costs, inlining and all.
+  assert.match(lines[3], /^- What the hmac capability adds .*: 22,000 B, 9\.8 KB gzip/)
 })
 
 test('in the rounds of the pieces, only the empty call or sign ever follows an asynchronous case', async () => {
