@@ -136,6 +136,15 @@ export function parseWasm(buf) {
   return { sections, bodies, names }
 }
 
+/** Whether two wasm binaries are the same module but for their custom sections (names). */
+export function sameModule(a, b) {
+  const sections = (buf) =>
+    parseWasm(buf)
+      .sections.filter((s) => s.id !== 0)
+      .map((s) => Buffer.from(buf.subarray(s.start, s.end)).toString('hex'))
+  return sections(a).join() === sections(b).join()
+}
+
 /** Which part of PARTS `name` belongs to ('other' if none). */
 export const partOf = (name) => PARTS.find(([, re]) => re.test(name))?.[0] ?? 'other'
 
@@ -211,8 +220,10 @@ export function wasmBytes(repo, shipped) {
         '--features',
         features,
       ])
-      run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', tmp, '--out-name', features, target])
-      const named = join(tmp, `${features}.named.wasm`)
+      // The same out-name as `make pkg`: it is the module name of the imports.
+      const out = join(tmp, features)
+      run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', out, '--out-name', 'jwt_wasm', target])
+      const named = join(out, 'named.wasm')
       run(join(repo, 'tests', 'node_modules', '.bin', 'wasm-opt'), [
         '-Oz',
         ...(simd ? ['--enable-simd'] : []),
@@ -221,12 +232,14 @@ export function wasmBytes(repo, shipped) {
         '--strip-producers',
         '--strip-target-features',
         '--zero-filled-memory',
-        join(tmp, `${features}_bg.wasm`),
+        join(out, 'jwt_wasm_bg.wasm'),
         '-o',
         named,
       ])
       const buf = readFileSync(named)
       const ship = readFileSync(shipped(file))
+      // What is split must be what ships: the rebuild differs from it by its names alone.
+      if (!sameModule(buf, ship)) throw new Error(`${file}: the rebuild with names is not the shipped module`)
       return { file, gz: gz(ship), bytes: ship.length, parts: wasmParts(buf) }
     })
   } finally {

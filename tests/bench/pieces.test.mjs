@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { Signer, Verifier } from 'jwt-wasm'
 import { AUD, ISS, SECRET, claims, tokens as makeTokens } from './fixtures.mjs'
-import { attribute, parseWasm, partOf, segments, wasmParts } from './bytes.mjs'
+import { attribute, parseWasm, partOf, sameModule, segments, wasmParts } from './bytes.mjs'
 import { bytesLines } from './bytes-report.mjs'
 import { limitCases } from './limits.mjs'
 import { blocks, derive, limitNotes, timeTable } from './limits-report.mjs'
@@ -241,6 +241,12 @@ test('a wasm binary is split into its parts by the names of its functions (after
     'the allocator (talc) and Vec growth',
   )
   assert.equal(partOf('something_else'), 'other')
+  // The rebuild with names must be the shipped module but for them: other names are the same
+  // module; another body is not.
+  assert.ok(sameModule(buf, tinyWasm(['a', 'b'])))
+  const other = tinyWasm(['a', 'b'])
+  other[other.indexOf(0x0b) - 1] = 0x01 // one byte of the first body changed, same length
+  assert.equal(sameModule(buf, other), false)
   assert.throws(() => parseWasm(Uint8Array.of(1, 2, 3, 4)), /not a wasm binary/)
 })
 
