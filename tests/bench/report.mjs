@@ -1,6 +1,8 @@
 // The report of `make bench`: renders one run's results as the README's performance section (the
 // machine, every version, the issue's summary rows with their goals, then the detail tables) and
 // writes it between the markers, so the claim and its evidence stay together.
+import { bytesLines } from './bytes-report.mjs'
+import { limitNotes, timeTable } from './limits-report.mjs'
 
 export const BEGIN = '<!-- make bench: begin (written by tests/bench/run.mjs from one run; do not edit by hand) -->'
 export const END = '<!-- make bench: end -->'
@@ -159,6 +161,10 @@ export function render(r) {
     '',
     sideBySide(r, 'sign', 'sign, small claims'),
     '',
+    timeTable(r),
+    '',
+    limitNotes(r),
+    '',
     table(
       ['entry (browser bundle)', 'JS min', 'JS gzip', 'wasm gzip', 'total gzip'],
       r.sizes.map((s) => [
@@ -169,6 +175,8 @@ export function render(r) {
         kb(s.total),
       ]),
     ),
+    '',
+    bytesLines(r.bytes),
     '',
     table(
       ['cold start, new Node process', 'import → first verify', 'whole process (spawn to exit)'],

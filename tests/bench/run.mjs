@@ -12,7 +12,8 @@ import { Signer } from 'jwt-wasm'
 import { coldStart } from './coldstart.mjs'
 import { SECRET, tokens as makeTokens } from './fixtures.mjs'
 import { render, replaceSection } from './report.mjs'
-import { sizes } from './size.mjs'
+import { jsBytes, wasmBytes } from './bytes.mjs'
+import { ENTRIES, sizes } from './size.mjs'
 import { benchWorkerd } from './workerd.mjs'
 
 const started = Date.now()
@@ -84,6 +85,11 @@ const child = (args, extra) =>
 
 log('sizes (esbuild, gzip -9)')
 const sized = await sizes(dir)
+log('where the bytes go (the artifacts rebuilt with names; the entries by module)')
+const bytes = {
+  wasm: wasmBytes(repo, (f) => join(dir, 'node_modules', 'jwt-wasm', 'wasm', f)),
+  js: await Promise.all(ENTRIES.slice(0, 2).map(async ([name, , c]) => ({ name, ...(await jsBytes(dir, c)) }))),
+}
 log('Node: gate, then verify small, large, decode, sign')
 const node = child(['node.mjs'], {
   BENCH_ROUNDS: String(method.rounds),
@@ -103,7 +109,17 @@ const memory = child(['--expose-gc', '--max-semi-space-size=1', 'memory.mjs'], {
   BENCH_VERIFIERS: String(verifiersCount),
 })
 
-const results = { machine, method, sizes: sized, node, workerd, cold, memory, seconds: (Date.now() - started) / 1000 }
+const results = {
+  machine,
+  method,
+  sizes: sized,
+  bytes,
+  node,
+  workerd,
+  cold,
+  memory,
+  seconds: (Date.now() - started) / 1000,
+}
 const section = render(results)
 console.log(`\n${section}\n`)
 const saved = join(repo, 'tests', '.tmp', 'bench-results.json')

@@ -12,7 +12,9 @@ import * as tsndr from '@tsndr/cloudflare-worker-jwt'
 import * as honoJwt from 'hono/utils/jwt/jwt'
 import * as jose from 'jose'
 import * as jwtWasm from 'jwt-wasm'
+import module from 'jwt-wasm/hmac-native.wasm'
 import { SECRET, tokens as makeTokens } from './fixtures.mjs'
+import { limitCases, limitGate } from './limits.mjs'
 import { cases, gate } from './peers.mjs'
 
 /** @type {Promise<any> | undefined} */
@@ -22,13 +24,19 @@ async function setup(now) {
   const signer = new jwtWasm.Signer({ key: { alg: 'HS256', secret: SECRET } })
   const tokens = makeTokens((c) => signer.sign(c), now)
   const all = await cases({ jwtWasm, jose, honoJwt, tsndr, nodeCrypto }, now)
-  const failures = await gate(all, tokens)
+  const limits = await limitCases({ jwtWasm, jose, nodeCrypto, module }, tokens, now)
+  const failures = [...(await gate(all, tokens)), ...(await limitGate(limits, tokens, { jwtWasm, nodeCrypto }, now))]
   const fns = {
     sign: new Map(all.sign.map((c) => [c.id, c])),
     decode: new Map(all.decode.map((c) => [c.id, { ...c, fn: c.make(tokens.small) }])),
   }
   for (const size of ['small', 'large'])
     fns[`verify_${size}`] = new Map(all.verify.map((c) => [c.id, { ...c, fn: c.make(tokens[size]) }]))
+  for (const size of ['small', 'large']) fns[`limits_${size}`] = new Map(limits[size].map((c) => [c.id, c]))
+  all.limits = {
+    small: limits.small.map(({ id, label }) => ({ id, label })),
+    large: limits.large.map(({ id, label }) => ({ id, label })),
+  }
   return { failures, fns, bytes: { small: tokens.small.length, large: tokens.large.length }, all }
 }
 
@@ -67,6 +75,7 @@ export default {
         verify: list('verify'),
         decode: list('decode'),
         sign: list('sign'),
+        limits: s.all.limits,
       })
     }
     if (url.pathname === '/clock') return Response.json(clock())

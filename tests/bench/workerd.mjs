@@ -62,6 +62,8 @@ export async function benchWorkerd({ dir, now, ...opts }) {
       ['verify_large', info.verify],
       ['decode', info.decode],
       ['sign', info.sign],
+      ['limits_small', info.limits.small],
+      ['limits_large', info.limits.large],
     ]) {
       // The empty loop runs before and after the case; the smaller of the two is subtracted, so a
       // spike of the shared machine during one of them does not swallow the case's own time.
