@@ -103,7 +103,7 @@ test-e2e: pkg
 # project of pinned tools, installed once per lock): Node by name (import and require), a Worker
 # bundled by wrangler and run on its workerd, an SPA built by Vite 8, 6 and 5 and a page with an
 # import map in Chromium, Hono on @hono/node-server, tsc --strict. The README's examples are its
-# fixtures (tests/install/readme.mjs, checked by `lint`). About 40 s once installed.
+# fixtures (tests/install/readme.mjs, checked by `lint`). About 35 s once installed.
 test-install: pkg
 	bash tests/install/run.sh
 

@@ -20,6 +20,7 @@ const REQUIRED = [
   'worker-auth/schema.sql',
   'worker-auth/seed.mjs',
   'browser/main.js',
+  'browser/vite.config.js',
   'browser/importmap.html',
   'hono/server.mjs',
   'typescript/worker.ts',
