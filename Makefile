@@ -161,4 +161,4 @@ www-deps:
 	ln -s ../../tests/node_modules/esbuild ../../tests/node_modules/miniflare www/node_modules/
 
 clean:
-	rm -rf pkg pkg-trap target tests/node_modules tests/.venv
+	rm -rf pkg pkg-trap target tests/node_modules tests/install/node_modules tests/.venv

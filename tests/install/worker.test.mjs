@@ -19,7 +19,13 @@ async function bundle(fixture) {
   const dir = join(process.cwd(), 'fixtures', fixture)
   const r = await run(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', 'dist'], {
     cwd: dir,
-    env: { WRANGLER_SEND_METRICS: 'false', CI: '1', WRANGLER_LOG_PATH: join(dir, 'logs'), NO_COLOR: '1' },
+    env: {
+      WRANGLER_SEND_METRICS: 'false',
+      CI: '1',
+      WRANGLER_LOG_PATH: join(dir, 'logs'),
+      XDG_CONFIG_HOME: join(dir, '.config'),
+      NO_COLOR: '1',
+    },
   })
   assert.equal(r.code, 0, r.stdout + r.stderr)
   assert.match(r.stdout, /--dry-run: exiting now/)
