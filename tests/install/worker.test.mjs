@@ -2,9 +2,11 @@
 // quick start; fixtures/worker-auth, the login flow with its D1 schema and seed script) bundled
 // by wrangler itself (`wrangler deploy --dry-run --outdir`, pinned), then run on workerd
 // (miniflare, the one wrangler pins) from what wrangler wrote, with the bindings their
-// wrangler.toml declares and a compatibility date that workerd supports.
+// wrangler.toml declares and a compatibility date that workerd supports; and the quick start
+// under `wrangler dev` itself (issue 12: its old date was newer than the pinned workerd's).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { Miniflare } from 'miniflare'
@@ -150,5 +152,56 @@ test('the login Worker: D1 schema and seed script, login, guarded API, refresh, 
     await dead.arrayBuffer()
   } finally {
     await mf.dispose()
+  }
+})
+
+test('wrangler dev serves the quick-start Worker with its wrangler.toml as it is', async () => {
+  const dir = join(process.cwd(), 'fixtures', 'worker-verify')
+  const JWT_SECRET = secret()
+  // Offline: no Request.cf fetch from Cloudflare, no metrics; its own process group, so that
+  // stopping it stops the workerd it started too.
+  const child = spawn(
+    process.execPath,
+    [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', '0', '--inspector-port', '0', '--var', `JWT_SECRET:${JWT_SECRET}`],
+    {
+      cwd: dir,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+        WRANGLER_SEND_METRICS: 'false',
+        CI: '1',
+        NO_COLOR: '1',
+        WRANGLER_LOG_PATH: join(dir, 'logs'),
+        XDG_CONFIG_HOME: join(dir, '.config'),
+      },
+    },
+  )
+  let output = ''
+  const exited = new Promise((resolve) => child.on('exit', resolve))
+  try {
+    const origin = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`wrangler dev did not start: ${output}`)), 30_000)
+      const seen = (d) => {
+        output += d
+        const m = /Ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+        if (m) clearTimeout(timer), resolve(m[1])
+      }
+      child.stdout.on('data', seen)
+      child.stderr.on('data', seen)
+      child.on('exit', (code) => (clearTimeout(timer), reject(new Error(`wrangler dev exited ${code}: ${output}`))))
+    })
+    const token = new Signer({ key: { alg: 'HS256', secret: JWT_SECRET }, ttl: 60 }).sign({ sub: 'dev' })
+    const ok = await fetch(origin, { headers: { authorization: `Bearer ${token}` } })
+    assert.equal(ok.status, 200)
+    assert.equal((await ok.json()).sub, 'dev')
+    const refused = await fetch(origin, { headers: { authorization: `Bearer ${token}x` } })
+    assert.equal(refused.status, 401)
+    await refused.arrayBuffer()
+    assert.doesNotMatch(output, /compatibility date|ERROR/i)
+  } finally {
+    if (child.exitCode === null) process.kill(-child.pid, 'SIGTERM')
+    await exited
   }
 })
