@@ -5,7 +5,7 @@ NODE_BIN := tests/node_modules/.bin
 WASM := target/wasm32-unknown-unknown/release/jwt_wasm.wasm
 COMMA := ,
 
-.PHONY: demo-check www-deps setup pkg pkg-trap test test-rust test-wasm test-js test-e2e checklist typecheck size bench load fuzz fuzz-setup fuzz-cmin demo clean lint fmt
+.PHONY: demo-check www-deps setup pkg pkg-trap test test-rust test-wasm test-js test-e2e test-install checklist typecheck size bench load fuzz fuzz-setup fuzz-cmin demo clean lint fmt
 
 setup:
 	@bash .ci/setup
@@ -42,7 +42,7 @@ define package
 	$(call artifact,$(1),jwe,jwe$(2))
 	cp -R src/js/. $(1)/
 	cp pkg.json $(1)/package.json
-	cp README.md $(1)/README.md
+	cp README.md LICENSE-MIT LICENSE-APACHE $(1)/
 endef
 
 pkg: setup
@@ -68,11 +68,13 @@ lint: setup
 	python3 tests/vectors/generate.py --check
 	python3 tests/vectors/rfc8725.py --check
 	cargo run --locked --quiet --example protocol -- --check
+	node tests/install/readme.mjs --check
 
 # Writes the formatting that `make lint` checks.
 fmt: setup
 	cargo fmt
 	$(NODE_BIN)/biome format --write
+	node tests/install/readme.mjs
 
 # The JSDoc types of every file of src/js (with the generated glue of pkg/wasm), then the
 # hand-written .d.ts from a consumer's side (tests/types/*.ts).
@@ -97,6 +99,14 @@ test-js: pkg pkg-trap
 # against the jwt-wasm/edge auth API on workerd, several tabs of one origin (about 1 minute).
 test-e2e: pkg
 	bash tests/e2e/run.sh
+
+# Every way users install the package, from the packed tarball (tests/install/: its own npm
+# project of pinned tools, installed once per lock): Node by name (import and require), a Worker
+# bundled by wrangler and run on its workerd, an SPA built by Vite 8, 6 and 5 and a page with an
+# import map in Chromium, Hono on @hono/node-server, tsc --strict. The README's examples are its
+# fixtures (tests/install/readme.mjs, checked by `lint`). About 35 s once installed.
+test-install: pkg
+	bash tests/install/run.sh
 
 # The RFC 8725 verifier checklist (tests/vectors/rfc8725.json) alone, in all four runtimes:
 # natively, in Node, on workerd, in Chromium. `make test` runs the same files in its layers.
@@ -135,7 +145,7 @@ fuzz: fuzz-setup
 fuzz-cmin: fuzz-setup
 	bash .ci/fuzz cmin
 
-test: lint test-rust test-wasm typecheck test-js test-e2e size demo-check
+test: lint test-rust test-wasm typecheck test-js test-e2e test-install size demo-check
 	@echo "make test: every layer passed"
 
 # The demo: the page and the demo Worker (auth API, guarded API, Durable Object store) on
@@ -152,4 +162,4 @@ www-deps:
 	ln -s ../../tests/node_modules/esbuild ../../tests/node_modules/miniflare www/node_modules/
 
 clean:
-	rm -rf pkg pkg-trap target tests/node_modules tests/.venv
+	rm -rf pkg pkg-trap target tests/node_modules tests/install/node_modules tests/.venv

@@ -201,7 +201,11 @@ export declare function inspect<Custom extends object = Record<string, unknown>>
   options?: SizeCaps & { currentDate?: Date; maxLifetime?: number },
 ): Inspection<Custom>
 
-/** Resolves when the wasm engine has loaded (or failed to; then the API throws `WasmNotInitialized`). */
+/**
+ * Resolves when the wasm engine has loaded (or failed to; then the API throws `WasmNotInitialized`).
+ * In browsers loading starts at import, without top-level await: await this before the first
+ * call, which throws `WasmNotInitialized` otherwise. In Node and workerd it has already resolved.
+ */
 export declare const ready: Promise<void>
 
 /** Every code an error of jwt-wasm can carry. */

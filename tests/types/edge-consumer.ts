@@ -104,3 +104,32 @@ app.get('/api/me', (c) => {
 })
 // @ts-expect-error: jwtGuard takes the same options (algorithms required)
 jwtGuard({ keys })
+
+// guard<Env>(…): Env is the first type parameter (issue 12; it was the handler's return type),
+// so the env of the handler, of `keys` and of the returned fetch is Env without annotations.
+const withEnv = guard<Env>((_request, env) => new Response(env.JWT_SECRET), {
+  keys: (env) => [{ alg: 'HS256', secret: env.JWT_SECRET }],
+  algorithms: ['HS256'],
+})
+const envAnswer: Promise<Response> = withEnv(new Request('https://api.example/'), { JWT_SECRET: 's', JWT_SECRET_PREVIOUS: 'p' }, {})
+void envAnswer
+// @ts-expect-error: the env must be an Env
+void withEnv(new Request('https://api.example/'), { JWT_SECRET: 's' }, {})
+// @ts-expect-error: Env has no such binding
+guard<Env>((_request, env) => new Response(env.NOT_A_BINDING), { keys, algorithms: ['HS256'] })
+// All four, in order: Env, Ctx, the claims, the handler's answer.
+const full = guard<Env, Ctx, AppClaims, Response>(
+  (_request, env, ctx, { payload }) => {
+    ctx.waitUntil(Promise.resolve())
+    return new Response(`${payload.tenant} ${env.JWT_SECRET}`)
+  },
+  { keys: (env) => [{ alg: 'HS256', secret: env.JWT_SECRET }], algorithms: ['HS256'] },
+)
+void full
+// The first order (the handler's return type first), with annotated parameters, still compiles.
+const legacy = guard<Response, Env>((_request: Request, env: Env) => new Response(env.JWT_SECRET), {
+  keys: (env: Env) => [{ alg: 'HS256', secret: env.JWT_SECRET }],
+  algorithms: ['HS256'],
+})
+const legacyAnswer: Promise<Response> = legacy(new Request('https://api.example/'), { JWT_SECRET: 's', JWT_SECRET_PREVIOUS: 'p' }, {})
+void legacyAnswer

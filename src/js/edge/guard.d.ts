@@ -123,6 +123,19 @@ export declare function bearerChallenge(params?: BearerChallengeParams): string
  * Errors thrown by the handler propagate. Options are validated by this call: bad options throw
  * `TypeError` (`ERR_INVALID_OPTIONS`), bad keys in an array throw `KeyInvalid`.
  */
+export declare function guard<
+  Env = unknown,
+  Ctx = unknown,
+  Custom extends object = Record<string, unknown>,
+  R = Response,
+>(
+  handler: (request: Request, env: Env, ctx: Ctx, auth: GuardAuth<Custom>) => R | Promise<R>,
+  options: GuardOptions<Env>,
+): (request: Request, env: Env, ctx: Ctx) => Promise<R | Response>
+/**
+ * @deprecated The first order, the handler's return type first: `guard<R, Env>(…)` still
+ * compiles; write `guard<Env>(…)` (or `guard<Env, Ctx, Claims, R>`).
+ */
 export declare function guard<R, Env = unknown, Ctx = unknown, Custom extends object = Record<string, unknown>>(
   handler: (request: Request, env: Env, ctx: Ctx, auth: GuardAuth<Custom>) => R | Promise<R>,
   options: GuardOptions<Env>,

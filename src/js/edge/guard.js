@@ -40,9 +40,9 @@ export { bearerChallenge } from './guard-answers.js'
  *   }),
  * }
  *
- * @template R
  * @template [Env=unknown]
  * @template [Ctx=unknown]
+ * @template [R=Response]
  * @param {(request: Request, env: Env, ctx: Ctx, auth: import('./guard.js').GuardAuth) => R | Promise<R>} handler
  * @param {import('./guard.js').GuardOptions<Env>} options
  * @returns {(request: Request, env: Env, ctx: Ctx) => Promise<R | Response>}

@@ -251,7 +251,11 @@ export interface Session<C extends object = Record<string, unknown>> extends Eve
   getToken(): Promise<string | null>
   /** Refreshes now (or joins the refresh in flight). */
   refresh(): Promise<string>
-  /** The current token (not refreshed; maybe expired), or null. */
+  /**
+   * The current token (not refreshed; maybe expired), or null. In a browser the token kept by an
+   * earlier page is held once the claims wasm has loaded (the entries have no top-level await):
+   * until then null; `resume()`, `getToken()` and `login()` wait for it.
+   */
   readonly token: string | null
   /** The current token's payload (from `inspect`: not verified), or null. */
   readonly claims: Claims<C> | null

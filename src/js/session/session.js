@@ -20,6 +20,7 @@ import { RoundBudget, unanswered } from './round.js'
 import { PEER_WAIT_MS, openTabs } from './tabs.js'
 import { Transport } from './transport.js'
 import { authorizedFetch } from './fetch.js'
+import { ready } from 'jwt-wasm/claims'
 
 /**
  * @typedef {import('./index.js').SessionOptions} SessionOptions
@@ -58,6 +59,8 @@ class Session extends EventTarget {
   #closed = false
   /** @type {Set<string>} */
   #warned = new Set()
+  /** @type {Promise<unknown> | undefined} set while the claims wasm loads (see the constructor) */
+  #loading
 
   /** @param {SessionOptions | undefined} options */
   constructor(options) {
@@ -90,9 +93,15 @@ class Session extends EventTarget {
     }
     ;({ tabs: this.#tabs, coord: this.#coord } = openTabs(o, { store: this.#store, startedAt, timers, handlers, warn }))
 
-    const restored = this.#held.restore(o.clock())
-    // No receipt to estimate the skew from: 0 until the next answer.
-    if (restored) this.#install(restored.token, restored.info, 0)
+    const restore = () => {
+      const restored = this.#held.restore(o.clock())
+      // No receipt to estimate the skew from: 0 until the next answer.
+      if (restored && !this.#closed) this.#install(restored.token, restored.info, 0)
+      return restored
+    }
+    // In a browser the claims wasm may still be loading (no top-level await in the entries):
+    // the stored token is read once it is, and every method that reads tokens waits for that.
+    if (restore() === undefined) this.#loading = ready.then(restore)
     timers.listen((type) => {
       if (type === 'online' && !this.#held.spent(timers.now())) {
         this.#held.nextTryAt = 0
@@ -137,6 +146,7 @@ class Session extends EventTarget {
    * @returns {Promise<string | null>}
    */
   async getToken() {
+    if (this.#loading) await this.#loading
     const token = this.#held.token
     if (token === null) return this.#inflight ? this.#awaitRefresh() : null
     const now = this.#timers.now()
@@ -155,6 +165,7 @@ class Session extends EventTarget {
 
   /** On page load: whether a token is available (from storage, or by one refresh). @returns {Promise<boolean>} */
   async resume() {
+    if (this.#loading) await this.#loading
     const now = this.#timers.now()
     if (this.#held.token !== null && this.#held.usable(now)) {
       if (this.#held.due(now) && !this.#inflight) this.#background()
@@ -177,6 +188,7 @@ class Session extends EventTarget {
       throw new TypeError('login(login, password) takes two strings')
     const url = this.#o.loginUrl
     if (url === null) throw noLoginUrl()
+    if (this.#loading) await this.#loading
     const outcome = await this.#coord.run(async () => {
       const result = await this.#http.login(url, login, password)
       if (result.kind === 'ok') {
@@ -271,6 +283,7 @@ class Session extends EventTarget {
    * @returns {Promise<string>}
    */
   async #round() {
+    if (this.#loading) await this.#loading
     const timers = this.#timers
     const epoch = this.#epoch
     const before = this.#held.token

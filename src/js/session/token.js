@@ -91,16 +91,18 @@ export class HeldToken {
 
   /**
    * The token kept in storage by an earlier page of this tab (a reload), read; null when there
-   * is none, and when it is not a readable JWT (it is dropped).
+   * is none, and when it is not a readable JWT (it is dropped); undefined, and kept, while the
+   * claims wasm is not loaded yet (a browser page that has not awaited its `ready`).
    * @param {number} now client ms
-   * @returns {{ token: string, info: Inspection } | null}
+   * @returns {{ token: string, info: Inspection } | null | undefined}
    */
   restore(now) {
     const token = this.#store.get(this.#key)
     if (token === null) return null
     try {
       return { token, info: inspect(token, { currentDate: new Date(now) }) }
-    } catch {
+    } catch (e) {
+      if (/** @type {any} */ (e).code === 'ERR_WASM_NOT_INITIALIZED') return undefined
       this.#store.remove(this.#key)
       return null
     }

@@ -14,6 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 const pkg = dirname(fileURLToPath(import.meta.resolve('jwt-wasm-trap')))
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' }
 const RUN = `import * as J from '/pkg/entry-browser.js'
+await J.ready // the browser entry loads its wasm without top-level await of its own
 import { runTrapScenario, UNREACHABLE, STACK } from '/scenario.mjs'
 let failed
 try {
