@@ -1,4 +1,4 @@
-// Part of `node www/dev.mjs --check`: loads the demo page in headless Chromium (as tests/e2e do),
+// Part of `make demo-check` (www/check.mjs): loads the demo page in headless Chromium (as tests/e2e do),
 // logs in, calls the API, and fails on any CSP violation or console error; then checks that
 // another origin cannot frame the page (frame-ancestors 'none').
 import { createServer } from 'node:http'
