@@ -6,9 +6,14 @@
 // replay card logs both tabs out → login, logout → 401. Fails on any CSP violation or page error;
 // then checks that another origin cannot frame the page (frame-ancestors 'none').
 import { createServer } from 'node:http'
-import { copyFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { launchChromium } from '../tests/e2e/chromium.mjs'
+
+// The README's copy, as a 256-colour palette PNG (sharp comes with wrangler's miniflare).
+async function smallPng(from, to) {
+  const { default: sharp } = await import('sharp')
+  await sharp(from).png({ palette: true, colours: 256, compressionLevel: 9 }).toFile(to)
+}
 
 const ok = (cond, what) => {
   if (!cond) throw new Error(`demo page check failed: ${what}`)
@@ -102,8 +107,7 @@ export async function checkPage(url, o) {
       await page.evaluate(() => window.scrollTo(0, 0))
       const file = join(o.shots, `demo-${width}x${height}.png`)
       await page.screenshot({ path: file })
-      if (width === 1280 && o.screenshotOut) copyFileSync(file, o.screenshotOut)
-      if (process.env.DEMO_SHOTS_KEEP) copyFileSync(file, join(process.env.DEMO_SHOTS_KEEP, `demo-${width}.png`))
+      if (width === 1280 && o.screenshotOut) await smallPng(file, o.screenshotOut)
     }
     await page.setViewportSize({ width: 1280, height: 800 })
 
