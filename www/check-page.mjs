@@ -116,6 +116,19 @@ export async function checkPage(url, o) {
     watch(second, problems)
     await second.goto(`${origin}/`)
     await statusIs(second, 'Logged in as demo.', 'a second tab resumes the session')
+    // Both tabs share one refresh: the next token is one tab's "refresh" and the other's "other tab".
+    const newest = () => JSON.parse(sessionStorage.getItem('jwt-wasm-demo:timeline') ?? '[]').findLast((e) => e.iat)
+    const base = (await second.evaluate(newest)).iat
+    let shared
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+      const [a, b] = [await page.evaluate(newest), await second.evaluate(newest)]
+      if (a.iat > base && a.iat === b.iat && a.exp === b.exp) {
+        shared = [a.kind, b.kind].sort().join(' + ')
+        break
+      }
+    }
+    ok(shared === 'other tab + refresh', `one refresh shared by both tabs (${shared})`)
+    report.shared = shared
     const replay = page.locator('[data-attack="replay"]')
     await replay.locator('button').click()
     await until(page, () => document.querySelector('[data-attack="replay"]')?.dataset.got, 'the replay card answers')

@@ -113,7 +113,10 @@ async function checkDemo(url, persistTo) {
   )
 
   const browserStarted = performance.now()
-  const { framing, refresh, cards } = await checkPage(url, { shots: tmp, screenshotOut: process.env.DEMO_SCREENSHOT })
+  const { framing, refresh, cards, shared } = await checkPage(url, {
+    shots: tmp,
+    screenshotOut: process.env.DEMO_SCREENSHOT,
+  })
   const browserTime = performance.now() - browserStarted
 
   // A rotated refresh token presented again revokes its family: the successor is dead too.
@@ -139,7 +142,7 @@ async function checkDemo(url, persistTo) {
   const ms = (t) => `${t.toFixed(0)} ms`
   console.log(`demo: PBKDF2 ${ITERATIONS}: first login ${ms(firstLogin)}, a login ${ms(oneLogin)}`)
   console.log(
-    `demo: Chromium: cold load silent, login, a refresh after ${ms(refresh)}, ${cards} attack cards as expected, replay logged out two tabs, logout (${ms(browserTime)}); framing: ${framing}`,
+    `demo: Chromium: cold load silent, login, a refresh after ${ms(refresh)}, ${cards} attack cards as expected, two tabs shared a refresh (${shared}), replay logged out both, logout (${ms(browserTime)}); framing: ${framing}`,
   )
   console.log('demo: 1 passed, 0 failed')
 }

@@ -16,6 +16,6 @@ if (!existsSync(seeded)) {
 }
 const dev = await startDev({ port, echo: true })
 console.log(
-  `demo: ready in ${((performance.now() - started) / 1000).toFixed(1)} s on http://localhost:${port}/ (wrangler dev). Log in as demo / demo-password (a local-only user). Ctrl-C stops it.`,
+  `demo: ready in ${((performance.now() - started) / 1000).toFixed(1)} s on http://127.0.0.1:${port}/ (wrangler dev). Log in as demo / demo-password (a local-only user). Ctrl-C stops it.`,
 )
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.stop().then(() => process.exit(0)))
