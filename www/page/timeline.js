@@ -84,4 +84,8 @@ export function draw() {
   }
   const now = Date.now() / 1000
   svg.append(el('line', { x1: x(now), x2: x(now), y1: 0, y2: height - 20, class: 'tl-now' }))
+  // The time axis: its two ends, in the server's seconds shown as local clock times.
+  const clock = (t) => new Date(t * 1000).toLocaleTimeString()
+  svg.append(el('text', { x: left, y: height - 6, class: 'tl-label' }, clock(start)))
+  svg.append(el('text', { x: width - 8, y: height - 6, class: 'tl-label', 'text-anchor': 'end' }, clock(end)))
 }
