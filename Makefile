@@ -143,12 +143,12 @@ test: lint test-rust test-wasm typecheck test-js test-e2e size demo-check
 # It needs only what `make pkg` needs (Rust's wasm target, wasm-bindgen, tests/'s npm deps for
 # wasm-opt) and www's own npm deps (wrangler, esbuild: www/package-lock.json): JWT_WASM_SETUP=pkg
 # makes .ci/setup skip wasm-pack, Chromium and PyJWT. pkg/ is rebuilt only when its sources
-# changed (target/demo-pkg.stamp), www/node_modules only when the lock file did, so a second
-# start takes seconds. `demo-check` (in `make test`) starts the same project, exercises it, stops.
+# are newer than pkg/package.json (which every `make pkg` writes, so `make test`'s build counts),
+# www/node_modules only when the lock file changed: a second start takes seconds.
+# `demo-check` (in `make test`) starts the same project, exercises it, stops.
 DEMO_PKG_INPUTS := $(shell find src -type f) Cargo.toml Cargo.lock pkg.json
-target/demo-pkg.stamp: $(DEMO_PKG_INPUTS)
+pkg/package.json: $(DEMO_PKG_INPUTS)
 	$(MAKE) pkg JWT_WASM_SETUP=$(or $(JWT_WASM_SETUP),pkg)
-	mkdir -p target && touch $@
 
 demo: www-deps
 	node www/dev.mjs
@@ -157,8 +157,7 @@ demo: www-deps
 demo-check: www-deps
 	node www/check.mjs
 
-www-deps: target/demo-pkg.stamp
-	@[ -f pkg/package.json ] || $(MAKE) -B target/demo-pkg.stamp
+www-deps: pkg/package.json
 	@cd www && if [ ! -f node_modules/.lock-stamp ] || ! cmp -s package-lock.json node_modules/.lock-stamp; then \
 	  echo "www: npm ci (wrangler, esbuild)" && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.lock-stamp; fi
 	rm -rf www/node_modules/jwt-wasm && cp -R pkg www/node_modules/jwt-wasm
