@@ -2,7 +2,8 @@
 // (`wrangler dev`, the schema and seed of the local D1, fresh secrets; here in a throwaway state
 // directory and on a free port), exercises it once and stops it: the page and its security
 // headers, the guarded APIs (401, 403 with scope=), login (right, wrong, unknown), an access
-// token free of personal claims, the seeded hash's PBKDF2 cost, the demo-only routes (a replayed
+// token free of personal claims, the seeded hash's PBKDF2 cost, the demo-only routes (a variant
+// minted only for the caller's own valid token; a replayed
 // refresh token revokes its family; absent without DEMO_ROUTES), then the page in Chromium.
 import { pbkdf2Sync } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
@@ -94,6 +95,19 @@ async function checkDemo(url, persistTo) {
   const me = await fetch(new URL('/api/me', url), { headers: { authorization: `Bearer ${access_token}` } })
   const meBody = await me.json()
   ok(me.status === 200 && meBody.sub === payload.sub && !('name' in meBody), 'the API accepts the token')
+
+  // The mint route signs variants of the caller's own valid token only (here, while it is fresh:
+  // ACCESS_TTL is 10 s).
+  const mintWith = (headers) =>
+    fetch(new URL('/demo/mint', url), { method: 'POST', headers, body: JSON.stringify({ kind: 'expired' }) })
+  const anonMint = await mintWith({})
+  ok(anonMint.status === 401, `no mint without a token (${anonMint.status})`)
+  const forged = `${access_token.split('.').slice(0, 2).join('.')}.${'A'.repeat(43)}`
+  const forgedMint = await mintWith({ authorization: `Bearer ${forged}` })
+  ok(forgedMint.status === 401, `no mint for a forged token (${forgedMint.status})`)
+  const minted = await (await mintWith({ authorization: `Bearer ${access_token}` })).json()
+  const mintedPayload = JSON.parse(Buffer.from(minted.token.split('.')[1], 'base64url').toString())
+  ok(mintedPayload.sub === payload.sub && mintedPayload.exp < Date.now() / 1000, 'a minted variant keeps the caller')
 
   // The seeded hash is PBKDF2-HMAC-SHA256 of the demo password at 600,000 iterations.
   const row = storedUser(persistTo)
