@@ -9,6 +9,29 @@ import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { launchChromium } from '../tests/e2e/chromium.mjs'
 
+// What the edge must answer to each card, written here independently of the page's own
+// expectations (page/attacks.js), which must agree with it.
+const SIG = 'The access token signature is invalid'
+const EXPECTED = {
+  payload: [401, 'invalid_token', SIG],
+  signature: [401, 'invalid_token', SIG],
+  none: [401, 'invalid_token', 'The access token algorithm is not allowed'],
+  relabel: [401, 'invalid_token', 'The access token algorithm is not allowed'],
+  kid: [401, 'invalid_token', 'No key matches the access token'],
+  jwk: [401, 'invalid_token', SIG],
+  duplicate: [401, 'invalid_token', 'The access token claims are malformed'],
+  padding: [401, 'invalid_token', 'The access token is malformed'],
+  expired: [401, 'invalid_token', 'The access token expired'],
+  audience: [401, 'invalid_token', 'The access token audience is not accepted'],
+  scope: [403, 'insufficient_scope', 'The access token lacks a required scope'],
+  missing: [401, '', ''],
+  replay: [400, 'invalid_grant', 'the whole family is revoked'],
+}
+const expected = (id) => {
+  const [status, error, description] = EXPECTED[id] ?? []
+  return JSON.stringify({ status, error, description })
+}
+
 // The README's copy, as a 256-colour palette PNG (sharp comes with wrangler's miniflare).
 async function smallPng(from, to) {
   const { default: sharp } = await import('sharp')
@@ -93,8 +116,9 @@ export async function checkPage(url, o) {
       await card.locator('button').click()
       await until(page, (i) => document.querySelector(`[data-attack="${i}"]`)?.dataset.got, `card ${id} answers`, id)
       const { expect, got } = await card.evaluate((c) => ({ expect: c.dataset.expect, got: c.dataset.got }))
-      ok(expect === got, `card ${id}: expected ${expect}, got ${got}`)
+      ok(expect === expected(id) && got === expect, `card ${id}: expected ${expected(id)}, page ${expect}, got ${got}`)
     }
+    ok(cards.sort().join() === Object.keys(EXPECTED).sort().join(), `every card is there (${cards})`)
     report.cards = cards.length
 
     for (const [width, height] of [
@@ -133,7 +157,7 @@ export async function checkPage(url, o) {
     await replay.locator('button').click()
     await until(page, () => document.querySelector('[data-attack="replay"]')?.dataset.got, 'the replay card answers')
     const r = await replay.evaluate((c) => ({ expect: c.dataset.expect, got: c.dataset.got }))
-    ok(r.expect === r.got, `replay: expected ${r.expect}, got ${r.got}`)
+    ok(r.expect === expected('replay') && r.got === r.expect, `replay: expected ${expected('replay')}, got ${r.got}`)
     await statusIs(page, 'Not logged in.', 'the replay logs this tab out')
     await statusIs(second, 'Not logged in.', 'the replay logs the other tab out')
     ok(
