@@ -148,18 +148,29 @@ fuzz-cmin: fuzz-setup
 test: lint test-rust test-wasm typecheck test-js test-e2e test-install size demo-check
 	@echo "make test: every layer passed"
 
-# The demo: the page and the demo Worker (auth API, guarded API, Durable Object store) on
-# workerd at http://localhost:8787 (PORT to change). `demo-check` starts it, exercises it, stops.
-demo: pkg www-deps
+# The demo (www/, a wrangler project): the page and the demo Worker (auth API, guarded APIs, D1,
+# a Durable Object) under `wrangler dev` on http://127.0.0.1:8787 (PORT to change), offline.
+# It needs only what `make pkg` needs (Rust's wasm target, wasm-bindgen, tests/'s npm deps for
+# wasm-opt) and www's own npm deps (wrangler, esbuild: www/package-lock.json): JWT_WASM_SETUP=pkg
+# makes .ci/setup skip wasm-pack, Chromium and PyJWT. pkg/ is rebuilt only when its sources
+# are newer than pkg/package.json (which every `make pkg` writes, so `make test`'s build counts),
+# www/node_modules only when the lock file changed: a second start takes seconds.
+# `demo-check` (in `make test`) starts the same project, exercises it, stops.
+DEMO_PKG_INPUTS := $(shell find src -type f) Cargo.toml Cargo.lock pkg.json
+pkg/package.json: $(DEMO_PKG_INPUTS)
+	$(MAKE) pkg JWT_WASM_SETUP=$(or $(JWT_WASM_SETUP),pkg)
+
+demo: www-deps
 	node www/dev.mjs
 
-demo-check: pkg www-deps
-	node www/dev.mjs --check
+# `make test` runs it after the full setup; alone, it needs Chromium too (check-page.mjs).
+demo-check: www-deps
+	node www/check.mjs
 
-www-deps:
-	rm -rf www/node_modules && mkdir -p www/node_modules
-	cp -R pkg www/node_modules/jwt-wasm
-	ln -s ../../tests/node_modules/esbuild ../../tests/node_modules/miniflare www/node_modules/
+www-deps: pkg/package.json
+	@cd www && if [ ! -f node_modules/.lock-stamp ] || ! cmp -s package-lock.json node_modules/.lock-stamp; then \
+	  echo "www: npm ci (wrangler, esbuild)" && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.lock-stamp; fi
+	rm -rf www/node_modules/jwt-wasm && cp -R pkg www/node_modules/jwt-wasm
 
 clean:
 	rm -rf pkg pkg-trap target tests/node_modules tests/install/node_modules tests/.venv

@@ -1,48 +1,187 @@
-// Part of `node www/dev.mjs --check`: loads the demo page in headless Chromium (as tests/e2e do),
-// logs in, calls the API, and fails on any CSP violation or console error; then checks that
-// another origin cannot frame the page (frame-ancestors 'none').
+// Part of `make demo-check` (www/check.mjs): the demo's end-to-end test in headless Chromium (as
+// tests/e2e do) against the demo's Worker under wrangler dev: a cold load logs nothing; a wrong
+// password reads as words; login → /api/me → a refresh without user action (ACCESS_TTL is short
+// here, by configuration) → every attack card gets its expected answer → screenshots at
+// 1280×800 and 390×844, the page no wider than either → a second tab shares the session → the
+// replay card logs both tabs out → login, logout → 401. Fails on any CSP violation or page error;
+// then checks that another origin cannot frame the page (frame-ancestors 'none').
 import { createServer } from 'node:http'
+import { join } from 'node:path'
 import { launchChromium } from '../tests/e2e/chromium.mjs'
+
+// What the edge must answer to each card, written here independently of the page's own
+// expectations (page/attacks.js), which must agree with it.
+const SIG = 'The access token signature is invalid'
+const EXPECTED = {
+  payload: [401, 'invalid_token', SIG],
+  signature: [401, 'invalid_token', SIG],
+  none: [401, 'invalid_token', 'The access token algorithm is not allowed'],
+  relabel: [401, 'invalid_token', 'The access token algorithm is not allowed'],
+  kid: [401, 'invalid_token', 'No key matches the access token'],
+  jwk: [401, 'invalid_token', SIG],
+  duplicate: [401, 'invalid_token', 'The access token claims are malformed'],
+  padding: [401, 'invalid_token', 'The access token is malformed'],
+  expired: [401, 'invalid_token', 'The access token expired'],
+  audience: [401, 'invalid_token', 'The access token audience is not accepted'],
+  scope: [403, 'insufficient_scope', 'The access token lacks a required scope'],
+  missing: [401, '', ''],
+  replay: [400, 'invalid_grant', 'the whole family is revoked'],
+}
+const expected = (id) => {
+  const [status, error, description] = EXPECTED[id] ?? []
+  return JSON.stringify({ status, error, description })
+}
+
+// The README's copy, as a 256-colour palette PNG (sharp comes with wrangler's miniflare).
+async function smallPng(from, to) {
+  const { default: sharp } = await import('sharp')
+  await sharp(from).png({ palette: true, colours: 256, compressionLevel: 9 }).toFile(to)
+}
 
 const ok = (cond, what) => {
   if (!cond) throw new Error(`demo page check failed: ${what}`)
 }
 
-export async function checkPage(url) {
+function watch(page, problems) {
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`)
+  })
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+}
+
+/**
+ * @param {URL} url the demo's origin
+ * @param {{ shots: string, screenshotOut?: string }} o where screenshots go; `screenshotOut`: a
+ *   copy of the 1280×800 one (the README's)
+ */
+export async function checkPage(url, o) {
   const origin = url.origin.replace('127.0.0.1', 'localhost')
   const browser = await launchChromium()
   let framing = ''
+  const report = {}
   try {
-    const page = await browser.newPage()
-    const problems = []
-    // HTTP statuses (the favicon's 404, resume's 400 invalid_grant without a cookie) are logged as errors too:
-    // they are answers, not policy; a blocked load would log "Refused to …" and fire the event.
-    page.on('console', (m) => {
-      const status = m.text().startsWith('Failed to load resource: the server responded with a status')
-      if ((m.type() === 'error' || m.type() === 'warning') && !status) problems.push(`${m.type()}: ${m.text()}`)
-    })
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-    await page.addInitScript(() => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    await context.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
         console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)
       })
     })
+    const page = await context.newPage()
+    const problems = []
+    watch(page, problems)
     // A wait that times out reports what the page logged (a blocked wasm compile, say).
-    const until = (fn, what) =>
-      page.waitForFunction(fn, undefined, { timeout: 10_000 }).catch(() => {
+    const until = (p, fn, what, arg, timeout = 10_000) =>
+      p.waitForFunction(fn, arg, { timeout }).catch(() => {
         throw new Error(`demo page check failed: ${what} (${problems.join('; ') || 'nothing logged'})`)
       })
+    const statusIs = (p, text, what) =>
+      until(p, (t) => document.getElementById('status')?.textContent === t, what, text)
+
     await page.goto(`${origin}/`)
-    await until(() => document.getElementById('status')?.textContent === 'Not logged in.', 'the page starts')
+    await statusIs(page, 'Not logged in.', 'the page starts')
+    await page.waitForLoadState('networkidle')
+    ok(problems.length === 0, `a cold load logs no error (${problems.join('; ')})`)
+
+    await page.fill('input[name=login]', 'demo')
+    await page.fill('input[name=password]', 'wrong')
+    await page.click('#login button')
+    await until(page, () => document.getElementById('login-error')?.textContent !== '', 'a wrong password is told')
+    const wrong = await page.textContent('#login-error')
+    ok(wrong === 'Wrong login or password.', `a wrong password reads as words (${wrong})`)
+
+    await page.fill('input[name=password]', 'demo-password')
+    await page.click('#login button')
+    await statusIs(page, 'Logged in as demo.', 'the page logs in')
+    await page.click('#call')
+    await until(page, () => document.getElementById('api')?.textContent.startsWith('200'), 'the page calls /api/me')
+    const segments = await page.$$eval('#encoded span', (s) => s.map((e) => [e.className, getComputedStyle(e).color]))
+    ok(segments.length === 3 && new Set(segments.map((s) => s[1])).size === 3, `three coloured segments (${segments})`)
+    const times = await page.$$eval('#times tr', (rows) => rows.map((r) => r.textContent))
+    ok(
+      times.length >= 2 && times.some((t) => /^exp.*in \d+ s$/.test(t)),
+      `iat and exp as dates and "in n s" (${times})`,
+    )
+
+    const refreshStarted = performance.now()
+    const timeline = () => JSON.parse(sessionStorage.getItem('jwt-wasm-demo:timeline') ?? '[]')
+    const refreshed = () =>
+      JSON.parse(sessionStorage.getItem('jwt-wasm-demo:timeline') ?? '[]').some((e) => e.kind === 'refresh')
+    await until(page, refreshed, 'a refresh without user action', undefined, 30_000)
+    report.refresh = performance.now() - refreshStarted
+    ok(await page.isVisible('#timeline rect'), 'the timeline shows the tokens')
+
+    const cards = await page.$$eval('#cards [data-attack]', (cs) => cs.map((c) => c.dataset.attack))
+    for (const id of cards.filter((c) => c !== 'replay')) {
+      const card = page.locator(`[data-attack="${id}"]`)
+      await card.locator('button').click()
+      await until(page, (i) => document.querySelector(`[data-attack="${i}"]`)?.dataset.got, `card ${id} answers`, id)
+      const { expect, got } = await card.evaluate((c) => ({ expect: c.dataset.expect, got: c.dataset.got }))
+      ok(expect === expected(id) && got === expect, `card ${id}: expected ${expected(id)}, page ${expect}, got ${got}`)
+    }
+    ok(cards.sort().join() === Object.keys(EXPECTED).sort().join(), `every card is there (${cards})`)
+    report.cards = cards.length
+
+    for (const [width, height] of [
+      [1280, 800],
+      [390, 844],
+    ]) {
+      await page.setViewportSize({ width, height })
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth)
+      ok(wide <= width, `the page fits ${width} px (it is ${wide} px wide)`)
+      await page.evaluate(() => window.scrollTo(0, 0))
+      const file = join(o.shots, `demo-${width}x${height}.png`)
+      await page.screenshot({ path: file })
+      if (width === 1280 && o.screenshotOut) await smallPng(file, o.screenshotOut)
+    }
+    await page.setViewportSize({ width: 1280, height: 800 })
+
+    // A second tab shares the session; the replay revokes the family and ends it in both.
+    const second = await context.newPage()
+    watch(second, problems)
+    await second.goto(`${origin}/`)
+    await statusIs(second, 'Logged in as demo.', 'a second tab resumes the session')
+    // Both tabs share one refresh: the next token is one tab's "refresh" and the other's "other tab".
+    const newest = () => JSON.parse(sessionStorage.getItem('jwt-wasm-demo:timeline') ?? '[]').findLast((e) => e.iat)
+    const base = (await second.evaluate(newest)).iat
+    let shared
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+      const [a, b] = [await page.evaluate(newest), await second.evaluate(newest)]
+      if (a.iat > base && a.iat === b.iat && a.exp === b.exp) {
+        shared = [a.kind, b.kind].sort().join(' + ')
+        break
+      }
+    }
+    ok(shared === 'other tab + refresh', `one refresh shared by both tabs (${shared})`)
+    report.shared = shared
+    const replay = page.locator('[data-attack="replay"]')
+    await replay.locator('button').click()
+    await until(page, () => document.querySelector('[data-attack="replay"]')?.dataset.got, 'the replay card answers')
+    const r = await replay.evaluate((c) => ({ expect: c.dataset.expect, got: c.dataset.got }))
+    ok(r.expect === expected('replay') && r.got === r.expect, `replay: expected ${expected('replay')}, got ${r.got}`)
+    await statusIs(page, 'Not logged in.', 'the replay logs this tab out')
+    await statusIs(second, 'Not logged in.', 'the replay logs the other tab out')
+    ok(
+      (await page.evaluate(timeline)).some((e) => e.kind === 'expired'),
+      'the timeline keeps the end',
+    )
+
     await page.fill('input[name=login]', 'demo')
     await page.fill('input[name=password]', 'demo-password')
     await page.click('#login button')
-    await until(() => document.getElementById('status')?.textContent === 'Logged in as demo.', 'the page logs in')
-    await page.click('#call')
-    await until(() => document.getElementById('api')?.textContent.startsWith('200'), 'the page calls the API')
-    const anatomy = JSON.parse(await page.textContent('#anatomy'))
-    ok(anatomy.personalData?.length === 0, `inspect finds no personal data (${JSON.stringify(anatomy.personalData)})`)
-    ok(problems.length === 0, `no CSP violation or console error (${problems.join('; ')})`)
+    await statusIs(page, 'Logged in as demo.', 'the page logs in again')
+    await page.click('#logout')
+    await statusIs(page, 'Not logged in.', 'the page logs out')
+    const after = await page.evaluate(async () => {
+      const me = await fetch('/api/me')
+      const refresh = await fetch('/auth/refresh', { method: 'POST', headers: { 'x-requested-with': 'fetch' } })
+      return [me.status, refresh.status]
+    })
+    ok(after[0] === 401 && after[1] === 400, `after logout: /api/me 401, a refresh 400 (${after})`)
+    await page.reload()
+    await statusIs(page, 'Not logged in.', 'a reload after logout stays logged out')
+    ok(await page.isVisible('#timeline rect'), 'the timeline survives logout and reload')
+    const policy = problems.filter((p) => p.includes('CSP') || p.startsWith('pageerror'))
+    ok(policy.length === 0, `no CSP violation or page error (${policy.join('; ')})`)
 
     // Another origin, a local server of its own (127.0.0.1, another port) frames the page: the
     // browser must refuse (it shows its error page in the frame instead of the demo).
@@ -62,7 +201,7 @@ export async function checkPage(url) {
     } finally {
       framer.close()
     }
-    return framing
+    return { framing, ...report }
   } finally {
     await browser.close()
   }

@@ -1,8 +1,19 @@
-// `node www/dev.mjs --check` (make demo-check): exercises the running demo once on workerd: the
-// page and its security headers, the guarded API, login (right, wrong, unknown), an access token
-// free of personal claims, the seeded hash's PBKDF2 cost, and no demo login without the local flag.
+// `make demo-check` (in `make test`): starts the demo's wrangler project as `make demo` does
+// (`wrangler dev`, the schema and seed of the local D1, fresh secrets; here in a throwaway state
+// directory and on a free port), exercises it once and stops it: the page and its security
+// headers, the guarded APIs (401, 403 with scope=), login (right, wrong, unknown), an access
+// token free of personal claims, the seeded hash's PBKDF2 cost, the demo-only routes (a variant
+// minted only for the caller's own valid token; a replayed
+// refresh token revokes its family; absent without DEMO_ROUTES), then the page in Chromium.
 import { pbkdf2Sync } from 'node:crypto'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { checkPage } from './check-page.mjs'
+import { demoRoutes } from './demo-routes.js'
+import { devVars, here, seedLocal, startDev } from './wrangler.mjs'
 
 const ok = (cond, what) => {
   if (!cond) throw new Error(`demo check failed: ${what}`)
@@ -53,7 +64,7 @@ function checkPageHeaders(res, what) {
   ok(res.headers.get('referrer-policy') === 'no-referrer', `${what}: Referrer-Policy: no-referrer`)
 }
 
-export async function checkDemo(mf, url, options) {
+async function checkDemo(url, persistTo) {
   const page = await fetch(new URL('/', url))
   const html = await page.text()
   ok(page.status === 200 && html.includes('jwt-wasm'), 'the page is served')
@@ -85,12 +96,24 @@ export async function checkDemo(mf, url, options) {
   const meBody = await me.json()
   ok(me.status === 200 && meBody.sub === payload.sub && !('name' in meBody), 'the API accepts the token')
 
+  // The mint route signs variants of the caller's own valid token only (here, while it is fresh:
+  // ACCESS_TTL is 10 s).
+  const mintWith = (headers) =>
+    fetch(new URL('/demo/mint', url), { method: 'POST', headers, body: JSON.stringify({ kind: 'expired' }) })
+  const anonMint = await mintWith({})
+  ok(anonMint.status === 401, `no mint without a token (${anonMint.status})`)
+  const forged = `${access_token.split('.').slice(0, 2).join('.')}.${'A'.repeat(43)}`
+  const forgedMint = await mintWith({ authorization: `Bearer ${forged}` })
+  ok(forgedMint.status === 401, `no mint for a forged token (${forgedMint.status})`)
+  const minted = await (await mintWith({ authorization: `Bearer ${access_token}` })).json()
+  const mintedPayload = JSON.parse(Buffer.from(minted.token.split('.')[1], 'base64url').toString())
+  ok(mintedPayload.sub === payload.sub && mintedPayload.exp < Date.now() / 1000, 'a minted variant keeps the caller')
+
   // The seeded hash is PBKDF2-HMAC-SHA256 of the demo password at 600,000 iterations.
-  const db = await mf.getD1Database('DB')
-  const row = await db.prepare('SELECT sub, salt, hash FROM users WHERE login = ?').bind('demo').first()
-  const salt = Buffer.from(new Uint8Array(row.salt))
+  const row = storedUser(persistTo)
+  const salt = Buffer.from(row.salt, 'hex')
   const expected = pbkdf2Sync('demo-password', salt, ITERATIONS, 32, 'sha256')
-  ok(expected.equals(Buffer.from(new Uint8Array(row.hash))), `the seeded hash uses ${ITERATIONS} iterations`)
+  ok(expected.equals(Buffer.from(row.hash, 'hex')), `the seeded hash uses ${ITERATIONS} iterations`)
   ok(row.sub === payload.sub, 'the token carries the stored opaque id')
 
   const wrongStarted = performance.now()
@@ -104,18 +127,81 @@ export async function checkDemo(mf, url, options) {
   )
 
   const browserStarted = performance.now()
-  const framing = await checkPage(url)
+  const { framing, refresh, cards, shared } = await checkPage(url, {
+    shots: tmp,
+    screenshotOut: process.env.DEMO_SCREENSHOT,
+  })
   const browserTime = performance.now() - browserStarted
 
-  // Without the local runner's flag (a deployed copy, its own empty database), no demo login.
-  const { DEMO_LOCAL_USER, ...deployed } = options.bindings
-  await mf.setOptions({ ...options, bindings: deployed, d1Databases: { DB: 'deployed' } })
-  const bare = await mf.ready
-  const none = await login(bare, { login: 'demo', password: 'demo-password' })
-  ok(none.status === 400, `no demo login without DEMO_LOCAL_USER (got ${none.status})`)
+  // A rotated refresh token presented again revokes its family: the successor is dead too.
+  const cookie = (right.headers.getSetCookie().find((c) => c.startsWith('__Host-jwt_rt=')) ?? '').split(';')[0]
+  const authHeaders = (c) => ({ cookie: c, origin: url.origin, 'x-requested-with': 'fetch' })
+  const replay = await fetch(new URL('/demo/replay', url), { method: 'POST', headers: authHeaders(cookie) })
+  const replayBody = await replay.json()
+  ok(
+    replay.status === 400 && replayBody.error === 'invalid_grant',
+    `the replay is refused (${replay.status} ${JSON.stringify(replayBody)})`,
+  )
+  const successor = (replay.headers.getSetCookie().find((c) => c.startsWith('__Host-jwt_rt=')) ?? '').split(';')[0]
+  ok(successor && successor !== cookie, 'the replay route rotated the token first')
+  const after = await fetch(new URL('/auth/refresh', url), { method: 'POST', headers: authHeaders(successor) })
+  ok(after.status === 400, `the family is revoked: its newest token is refused too (${after.status})`)
+
+  // Without DEMO_ROUTES (a deployed copy: .dev.vars is never uploaded), no demo-only route.
+  for (const path of ['/demo/mint', '/demo/replay']) {
+    const res = await demoRoutes(new Request(new URL(path, url), { method: 'POST' }), {}, {}, {})
+    ok(res.status === 404, `${path} is absent without DEMO_ROUTES (${res.status})`)
+  }
 
   const ms = (t) => `${t.toFixed(0)} ms`
-  console.log(`demo: PBKDF2 ${ITERATIONS}: first login (seed + check) ${ms(firstLogin)}, a login ${ms(oneLogin)}`)
-  console.log(`demo: Chromium loaded the page, logged in, no CSP violation (${ms(browserTime)}); framing: ${framing}`)
+  console.log(`demo: PBKDF2 ${ITERATIONS}: first login ${ms(firstLogin)}, a login ${ms(oneLogin)}`)
+  console.log(
+    `demo: Chromium: cold load silent, login, a refresh after ${ms(refresh)}, ${cards} attack cards as expected, two tabs shared a refresh (${shared}), replay logged out both, logout (${ms(browserTime)}); framing: ${framing}`,
+  )
   console.log('demo: 1 passed, 0 failed')
+}
+
+// The stored row of the demo user, read with wrangler from the same local D1.
+function storedUser(persistTo) {
+  const out = execFileSync(
+    join(here, 'node_modules', '.bin', 'wrangler'),
+    [
+      'd1',
+      'execute',
+      'DB',
+      '--local',
+      '--persist-to',
+      persistTo,
+      '--json',
+      '--command',
+      "SELECT sub, hex(salt) AS salt, hex(hash) AS hash FROM users WHERE login = 'demo'",
+    ],
+    { cwd: here, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' }, encoding: 'utf8' },
+  )
+  return JSON.parse(out)[0].results[0]
+}
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+
+const tmp = mkdtempSync(join(tmpdir(), 'jwt-wasm-demo-'))
+const persistTo = join(tmp, 'state')
+const envFile = join(tmp, 'dev.vars')
+writeFileSync(envFile, devVars(), { mode: 0o600 })
+const started = performance.now()
+await seedLocal(persistTo)
+// Short access tokens (by configuration), so the page refreshes within seconds.
+const dev = await startDev({ port: await freePort(), persistTo, envFile, vars: { ACCESS_TTL: '10' } })
+console.log(`demo: wrangler dev answered ${((performance.now() - started) / 1000).toFixed(1)} s after the seed began`)
+try {
+  await checkDemo(dev.url, persistTo)
+} finally {
+  await dev.stop()
+  rmSync(tmp, { recursive: true, force: true })
 }

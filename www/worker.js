@@ -1,57 +1,23 @@
-// The demo Worker: the auth API (login, refresh with rotation, logout) and a guarded API, on
-// workerd, in front of the page's static assets (www/public), to which it adds the page's
-// security headers (a Content-Security-Policy that forbids framing, nosniff, Referrer-Policy).
+// The demo Worker (wrangler.toml): the auth API (login, refresh with rotation, logout), the
+// guarded APIs, the demo-only routes of the attack cards (demo-routes.js, local only), in front of
+// the page's static assets (public/), to which it adds the page's security headers (a
+// Content-Security-Policy that forbids framing, nosniff, Referrer-Policy).
 import { authRoutes, durableObjectStore, guard } from 'jwt-wasm/edge'
+import { AUDIENCE, ISSUER, keys } from './config.js'
+import { demoRoutes } from './demo-routes.js'
+import { pbkdf2 } from './password.js'
 export { RefreshFamilies } from 'jwt-wasm/edge'
 
-const enc = new TextEncoder()
-// PBKDF2-HMAC-SHA256 at OWASP's 600,000 iterations, in one standard call. Local workerd (which
-// `make demo` runs) computes it; deployed Cloudflare Workers refuse a PBKDF2 call above 100,000
-// iterations (NotSupportedError), so a deployed copy must either stay at 100,000 (below OWASP)
-// or hash elsewhere: the demo is local-only and keeps the recommended count.
-const PBKDF2_ITERATIONS = 600_000
-async function pbkdf2(password, salt) {
-  const key = await crypto.subtle.importKey('raw', enc.encode(password), 'PBKDF2', false, ['deriveBits'])
-  const params = { name: 'PBKDF2', hash: 'SHA-256', salt, iterations: PBKDF2_ITERATIONS }
-  return new Uint8Array(await crypto.subtle.deriveBits(params, key, 256))
-}
 // Unknown logins are checked against a dummy of the same cost, so both failures take as long.
 const DUMMY = { salt: new Uint8Array(16), hash: new Uint8Array(32) }
 
-// The users live in D1 (login, an opaque random id, salt, hash: no name, no e-mail). The demo
-// user "demo" / "demo-password" is LOCAL ONLY: it is seeded (hashed once, with a fresh salt and
-// a fresh random id) only when the DEMO_LOCAL_USER binding is set, which www/dev.mjs sets for
-// workerd on localhost; a deployed copy of this Worker has no such binding and so no known login.
-let seeded
-function seed(env) {
-  if (env.DEMO_LOCAL_USER !== 'demo') return Promise.resolve()
-  seeded ??= (async () => {
-    const salt = crypto.getRandomValues(new Uint8Array(16))
-    const hash = await pbkdf2('demo-password', salt)
-    await env.DB.batch([
-      env.DB.prepare(
-        'CREATE TABLE IF NOT EXISTS users (login TEXT PRIMARY KEY, sub TEXT NOT NULL, salt BLOB NOT NULL, hash BLOB NOT NULL)',
-      ),
-      env.DB.prepare('INSERT OR IGNORE INTO users VALUES (?, ?, ?, ?)').bind(
-        'demo',
-        crypto.randomUUID(),
-        salt.buffer,
-        hash.buffer,
-      ),
-    ])
-  })().catch((e) => {
-    seeded = undefined
-    throw e
-  })
-  return seeded
-}
-
+// The users live in D1 (migrations/0001_users.sql; seed.mjs writes them: `make demo` seeds the
+// local-only demo / demo-password on first start). A deployed copy has only the users you seed.
 async function verifyUser(login, password, env) {
-  await seed(env)
   const row = await env.DB.prepare('SELECT sub, salt, hash FROM users WHERE login = ?')
     .bind(login)
     .first()
-    .catch(() => null) // no table: nobody was seeded
+    .catch(() => null) // no table yet: nobody is known
   const rec = row ? { salt: new Uint8Array(row.salt), hash: new Uint8Array(row.hash) } : DUMMY
   const bits = await pbkdf2(password, rec.salt)
   let diff = bits.length ^ rec.hash.length
@@ -60,26 +26,31 @@ async function verifyUser(login, password, env) {
   return row && diff === 0 ? { sub: row.sub, claims: { scope: 'profile:read' } } : null
 }
 
-const keys = (env) => [{ kid: 'demo-1', alg: 'HS256', secret: env.ACCESS_SECRET }]
+// authRoutes reads accessTtl once; it comes from the environment (ACCESS_TTL, wrangler.toml
+// [vars]; the end-to-end test shortens it), so the routes are built on the first request.
+let auth
+const authFor = (env) =>
+  (auth ??= authRoutes({
+    signer: (e) => keys(e)[0],
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    accessTtl: Number(env.ACCESS_TTL ?? 30),
+    verifyUser,
+    store: (e) => durableObjectStore(e.FAMILIES),
+    refreshSecret: (e) => e.REFRESH_SECRET,
+  }))
 
-const auth = authRoutes({
-  signer: (env) => keys(env)[0],
-  issuer: 'jwt-wasm-demo',
-  audience: 'demo-api',
-  accessTtl: 30, // short, so the page shows refreshes happen
-  verifyUser,
-  store: (env) => durableObjectStore(env.FAMILIES),
-  refreshSecret: (env) => env.REFRESH_SECRET,
-})
-
+const verify = { keys, algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, realm: 'demo' }
+// /api/me needs the scope every demo token has; /api/admin one it never has (the 403 card).
 const me = guard((request, env, ctx, { payload }) => Response.json({ sub: payload.sub, exp: payload.exp }), {
-  keys,
-  algorithms: ['HS256'],
-  issuer: 'jwt-wasm-demo',
-  audience: 'demo-api',
+  ...verify,
   scopes: ['profile:read'],
-  realm: 'demo',
 })
+const admin = guard(() => Response.json({ admin: true }), { ...verify, scopes: ['admin:write'] })
+
+// Whether the request carries a refresh cookie at all (not whether it is valid): the page asks
+// before resuming, so that a cold load without a session sends no refresh that must fail.
+const hasRefreshCookie = (request) => /(?:^|;\s*)__Host-jwt_rt=/.test(request.headers.get('cookie') ?? '')
 
 // The page's policy, as a response header (a <meta> CSP cannot forbid framing): own scripts and
 // the wasm compile ('wasm-unsafe-eval'), own styles and fetches, nothing else, no framing.
@@ -98,8 +69,13 @@ function withPageHeaders(response) {
 }
 
 async function route(request, env, ctx) {
-  const url = new URL(request.url)
-  if (url.pathname === '/api/me') return me(request, env, ctx)
+  const { pathname } = new URL(request.url)
+  if (pathname === '/api/me') return me(request, env, ctx)
+  if (pathname === '/api/admin') return admin(request, env, ctx)
+  if (pathname === '/api/session' && request.method === 'GET')
+    return Response.json({ refreshCookie: hasRefreshCookie(request) }, { headers: { 'cache-control': 'no-store' } })
+  const auth = authFor(env)
+  if (pathname.startsWith('/demo/')) return demoRoutes(request, env, ctx, { auth, me })
   return (await auth(request, env, ctx)) ?? env.ASSETS.fetch(request)
 }
 
