@@ -297,7 +297,7 @@ export class Signer {
  * what it returns to authorise anything; use `Verifier` for that.
  * @param {string} token
  * @param {{ maxTokenBytes?: number, maxHeaderBytes?: number }} [options]
- * @returns {{ header: any, payload: any }}
+ * @returns {import('./index.js').Decoded | import('./index.js').Encrypted}
  */
 export function decodeUnverified(token, options) {
   return decodeWith(hmac, token, options)
@@ -308,7 +308,7 @@ export function decodeUnverified(token, options) {
  * expired or not yet valid, lifetime, and warnings.
  * @param {string} token
  * @param {{ currentDate?: Date, maxLifetime?: number, maxTokenBytes?: number, maxHeaderBytes?: number }} [options]
- * @returns {import('./index.js').Inspection}
+ * @returns {import('./index.js').Inspection | import('./index.js').Encrypted}
  */
 export function inspect(token, options) {
   return inspectWith(hmac, token, options)

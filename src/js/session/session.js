@@ -28,7 +28,7 @@ import { authorizedFetch } from './fetch.js'
  * @typedef {import('./options.js').Resolved} Resolved
  * @typedef {import('./transport.js').Outcome} Outcome
  * @typedef {import('./tabs.js').Message} Message
- * @typedef {import('jwt-wasm').Inspection} Inspection
+ * @typedef {import('./token.js').Inspection} Inspection
  */
 
 /**
@@ -182,7 +182,7 @@ class Session extends EventTarget {
       if (result.kind === 'ok') {
         this.#install(result.token, result.info, result.skew)
         this.#loggedOut = false
-        this.#tabs.token(result.token, result.skew, 'login')
+        this.#tabs.token(result.token, result.skew, 'login', result.info)
       }
       return result
     })
@@ -364,7 +364,7 @@ class Session extends EventTarget {
         this.#checkEpoch(epoch) // logged out while the request was out: drop the answer
         this.#install(result.token, result.info, result.skew)
         this.#loggedOut = false
-        this.#tabs.token(result.token, result.skew, 'refresh')
+        this.#tabs.token(result.token, result.skew, 'refresh', result.info)
       }
       return result
     } finally {
@@ -429,9 +429,9 @@ class Session extends EventTarget {
 
   /** A copy of this tab asks for the token: sent, and if it is due this tab refreshes now. */
   #sync() {
-    const { token, skew } = this.#held
+    const { token, skew, info } = this.#held
     if (token === null) return
-    this.#tabs.token(token, skew, 'sync')
+    this.#tabs.token(token, skew, 'sync', info)
     this.#evaluate(false)
   }
 
