@@ -39,6 +39,7 @@ define package
 	$(call artifact,$(1),claims,claims$(2))
 	$(call artifact,$(1),hmac,hmac$(2))
 	$(call artifact,$(1),hmac_native,native-mac$(2),simd)
+	$(call artifact,$(1),jwe,jwe$(2))
 	cp -R src/js/. $(1)/
 	cp pkg.json $(1)/package.json
 	cp README.md $(1)/README.md
@@ -61,7 +62,7 @@ lint: setup
 	$(NODE_BIN)/biome check --error-on-warnings --max-diagnostics=100
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo clippy --locked --no-default-features --features std,claims --all-targets -- -D warnings
-	for f in claims hmac native-mac claims,test-trap hmac,test-trap native-mac,test-trap; do \
+	for f in claims hmac native-mac jwe claims,test-trap hmac,test-trap native-mac,test-trap jwe,test-trap; do \
 	  cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features $$f --lib -- -D warnings || exit 1; done
 	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
 	python3 tests/vectors/generate.py --check

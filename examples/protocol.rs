@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use jwt_wasm::protocol::{self, cap, err, key_problem, op, opt, reason, slot, warn};
+use jwt_wasm::protocol::{self, cap, err, jwe_refusal, key_problem, op, opt, reason, slot, warn};
 use serde_json::json;
 
 const GENERATED: &str = "Generated from src/protocol.rs by `cargo run --example protocol`.";
@@ -125,6 +125,11 @@ fn reason_value(digit: u8) -> usize {
     usize::from(digit - b'0')
 }
 
+fn letter_value(letter: u8) -> usize {
+    assert!(letter.is_ascii_lowercase(), "a JWE refusal is a lower-case ASCII letter");
+    usize::from(letter - b'a')
+}
+
 fn warning_position(bit: u32) -> usize {
     assert!(bit.is_power_of_two(), "a warning is one bit");
     bit.trailing_zeros() as usize
@@ -195,6 +200,34 @@ fn render_js() -> String {
     )
     .unwrap();
     writeln!(w, "{}", js_array("KEY_MESSAGES", &problems)).unwrap();
+    let refusals =
+        by_index(jwe_refusal::ALL.iter().map(|(_, r)| (letter_value(r.letter), js_str(r.message))));
+    writeln!(w, "/** Why a JWE was refused, by the letter (a = 0) that starts its error output. */").unwrap();
+    writeln!(w, "{}", js_array("JWE_MESSAGES", &refusals)).unwrap();
+    let algs = |f: fn(&protocol::JweAlgDesc) -> String| -> Vec<Option<String>> {
+        protocol::JWE_ALGS.iter().map(|a| Some(f(a))).collect()
+    };
+    writeln!(w, "/** JWE key management by index (`OP_JWE_ADD_KEY`, `OP_JWE_ENCRYPTER`; bit i of `OP_JWE_DECRYPTER`'s a). */").unwrap();
+    writeln!(w, "{}", js_array("JWE_ALGS", &algs(|a| js_str(a.name)))).unwrap();
+    writeln!(
+        w,
+        "/** The key-encryption key's exact length by JWE_ALGS index (0: dir, the key is the CEK). */"
+    )
+    .unwrap();
+    writeln!(w, "{}", js_array("JWE_KEK_BYTES", &algs(|a| a.key_bytes.to_string()))).unwrap();
+    let encs = |f: fn(&protocol::JweEncDesc) -> String| -> Vec<Option<String>> {
+        protocol::JWE_ENCS.iter().map(|e| Some(f(e))).collect()
+    };
+    writeln!(
+        w,
+        "/** JWE content encryption by index (the u of `OP_JWE_ADD_KEY`, `OP_JWE_ENCRYPTER`; bit i of b). */"
+    )
+    .unwrap();
+    writeln!(w, "{}", js_array("JWE_ENCS", &encs(|e| js_str(e.name)))).unwrap();
+    writeln!(w, "/** The CEK's exact length by JWE_ENCS index (also a dir key's). */").unwrap();
+    writeln!(w, "{}", js_array("JWE_CEK_BYTES", &encs(|e| e.cek_bytes.to_string()))).unwrap();
+    writeln!(w, "/** The IV's exact length by JWE_ENCS index. */").unwrap();
+    writeln!(w, "{}", js_array("JWE_IV_BYTES", &encs(|e| e.iv_bytes.to_string()))).unwrap();
     writeln!(w, "/** Slots of `Core.num(slot)` after `OP_INSPECT` (NaN when absent). */").unwrap();
     for (name, n) in slot::ALL {
         writeln!(w, "export const SLOT_{name} = {n}").unwrap();
@@ -241,6 +274,15 @@ fn render_json() -> String {
         })).collect::<Vec<_>>(),
         "key_problems": key_problem::ALL.iter().map(|(_, k)| json!({
             "digit": char::from(k.digit).to_string(), "name": k.name, "message": k.message,
+        })).collect::<Vec<_>>(),
+        "jwe_refusals": jwe_refusal::ALL.iter().map(|(_, r)| json!({
+            "letter": char::from(r.letter).to_string(), "number": r.error.number, "name": r.name, "message": r.message,
+        })).collect::<Vec<_>>(),
+        "jwe_algorithms": protocol::JWE_ALGS.iter().enumerate().map(|(i, a)| json!({
+            "name": a.name, "index": i, "key_bytes": a.key_bytes,
+        })).collect::<Vec<_>>(),
+        "jwe_encryptions": protocol::JWE_ENCS.iter().enumerate().map(|(i, e)| json!({
+            "name": e.name, "index": i, "cek_bytes": e.cek_bytes, "iv_bytes": e.iv_bytes, "tag_bytes": e.tag_bytes,
         })).collect::<Vec<_>>(),
         "slots": slot::ALL.iter().map(|(name, n)| json!({ "name": name.to_ascii_lowercase(), "slot": n })).collect::<Vec<_>>(),
         "warnings": warn::ALL.iter().map(|(name, bit)| json!({ "name": name.to_ascii_lowercase(), "bit": bit })).collect::<Vec<_>>(),

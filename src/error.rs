@@ -8,6 +8,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::protocol::{err, key_problem, reason, ErrorDesc, KeyProblemDesc, ReasonDesc, MAX_AGE_MESSAGE};
+#[cfg(feature = "jwe")]
+use crate::protocol::{jwe_refusal, JweRefusalDesc};
 use core::fmt;
 
 /// Why a registered or required claim failed (jose's `reason`).
@@ -91,6 +93,85 @@ impl KeyProblem {
     }
 }
 
+/// Why a JWE was refused before any decryption (feature `jwe`): each with its own static
+/// message, reported as `ERR_JOSE_NOT_SUPPORTED`, `ERR_JOSE_ALG_NOT_ALLOWED` or
+/// `ERR_JWE_INVALID` ([`JweRefusal::code`]).
+#[cfg(feature = "jwe")]
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JweRefusal {
+    /// `zip`: compressed plaintext (decompression bombs).
+    Zip,
+    /// PBES2 key management, or `p2c`/`p2s` in the header (the iteration-count denial of service).
+    Pbes2,
+    /// ECDH-ES key management (or an `epk`).
+    Ecdh,
+    /// RSA key management.
+    Rsa,
+    /// Any `crit`.
+    Crit,
+    /// `jku`, `jwk`, `x5u` or `x5c`: keys come only from the configuration.
+    KeySource,
+    /// The JWE JSON serialization.
+    Json,
+    /// Another key-management algorithm.
+    Alg,
+    /// Another content encryption.
+    Enc,
+    /// A supported key management outside the allowlist.
+    AlgNotAllowed,
+    /// A supported content encryption outside the allowlist.
+    EncNotAllowed,
+    /// A compact JWS where a JWE is expected.
+    NotJwe,
+    /// A nested decrypt whose header does not say `cty: JWT`.
+    NotNested,
+    /// A JWE key of another length than its algorithm needs (`ERR_KEY_INVALID`).
+    KeyLength,
+}
+
+#[cfg(feature = "jwe")]
+impl JweRefusal {
+    /// A stable name (`zip`, `pbes2`, …).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        self.wire().name
+    }
+
+    /// The static message (never the input).
+    #[must_use]
+    pub const fn message(self) -> &'static str {
+        self.wire().message
+    }
+
+    /// The error code it is reported with.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        self.wire().error.code
+    }
+
+    /// The refusal's row of the wire protocol; always inlined (the wasm reads the letter and number).
+    #[inline(always)]
+    pub(crate) const fn wire(self) -> JweRefusalDesc {
+        match self {
+            Self::Zip => jwe_refusal::ZIP,
+            Self::Pbes2 => jwe_refusal::PBES2,
+            Self::Ecdh => jwe_refusal::ECDH,
+            Self::Rsa => jwe_refusal::RSA,
+            Self::Crit => jwe_refusal::CRIT,
+            Self::KeySource => jwe_refusal::KEY_SOURCE,
+            Self::Json => jwe_refusal::JSON,
+            Self::Alg => jwe_refusal::ALG,
+            Self::Enc => jwe_refusal::ENC,
+            Self::AlgNotAllowed => jwe_refusal::ALG_NOT_ALLOWED,
+            Self::EncNotAllowed => jwe_refusal::ENC_NOT_ALLOWED,
+            Self::NotJwe => jwe_refusal::NOT_JWE,
+            Self::NotNested => jwe_refusal::NOT_NESTED,
+            Self::KeyLength => jwe_refusal::KEY_LENGTH,
+        }
+    }
+}
+
 /// The kinds of failure. Stable across minor versions; match on it or on [`ErrorKind::code`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +209,17 @@ pub enum ErrorKind {
     KeyInvalid(KeyProblem),
     /// The options are inconsistent (empty algorithm list, a key whose alg is not allowed, …).
     InvalidOptions,
+    /// Not a compact JWE: five segments, strict base64url, a strict JSON protected header with
+    /// string `alg` and `enc`, and the exact IV, tag and encrypted-key lengths (feature `jwe`).
+    #[cfg(feature = "jwe")]
+    JweInvalid,
+    /// The JWE did not decrypt: the key did not unwrap, the tag did not verify, the padding or
+    /// the CEK length was wrong. One kind for every cause, so no oracle (feature `jwe`).
+    #[cfg(feature = "jwe")]
+    JweDecryptionFailed,
+    /// The JWE asks for something refused before any decryption (feature `jwe`).
+    #[cfg(feature = "jwe")]
+    JweRefused(JweRefusal),
 }
 
 impl ErrorKind {
@@ -148,6 +240,12 @@ impl ErrorKind {
             Self::NoMatchingKey => err::NO_MATCHING_KEY,
             Self::KeyInvalid(_) => err::KEY_INVALID,
             Self::InvalidOptions => err::INVALID_OPTIONS,
+            #[cfg(feature = "jwe")]
+            Self::JweInvalid => err::JWE_INVALID,
+            #[cfg(feature = "jwe")]
+            Self::JweDecryptionFailed => err::JWE_DECRYPTION_FAILED,
+            #[cfg(feature = "jwe")]
+            Self::JweRefused(r) => r.wire().error,
         }
     }
 
@@ -170,6 +268,8 @@ impl ErrorKind {
             Self::Expired { claim: "iat" } => MAX_AGE_MESSAGE,
             Self::Claim { reason, .. } => reason.wire().message,
             Self::KeyInvalid(problem) => problem.message(),
+            #[cfg(feature = "jwe")]
+            Self::JweRefused(r) => r.message(),
             _ => self.wire().message,
         }
     }
@@ -223,6 +323,16 @@ impl Error {
         }
     }
 
+    /// The refusal, for a JWE refused before decryption.
+    #[cfg(feature = "jwe")]
+    #[must_use]
+    pub fn jwe_refusal(&self) -> Option<JweRefusal> {
+        match &*self.0 {
+            ErrorKind::JweRefused(r) => Some(*r),
+            _ => None,
+        }
+    }
+
     /// The reason, for claim failures (`check_failed` for expiry, as jose reports it).
     #[must_use]
     pub fn reason(&self) -> Option<ClaimReason> {
@@ -251,11 +361,13 @@ impl core::error::Error for Error {}
 /// Shorthand for this crate's results.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
-/// Every kind with its number and code, for drift guards (`tests/errors.rs` against
+/// Every kind with its number and code (the JWE ones with feature `jwe`; a `JweRefused` has its
+/// error's number), for drift guards (`tests/errors.rs` against
 /// `tests/vectors/protocol.json`).
 #[must_use]
-pub fn all_codes() -> [(u32, &'static str); 11] {
-    let kinds = [
+pub fn all_codes() -> Vec<(u32, &'static str)> {
+    #[allow(clippy::useless_vec)] // its length depends on the features
+    let kinds = vec![
         ErrorKind::JwsInvalid,
         ErrorKind::JwtInvalid,
         ErrorKind::TooLarge,
@@ -267,6 +379,10 @@ pub fn all_codes() -> [(u32, &'static str); 11] {
         ErrorKind::NoMatchingKey,
         ErrorKind::KeyInvalid(KeyProblem::Short),
         ErrorKind::InvalidOptions,
+        #[cfg(feature = "jwe")]
+        ErrorKind::JweInvalid,
+        #[cfg(feature = "jwe")]
+        ErrorKind::JweDecryptionFailed,
     ];
-    kinds.map(|k| (k.number(), k.code()))
+    kinds.iter().map(|k| (k.number(), k.code())).collect()
 }

@@ -58,6 +58,9 @@ mod inspect;
 mod sign;
 #[cfg(feature = "hmac")]
 mod verify;
+// Under `jwe`: token encryption, JWE compact (its own directory, one job a file).
+#[cfg(feature = "jwe")]
+mod jwe;
 
 // The steps they share, in the order of checks: segments (size, three parts, base64url via b64),
 // header, algorithm and key, claims (typed through the JSON reader), policy.
@@ -100,8 +103,15 @@ mod trap;
 
 pub use alg::{Algorithm, AlgorithmSet};
 pub use claims::{Audience, Claims};
+#[cfg(feature = "jwe")]
+pub use error::JweRefusal;
 pub use error::{all_codes, ClaimReason, Error, ErrorKind, KeyProblem, Result};
 pub use header::Header;
+#[cfg(feature = "jwe")]
+pub use jwe::{
+    ContentEncryption, Decrypted, Decrypter, EncSet, Encrypter, JweHeader, JweKey, JweKeyRing, KeyManagement,
+    KeyManagementSet,
+};
 #[cfg(feature = "hmac")]
 pub use key::{HmacKey, KeyRing};
 pub use segments::{Buffers, Limits};

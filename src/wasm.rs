@@ -29,6 +29,8 @@ use crate::segments::Limits;
 // The capabilities beyond `claims`, one module each (a future `jwe` or `keys` goes beside it).
 #[cfg(feature = "hmac")]
 mod hmac;
+#[cfg(feature = "jwe")]
+mod jwe;
 
 /// Without `std` (the shipped build), a panic is a plain trap: no formatting machinery is
 /// linked. The core is panic-free by lint and by fuzzing; this is the last line.
@@ -53,6 +55,9 @@ pub fn caps() -> u32 {
     if cfg!(feature = "native-mac") {
         bits |= cap::NATIVE_MAC;
     }
+    if cfg!(feature = "jwe") {
+        bits |= cap::JWE;
+    }
     bits
 }
 
@@ -62,6 +67,9 @@ pub struct Core {
     /// The `hmac` capability's state: keys, policy, verifier, signer.
     #[cfg(feature = "hmac")]
     mac: hmac::Mac,
+    /// The `jwe` capability's state: decryption keys, decrypter, encrypter.
+    #[cfg(feature = "jwe")]
+    jwe: jwe::Jwe,
     input: Vec<u8>,
     out: Vec<u8>,
     nums: [f64; SLOTS],
@@ -89,6 +97,8 @@ impl Core {
         Core {
             #[cfg(feature = "hmac")]
             mac: hmac::Mac::new(alg_mask, clock_tolerance, max_token_age, max_bytes, max_header_bytes),
+            #[cfg(feature = "jwe")]
+            jwe: jwe::Jwe::new(max_bytes, max_header_bytes),
             input: Vec::new(),
             out: Vec::new(),
             nums: [f64::NAN; SLOTS],
@@ -158,6 +168,19 @@ impl Core {
             }
             #[cfg(all(feature = "hmac", not(feature = "native-mac")))]
             op::VERIFY_BEGIN | op::VERIFY_MAC => self.fail(ErrorKind::NotSupported.into()),
+            // The `jwe` capability (src/wasm/jwe.rs). An artifact without it answers these ops
+            // as unknown (`ERR_INVALID_OPTIONS`), so its bytes stay as they were; JS refuses the
+            // API on `caps()` before any call.
+            #[cfg(feature = "jwe")]
+            op::JWE_ADD_KEY => self.jwe_add_key(a, b, c, u),
+            #[cfg(feature = "jwe")]
+            op::JWE_DECRYPTER => self.jwe_decrypter(a, b),
+            #[cfg(feature = "jwe")]
+            op::JWE_DECRYPT => self.jwe_decrypt(a, c, t),
+            #[cfg(feature = "jwe")]
+            op::JWE_ENCRYPTER => self.jwe_encrypter(a, b, c, u),
+            #[cfg(feature = "jwe")]
+            op::JWE_ENCRYPT => self.jwe_encrypt(a, b, c),
             _ => self.fail(ErrorKind::InvalidOptions.into()),
         }
     }
@@ -249,6 +272,12 @@ impl Core {
     /// Records an error: the output becomes its reason digit (`protocol::reason`) followed by
     /// its claim name. Returns its number.
     fn fail(&mut self, e: Error) -> u32 {
+        #[cfg(feature = "jwe")]
+        if let Some(r) = e.jwe_refusal() {
+            self.out.clear();
+            self.out.push(r.wire().letter);
+            return e.kind().number();
+        }
         let digit = match e.key_problem() {
             Some(p) => p.wire().digit,
             None => e.reason().map_or(reason::NONE, ClaimReason::wire).digit,

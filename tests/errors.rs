@@ -4,7 +4,7 @@
 //!
 //! When a code is added or renamed on purpose, change it in src/protocol.rs and regenerate with
 //! `cargo run --example protocol` (`make lint` runs it with `--check`).
-#![cfg(feature = "hmac")]
+#![cfg(feature = "jwe")]
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
@@ -12,6 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use jwt_wasm::{dangerous, Algorithm, Error, HmacKey, KeyRing, Signer, Validation, Verifier};
+use jwt_wasm::{
+    ContentEncryption, Decrypter, EncSet, Encrypter, JweKey, JweKeyRing, KeyManagement, KeyManagementSet,
+    Limits,
+};
 
 const MARKER: &str = "MARKER_7f3a";
 const SECRET: &str = "SECRET_c91e_a shared secret of at least 64 bytes, for every algorithm!!";
@@ -279,6 +283,42 @@ fn messages_never_echo_token_key_or_claim_bytes() {
     assert_quiet(&e, "duplicate kid", &mut seen);
     let e = Verifier::new(KeyRing::new(vec![key(Some(m), Algorithm::HS512)]).unwrap(), policy()).unwrap_err();
     assert_quiet(&e, "key alg not allowed", &mut seen);
+
+    // JWE: malformed, refused, and not decrypting, with the marker in the header and the parts.
+    let jwe_key = || JweKey::new(Some(m), KeyManagement::A128Kw, None, &[7; 16]).unwrap();
+    let d = Decrypter::new(
+        JweKeyRing::new(vec![jwe_key()]).unwrap(),
+        KeyManagementSet::new(&[KeyManagement::A128Kw]).unwrap(),
+        EncSet::new(&[ContentEncryption::A128Gcm]).unwrap(),
+        Limits::from(100_000),
+    )
+    .unwrap();
+    let good = Encrypter::new(jwe_key(), ContentEncryption::A128Gcm)
+        .unwrap()
+        .encrypt(m.as_bytes(), Some(m), &[1; 16], &[2; 12])
+        .unwrap();
+    let mut forged: Vec<&str> = good.split('.').collect();
+    let tag = b64(&[0; 16]);
+    forged[4] = &tag;
+    let mb = b64(m.as_bytes());
+    for (what, token) in [
+        ("jwe forged tag", forged.join(".")),
+        ("jwe bad header", format!("{}.{mb}.{mb}.{mb}.{mb}", b64(format!(r#"{{"{m}":1,"#).as_bytes()))),
+        (
+            "jwe zip",
+            format!(
+                "{}.{mb}.{mb}.{mb}.{mb}",
+                b64(format!(r#"{{"alg":"A128KW","enc":"A128GCM","zip":"{m}"}}"#).as_bytes())
+            ),
+        ),
+        (
+            "jwe alg",
+            format!("{}.{mb}.{mb}.{mb}.{mb}", b64(format!(r#"{{"alg":"{m}","enc":"A128GCM"}}"#).as_bytes())),
+        ),
+    ] {
+        let e = d.decrypt(token.as_bytes()).unwrap_err();
+        assert_quiet(&e, what, &mut seen);
+    }
 
     // Every kind of error went through this test.
     let all: BTreeSet<&str> = jwt_wasm::all_codes().iter().map(|(_, c)| *c).collect();

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use jwt_wasm::protocol::{self, err, key_problem, op, opt, reason, slot, warn};
+use jwt_wasm::protocol::{self, err, jwe_refusal, key_problem, op, opt, reason, slot, warn};
 use serde_json::{json, Value};
 
 const HOW: &str =
@@ -67,6 +67,19 @@ fn protocol_json_describes_src_protocol_rs() {
         .map(|(_, k)| json!({ "digit": char::from(k.digit).to_string(), "name": k.name, "message": k.message }))
         .collect();
     assert_eq!(doc["key_problems"], Value::Array(problems), "key problems; {HOW}");
+    let refusals: Vec<Value> = jwe_refusal::ALL
+        .iter()
+        .map(|(_, r)| {
+            let letter = char::from(r.letter).to_string();
+            json!({ "letter": letter, "number": r.error.number, "name": r.name, "message": r.message })
+        })
+        .collect();
+    assert_eq!(doc["jwe_refusals"], Value::Array(refusals), "JWE refusals; {HOW}");
+    let names = |table: &str| -> Vec<String> {
+        doc[table].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(names("jwe_algorithms"), protocol::JWE_ALGS.map(|a| a.name.to_owned()), "JWE algs; {HOW}");
+    assert_eq!(names("jwe_encryptions"), protocol::JWE_ENCS.map(|e| e.name.to_owned()), "JWE encs; {HOW}");
     assert_eq!(doc["separator"], json!(protocol::SEP), "separator; {HOW}");
     assert_eq!(doc["absent"], json!(protocol::ABSENT), "absent; {HOW}");
 }
@@ -82,6 +95,12 @@ fn every_table_has_unique_numbers_and_the_layout_covers_every_operation() {
     unique("errors", err::ALL.iter().map(|(_, e)| u64::from(e.number)).collect());
     unique("reasons", reason::ALL.iter().map(|(_, r)| u64::from(r.digit)).collect());
     unique("key problems", key_problem::ALL.iter().map(|(_, k)| u64::from(k.digit)).collect());
+    unique("JWE refusals", jwe_refusal::ALL.iter().map(|(_, r)| u64::from(r.letter)).collect());
+    assert!(jwe_refusal::ALL.iter().all(|(_, r)| r.letter.is_ascii_lowercase()), "a JWE refusal is a letter");
+    assert!(
+        jwe_refusal::ALL.iter().all(|(_, r)| err::ALL.iter().any(|(_, e)| *e == r.error)),
+        "a JWE refusal is reported with an error of the table"
+    );
     unique("warnings", warn::ALL.iter().map(|(_, b)| u64::from(*b)).collect());
     let slots: Vec<usize> = slot::ALL.iter().map(|(_, s)| *s).collect();
     assert_eq!(slots, (0..protocol::SLOTS).collect::<Vec<_>>(), "slots are 0..SLOTS, in order");

@@ -145,6 +145,21 @@ impl Core {
         self.verdict(verdict)
     }
 
+    /// Verifies `token` (not the input buffer) at `now`, with the output of `verify`: the inner
+    /// JWS of a nested JWE (src/wasm/jwe.rs).
+    #[cfg(feature = "jwe")]
+    pub(super) fn verify_bytes(&mut self, token: &[u8], now: f64) -> u32 {
+        #[cfg(feature = "native-mac")]
+        {
+            self.mac.pending = None;
+        }
+        let Some(v) = &self.mac.verifier else {
+            return self.fail(ErrorKind::InvalidOptions.into());
+        };
+        let verdict = v.verify_into(token, now, &mut self.mac.bufs);
+        self.verdict(verdict)
+    }
+
     /// Phase 1 of a verify whose MAC the runtime computes (src/js/native-mac.js): steps 1 to 4
     /// of the order of checks over the first `len` input bytes at `now` (the caps, the segments,
     /// base64url, the header, the algorithm and the key, all decided here). On success nothing

@@ -1,0 +1,101 @@
+//! Decryption of a compact JWE, in a fixed order: (1) size caps and five segments; (2) the
+//! protected header, strict base64url and strict JSON, and its refusals; (3) `alg` and `enc`
+//! in their allowlists; (4) the key by exact `kid`; (5) strict base64url of the other parts and
+//! their exact lengths (IV, tag; an empty encrypted key for `dir` only); (6) the CEK (the key
+//! for `dir`, else unwrapped) and the content decryption with the protected header's ASCII as
+//! the AAD. Every failure of step 6 is `ERR_JWE_DECRYPTION_FAILED` on one path: a key that does
+//! not unwrap still goes through the content decryption (over a zero CEK) and is refused after.
+
+use super::alg::{ContentEncryption, EncSet, KeyManagement, KeyManagementSet};
+use super::key::JweKeyRing;
+use super::{compact, content, header, wrap};
+use crate::b64;
+use crate::error::{ErrorKind, JweRefusal, Result};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::segments::Limits;
+
+/// A decrypted JWE: the protected header as decoded JSON text, what this library read of it,
+/// and the plaintext (bytes: JSON claims, or for `cty: JWT` a signed token to verify next).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decrypted {
+    /// The decoded protected header (strict JSON, duplicates refused).
+    pub header_json: String,
+    /// `alg`.
+    pub alg: KeyManagement,
+    /// `enc`.
+    pub enc: ContentEncryption,
+    /// `kid`, if present.
+    pub kid: Option<String>,
+    /// `cty`, if present.
+    pub cty: Option<String>,
+    /// `typ`, if present.
+    pub typ: Option<String>,
+    /// The plaintext.
+    pub plaintext: Vec<u8>,
+}
+
+/// A JWE decrypter: keys, the two allowlists (required, never empty) and the size caps.
+#[derive(Debug, Clone)]
+pub struct Decrypter {
+    ring: JweKeyRing,
+    algs: KeyManagementSet,
+    encs: EncSet,
+    limits: Limits,
+}
+
+impl Decrypter {
+    /// Refused with `ERR_INVALID_OPTIONS`: bad caps, or a key whose algorithm (or, for `dir`,
+    /// whose enc) the allowlists leave out (a key that could never be used is a mistake).
+    pub fn new(ring: JweKeyRing, algs: KeyManagementSet, encs: EncSet, limits: Limits) -> Result<Self> {
+        limits.check()?;
+        let usable =
+            ring.keys().iter().all(|k| algs.contains(k.alg()) && k.enc().is_none_or(|e| encs.contains(e)));
+        if !usable {
+            return Err(ErrorKind::InvalidOptions.into());
+        }
+        Ok(Self { ring, algs, encs, limits })
+    }
+
+    /// Decrypts a compact JWE (steps 1 to 6 of this file's order).
+    pub fn decrypt(&self, token: &[u8]) -> Result<Decrypted> {
+        let invalid = || ErrorKind::JweInvalid;
+        let parts = compact::split(token, self.limits)?;
+        let mut header_bytes = Vec::new();
+        b64::decode_into(parts.protected, &mut header_bytes).map_err(|()| invalid())?;
+        let header_json = String::from_utf8(header_bytes).map_err(|_| invalid())?;
+        let h = header::parse(&header_json)?;
+        if !self.algs.contains(h.alg) {
+            return Err(ErrorKind::JweRefused(JweRefusal::AlgNotAllowed).into());
+        }
+        if !self.encs.contains(h.enc) {
+            return Err(ErrorKind::JweRefused(JweRefusal::EncNotAllowed).into());
+        }
+        let key = self.ring.select(h.alg, h.enc, h.kid.as_deref()).ok_or(ErrorKind::NoMatchingKey)?;
+        let decode = |seg: &[u8]| {
+            let mut out = Vec::new();
+            b64::decode_into(seg, &mut out).map(|()| out).map_err(|()| invalid())
+        };
+        let (wrapped, iv, ciphertext, tag) =
+            (decode(parts.encrypted_key)?, decode(parts.iv)?, decode(parts.ciphertext)?, decode(parts.tag)?);
+        let d = h.enc.desc();
+        let dir = h.alg == KeyManagement::Dir;
+        if iv.len() != d.iv_bytes || tag.len() != d.tag_bytes || dir != wrapped.is_empty() {
+            return Err(invalid().into());
+        }
+        let (cek, unwrapped) = if dir {
+            (key.bytes().to_vec(), true)
+        } else {
+            let mut cek = vec![0u8; d.cek_bytes];
+            let ok = wrap::unwrap(h.alg, key.bytes(), &wrapped, &mut cek);
+            (cek, ok)
+        };
+        let plaintext = content::decrypt(h.enc, &cek, &iv, parts.protected, &ciphertext, &tag);
+        let (Some(plaintext), true) = (plaintext, unwrapped) else {
+            return Err(ErrorKind::JweDecryptionFailed.into());
+        };
+        let owned = |s: Option<Cow<'_, str>>| s.map(Cow::into_owned);
+        let (alg, enc, kid, cty, typ) = (h.alg, h.enc, owned(h.kid), owned(h.cty), owned(h.typ));
+        Ok(Decrypted { header_json, alg, enc, kid, cty, typ, plaintext })
+    }
+}

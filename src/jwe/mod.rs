@@ -1,0 +1,24 @@
+//! Token encryption, JWE Compact Serialization (RFC 7516), strict: the map of the JWE core
+//! (feature `jwe`). Key management `dir`, `A128KW`, `A256KW`; content encryption `A128GCM`,
+//! `A256GCM`, `A128CBC-HS256`, `A256CBC-HS512`; everything else refused with a typed error.
+//! The core draws no randomness: the CEK and IV of an encryption come from the caller.
+//!
+//! One job a file: `alg.rs` the algorithms and their allowlists, `compact.rs` the size caps and
+//! the five segments, `header.rs` the strict protected header, `key.rs` the keys and their ring,
+//! `content.rs` the content encryption (AES-GCM, AES-CBC-HMAC-SHA2), `wrap.rs` AES Key Wrap,
+//! `decrypt.rs` and `encrypt.rs` one operation each.
+
+mod alg;
+mod compact;
+mod content;
+mod decrypt;
+mod encrypt;
+mod header;
+mod key;
+mod wrap;
+
+pub use alg::{ContentEncryption, EncSet, KeyManagement, KeyManagementSet};
+pub use decrypt::{Decrypted, Decrypter};
+pub use encrypt::Encrypter;
+pub use header::JweHeader;
+pub use key::{JweKey, JweKeyRing};
