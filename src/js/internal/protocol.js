@@ -111,7 +111,7 @@ export const JWE_MESSAGES = [
   'JWE content encryption algorithm is not allowed',
   'token is a compact JWS (three segments), not a JWE (five)',
   'the JWE does not carry a signed token ("cty" is not "JWT")',
-  'a JWE key has exactly its algorithm\'s length (A128KW 16, A256KW 32 bytes; dir: its enc\'s CEK)',
+  "a JWE key has exactly its algorithm's length (A128KW 16, A256KW 32 bytes; dir: its enc's CEK)",
 ]
 /** JWE key management by index (`OP_JWE_ADD_KEY`, `OP_JWE_ENCRYPTER`; bit i of `OP_JWE_DECRYPTER`'s a). */
 export const JWE_ALGS = ['dir', 'A128KW', 'A256KW']
