@@ -1,12 +1,12 @@
 // The encrypted-token case of `make bench` (issue 11): decrypt, then verify, a small nested token
 // (dir + A256GCM around an HS256 JWS of the small claims; issuer, audience and expiry checked) with
 // jwt-wasm's `Decrypter` against jose's `compactDecrypt` + `jwtVerify` (CryptoKeys imported once,
-// allowlists set), in Node (jwe-node.mjs, a child process) and in workerd (jwe-worker.js, timed
-// from outside like workerd.mjs). Before anything is timed each case must read the valid token and
+// allowlists set), in Node (jwe-node.mjs, a child process) and in workerd (jwe-worker.js, run by
+// jwe-workerd.mjs and timed from outside like workerd.mjs). This file is the Worker's too, so it
+// imports nothing of Node. Before anything is timed each case must read the valid token and
 // refuse a forged tag, a wrong audience and an expired token. run.mjs puts the results beside the
 // others as the `decrypt` set of each runtime; report.mjs renders them (`decryptRows`).
 import { AUD, ISS, SECRET, claims } from './fixtures.mjs'
-import { measure } from './timing.mjs'
 
 const CEK = new Uint8Array(32).fill(0x5a)
 const td = new TextDecoder()
@@ -80,66 +80,6 @@ export async function jweCases(lib, now) {
     }
   }
   return { cases, token, failures }
-}
-
-/**
- * The workerd half: bundles jwe-worker.js as workerd.mjs bundles worker.js, runs its gate, and
- * times each case from outside, minus an empty-loop request of the same count.
- * @param {{ dir: string, now: number, rounds: number, sliceMs: number, warmupMs: number }} o
- */
-export async function benchJweWorkerd({ dir, now, ...opts }) {
-  // Imported here: the Worker imports this file too, and needs none of them.
-  const { readFileSync } = await import('node:fs')
-  const { join } = await import('node:path')
-  const { build } = await import('esbuild')
-  const { Miniflare } = await import('miniflare')
-  const out = join(dir, 'jwe-worker-out')
-  await build({
-    entryPoints: [join(dir, 'jwe-worker.js')],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    loader: { '.wasm': 'copy' },
-    external: ['cloudflare:*', 'node:*'],
-    outdir: out,
-    logLevel: 'silent',
-  })
-  if (!/from\s*"\.\/jwt_wasm_jwe[^"]*\.wasm"/.test(readFileSync(join(out, 'jwe-worker.js'), 'utf8')))
-    throw new Error('the jwe Worker bundle did not take the workerd entry of jwt-wasm/jwe')
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath: join(out, 'jwe-worker.js'),
-    modulesRoot: out,
-    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-    compatibilityDate: '2026-04-01',
-    compatibilityFlags: ['nodejs_compat'],
-    bindings: { NOW: String(now) },
-  })
-  try {
-    const get = async (path) => {
-      const res = await mf.dispatchFetch(`http://bench${path}`)
-      if (!res.ok) throw new Error(`workerd ${path}: ${res.status} ${await res.text()}`)
-      return res.json()
-    }
-    const info = await get('/gate')
-    if (info.failures.length) return { gate: info.failures }
-    const request = async (id, n) => {
-      const t0 = process.hrtime.bigint()
-      await get(`/run?id=${id}&n=${n}`)
-      return Number(process.hrtime.bigint() - t0)
-    }
-    const run = async (c, n) => {
-      const before = await request('empty', n)
-      const ns = await request(c.id, n)
-      return Math.max(1, ns - Math.min(before, await request('empty', n)))
-    }
-    const timed = await measure(info.cases, run, opts)
-    return { gate: [], bytes: info.bytes, decrypt: info.cases.map((c, j) => ({ ...c, ...timed[j] })) }
-  } finally {
-    await mf.dispose()
-  }
 }
 
 /**
