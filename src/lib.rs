@@ -86,6 +86,8 @@ pub mod json;
 #[doc(hidden)]
 pub mod __fuzz {
     pub use crate::b64::{decode_into as b64_decode_into, encode_into as b64_encode_into};
+    #[cfg(feature = "jwe")]
+    pub use crate::jwe::primitives::*;
 }
 
 // The wasm boundary (`Core`) and its wire protocol, declared once; the protocol is public for its

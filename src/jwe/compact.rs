@@ -16,8 +16,8 @@ pub(crate) struct Parts<'a> {
     pub tag: &'a [u8],
 }
 
-/// The caps, then exactly five segments with a non-empty protected header, IV and tag (the
-/// encrypted key is empty for `dir`, the ciphertext for an empty GCM plaintext).
+/// The caps, then exactly five segments with a non-empty protected header (the other lengths
+/// are checked once the header named the algorithms: step 5 of `decrypt.rs`).
 pub(crate) fn split(token: &[u8], limits: Limits) -> Result<Parts<'_>> {
     if token.len() > limits.max_token_bytes {
         return Err(ErrorKind::TooLarge.into());
@@ -25,20 +25,20 @@ pub(crate) fn split(token: &[u8], limits: Limits) -> Result<Parts<'_>> {
     if token.first() == Some(&b'{') {
         return Err(ErrorKind::JweRefused(JweRefusal::Json).into());
     }
+    let dots = token.iter().filter(|&&b| b == b'.').count();
     let mut it = token.split(|&b| b == b'.');
-    let (Some(protected), Some(encrypted_key), Some(iv)) = (it.next(), it.next(), it.next()) else {
-        return Err(ErrorKind::JweInvalid.into());
+    let (Some(protected), Some(encrypted_key), Some(iv), Some(ciphertext), Some(tag), 4) =
+        (it.next(), it.next(), it.next(), it.next(), it.next(), dots)
+    else {
+        let jws = dots == 2;
+        return Err(
+            if jws { ErrorKind::JweRefused(JweRefusal::NotJwe) } else { ErrorKind::JweInvalid }.into()
+        );
     };
-    let (Some(ciphertext), Some(tag)) = (it.next(), it.next()) else {
-        return Err(ErrorKind::JweRefused(JweRefusal::NotJwe).into());
-    };
-    if it.next().is_some() {
-        return Err(ErrorKind::JweInvalid.into());
-    }
     if protected.len() > limits.header_cap() {
         return Err(ErrorKind::TooLarge.into());
     }
-    if protected.is_empty() || iv.is_empty() || tag.is_empty() {
+    if protected.is_empty() {
         return Err(ErrorKind::JweInvalid.into());
     }
     Ok(Parts { protected, encrypted_key, iv, ciphertext, tag })
@@ -56,7 +56,8 @@ mod tests {
     fn five_segments_exactly() {
         assert_eq!(code("h.k.i.c.t"), "OK");
         assert_eq!(code("h..i..t"), "OK");
-        for bad in ["", "h", "h.k", "h.k.i.c.t.x", ".k.i.c.t", "h.k..c.t", "h.k.i.c.", "....", "....."] {
+        assert_eq!(code("h...."), "OK", "empty parts are judged by their exact lengths, later");
+        for bad in ["", "h", "h.k", "h.k.i.c", "h.k.i.c.t.x", ".k.i.c.t", "...", "....."] {
             assert_eq!(code(bad), "ERR_JWE_INVALID", "{bad}");
         }
     }

@@ -18,7 +18,7 @@ use crate::prelude::*;
 
 /// Ciphertext and tag. The lengths of `cek` and `iv` were checked by the caller; a wrong one
 /// gives `None`.
-pub(crate) fn encrypt(
+pub fn encrypt(
     enc: ContentEncryption,
     cek: &[u8],
     iv: &[u8],
@@ -44,7 +44,7 @@ pub(crate) fn encrypt(
 }
 
 /// The plaintext, or `None` for every kind of failure.
-pub(crate) fn decrypt(
+pub fn decrypt(
     enc: ContentEncryption,
     cek: &[u8],
     iv: &[u8],
@@ -148,4 +148,41 @@ where
     let n = d.decrypt_padded::<Pkcs7>(&mut buf).ok()?.len();
     buf.truncate(n);
     Some(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With the MAC key (what a padding oracle would need a forger not to have), a tag made over
+    /// a ciphertext with broken padding, or not whole blocks, passes the tag check, and the
+    /// decryption still fails as `None`: the one failure of every other cause.
+    #[test]
+    fn bad_padding_under_a_good_tag_is_the_same_failure() {
+        for (enc, split) in [(ContentEncryption::A128CbcHs256, 16), (ContentEncryption::A256CbcHs512, 32)] {
+            let cek: Vec<u8> = (0..u8::try_from(enc.desc().cek_bytes).unwrap()).collect();
+            let (iv, aad) = ([7u8; 16], b"eyJhbGciOiJkaXIifQ");
+            let (ct, tag) = encrypt(enc, &cek, &iv, aad, b"sixteen bytes!!!").unwrap();
+            assert_eq!(decrypt(enc, &cek, &iv, aad, &ct, &tag).unwrap(), b"sixteen bytes!!!");
+            let mac_key = &cek[..split];
+            let retag = |ct: &[u8]| -> Vec<u8> {
+                let full = if split == 16 {
+                    cbc_tag::<Hmac<Sha256>>(mac_key, aad, &iv, ct)
+                } else {
+                    cbc_tag::<Hmac<Sha512>>(mac_key, aad, &iv, ct)
+                };
+                full.unwrap()[..split].to_vec()
+            };
+            let mut bad_padding = ct.clone();
+            let n = bad_padding.len();
+            bad_padding[n - 17] ^= 0x01; // the last plaintext byte (a padding byte) changes
+            assert_eq!(decrypt(enc, &cek, &iv, aad, &bad_padding, &retag(&bad_padding)), None);
+            let partial = &ct[..ct.len() - 1];
+            assert_eq!(decrypt(enc, &cek, &iv, aad, partial, &retag(partial)), None);
+            assert_eq!(decrypt(enc, &cek, &iv, aad, &[], &retag(&[])), None, "no block at all");
+            let mut flipped = tag.clone();
+            flipped[0] ^= 1;
+            assert_eq!(decrypt(enc, &cek, &iv, aad, &ct, &flipped), None);
+        }
+    }
 }

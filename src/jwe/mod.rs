@@ -22,3 +22,10 @@ pub use decrypt::{Decrypted, Decrypter};
 pub use encrypt::Encrypter;
 pub use header::JweHeader;
 pub use key::{JweKey, JweKeyRing};
+
+/// The primitives under the JWE operations, for the Wycheproof suites and the fuzz targets
+/// (re-exported by `crate::__fuzz`); not a public API.
+pub(crate) mod primitives {
+    pub use super::content::{decrypt as content_decrypt, encrypt as content_encrypt};
+    pub use super::wrap::{unwrap as key_unwrap, wrap as key_wrap};
+}

@@ -6,9 +6,16 @@ use super::alg::KeyManagement;
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+/// The shortest CEK wrapped or unwrapped: two semiblocks (RFC 3394 §2: n ≥ 2; every JWE CEK
+/// is 16 bytes or more), so an "empty" or 8-byte key is never accepted.
+const MIN_CEK: usize = 16;
+
 /// The wrapped CEK (8 bytes longer), or `None` (a key or CEK of a length KW cannot take; the
 /// callers checked both, so never in practice).
-pub(crate) fn wrap(alg: KeyManagement, kek: &[u8], cek: &[u8]) -> Option<Vec<u8>> {
+pub fn wrap(alg: KeyManagement, kek: &[u8], cek: &[u8]) -> Option<Vec<u8>> {
+    if cek.len() < MIN_CEK {
+        return None;
+    }
     let mut out = vec![0u8; cek.len().checked_add(aes_kw::IV_LEN)?];
     let done = match alg {
         KeyManagement::A128Kw => KwAes128::new_from_slice(kek).ok()?.wrap_key(cek, &mut out).is_ok(),
@@ -21,8 +28,9 @@ pub(crate) fn wrap(alg: KeyManagement, kek: &[u8], cek: &[u8]) -> Option<Vec<u8>
 /// Unwraps into `cek` (its length is the enc's CEK length): false when the wrapped key is not
 /// exactly 8 bytes longer, or its integrity check fails. `cek` is then all zeros; the caller
 /// still runs the content decryption over it and refuses at the end (one path for every cause).
-pub(crate) fn unwrap(alg: KeyManagement, kek: &[u8], wrapped: &[u8], cek: &mut [u8]) -> bool {
-    let ok = wrapped.len() == cek.len().saturating_add(aes_kw::IV_LEN)
+pub fn unwrap(alg: KeyManagement, kek: &[u8], wrapped: &[u8], cek: &mut [u8]) -> bool {
+    let ok = cek.len() >= MIN_CEK
+        && wrapped.len() == cek.len().saturating_add(aes_kw::IV_LEN)
         && match alg {
             KeyManagement::A128Kw => {
                 KwAes128::new_from_slice(kek).is_ok_and(|k| k.unwrap_key(wrapped, cek).is_ok())

@@ -33,7 +33,14 @@ def tokens():
 
 
 def main():
-    seeds = {t: set() for t in ["verify", "json", "base64url", "decode_unverified", "inspect", "sign_verify"]}
+    seeds = {t: set() for t in ["verify", "json", "base64url", "decode_unverified", "inspect", "sign_verify", "jwe"]}
+    # jwe: the RFC examples as tokens (mode 0), and every key × enc encrypted by the harness
+    # (mode 1; byte 1 the key and enc, byte 2 the bit to flip).
+    for v in json.loads((ROOT / "tests" / "vectors" / "jwe_rfc.json").read_text())["vectors"]:
+        seeds["jwe"].add(b"\x00" + v["token"].encode())
+    for sel in range(48):
+        for bit in [0, 77, 255]:
+            seeds["jwe"].add(bytes([1, sel, bit]) + b'{"sub":"u1","exp":2000000000}')
     for token in tokens():
         raw = token.encode()
         seeds["verify"].add(b"\x00" + raw)

@@ -7,15 +7,19 @@
 //! - `verify`: byte 0 even: the rest is a token. Byte 0 odd: byte 1 picks a signing key (and
 //!   may corrupt the tag), the rest is `header JSON 0x00 payload JSON`, signed by the harness.
 //! - `json`, `base64url`, `decode_unverified`, `inspect`: the bytes themselves.
+//! - `jwe`: byte 0 even: the rest is a JWE. Byte 0 odd: byte 1 picks the key and enc, byte 2 a
+//!   bit to flip, the rest is the plaintext (encrypted by the harness).
 //! - `sign_verify`: byte 0 algorithm, byte 1 kid and typ, byte 2 secret length beyond the
 //!   minimum, then the secret, then the claims JSON.
 
 mod codec;
+mod jwe;
 mod oracle;
 mod sign;
 mod token;
 mod world;
 
 pub use codec::{base64url, json};
+pub use jwe::jwe_decrypt;
 pub use sign::sign_verify;
 pub use token::{decode_unverified, inspect, verify};
