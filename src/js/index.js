@@ -7,11 +7,11 @@
  */
 import { Core, put, call, hmac } from './wasm.js'
 import { JWSInvalid, JWTTooLarge } from './errors.js'
-import { bad, callOptions, object } from './internal/options.js'
+import { bad, callOptions } from './internal/options.js'
 import { nowSeconds, parts } from './internal/calls.js'
 import { decodeWith, inspectWith } from './read.js'
 import { nativeMac } from './internal/native.js'
-import { check, SIGNER_ARGS, signClaims, signerDefaults, signerSetup, verifierPolicy } from './policy.js'
+import { check, SIGNER_ARGS, signClaims, signerOf, verifierPolicy } from './policy.js'
 import { CAP_HMAC, OP_VERIFY } from './internal/protocol.js'
 
 export {
@@ -94,8 +94,6 @@ export class Verifier {
   }
 }
 
-const SIGNER_OPTIONS = new Set(['key', 'typ', 'ttl', 'jti'])
-
 /**
  * Mints compact tokens with one key. For issuers (the edge) and tests: an HMAC secret does not
  * belong in a browser.
@@ -103,14 +101,12 @@ const SIGNER_OPTIONS = new Set(['key', 'typ', 'ttl', 'jti'])
 export class Signer {
   /** @type {import('./wasm.js').Core | undefined} */
   #core
-  #defaults
+  #spec
 
   /** @param {import('./index.js').SignerOptions} options */
   constructor(options) {
-    const o = object(options, 'options', SIGNER_OPTIONS)
-    const setup = signerSetup(o.key, 'options.key')
-    this.#defaults = signerDefaults(o, 'options')
-    this.#core = new Core(hmac, CAP_HMAC, SIGNER_ARGS, setup)
+    this.#spec = signerOf(options, 'options')
+    this.#core = new Core(hmac, CAP_HMAC, SIGNER_ARGS, this.#spec.setup)
   }
 
   /**
@@ -123,7 +119,7 @@ export class Signer {
   sign(claims, options) {
     const core = this.#core
     if (!core) throw bad('this Signer was freed')
-    return signClaims(core, this.#defaults, claims, options)
+    return signClaims(core, this.#spec, claims, options)
   }
 
   /** Releases the wasm memory now. */

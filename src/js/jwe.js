@@ -14,7 +14,7 @@ import { Core, put, call, jwe } from './wasm.js'
 import { BY_CODE, kind, JWTTooLarge, KeyInvalid } from './errors.js'
 import { bad, callOptions, fn, object, optionalString } from './internal/options.js'
 import { nowSeconds, parts, sizeCaps } from './internal/calls.js'
-import { check, SIGNER_ARGS, signClaims, signerDefaults, signerSetup, verifierPolicy } from './policy.js'
+import { check, SIGNER_ARGS, signClaims, signerOf, verifierPolicy } from './policy.js'
 import {
   ABSENT,
   CAP_JWE,
@@ -69,7 +69,6 @@ const INNER_OPTIONS = new Set([
 ])
 const DECRYPTER_OPTIONS = new Set(['keys', 'algorithms', 'encryptions', 'verifier', 'maxTokenBytes', 'maxHeaderBytes'])
 const ENCRYPTER_OPTIONS = new Set(['key', 'enc', 'signer', 'random'])
-const SIGNER_OPTIONS = new Set(['key', 'typ', 'ttl', 'jti'])
 const KEY_FIELDS = new Set(['kid', 'alg', 'enc', 'secret'])
 const DECRYPT_OPTIONS = new Set(['currentDate'])
 /** A compact JWS, the only plaintext an Encrypter takes as a string. */
@@ -229,7 +228,7 @@ export class Encrypter {
   #enc
   #wraps
   #random
-  /** @type {import('./policy.js').SignerDefaults | undefined} */
+  /** @type {import('./policy.js').SignerSpec | undefined} */
   #signer
 
   /** @param {import('./jwe.js').EncrypterOptions} options */
@@ -241,17 +240,12 @@ export class Encrypter {
     if (k.alg === 'dir' && k.enc !== undefined && k.enc !== o.enc) throw bad('options.key.enc is not options.enc')
     const key = jweKey(k.alg === 'dir' ? { ...k, enc: o.enc } : k, 'options.key')
     this.#random = o.random === undefined ? randomBytes : fn(o.random, 'options.random')
-    /** @type {((core: import('./wasm.js').Core) => void) | undefined} */
-    let sign
-    if (o.signer !== undefined) {
-      const s = object(o.signer, 'options.signer', SIGNER_OPTIONS)
-      sign = signerSetup(s.key, 'options.signer.key')
-      this.#signer = signerDefaults(s, 'options.signer')
-    }
+    const signer = o.signer === undefined ? undefined : signerOf(o.signer, 'options.signer')
+    this.#signer = signer
     this.#enc = enc
     this.#wraps = key.alg !== 0
     this.#core = new Core(jwe, CAP_JWE, SIGNER_ARGS, (core) => {
-      sign?.(core)
+      signer?.setup(core)
       sendKey(core, OP_JWE_ENCRYPTER, key, enc, 'options.key.secret')
     })
   }

@@ -164,34 +164,29 @@ export const SIGNER_ARGS = /** @type {[number, number, number, number, number]} 
   0,
 ])
 
+const SIGNER_OPTIONS = new Set(['key', 'typ', 'ttl', 'jti'])
+
+/** @typedef {{ setup: (core: Core) => void, typ: string | undefined, ttl: number | undefined, jti: boolean }} SignerSpec */
+
 /**
- * The setup of a signing key (`what` names it in messages), keeping a copy of the secret.
- * @param {unknown} k
+ * Signer options (`what` names them in messages): the setup of the signing key (it keeps a copy
+ * of the secret) and the defaults of every signing, `typ`, `ttl` and `jti`.
+ * @param {unknown} options
  * @param {string} what
- * @returns {(core: Core) => void}
+ * @returns {SignerSpec}
  */
-export function signerSetup(k, what) {
-  const key = keyEntry(k, what)
+export function signerOf(options, what) {
+  const o = object(options, what, SIGNER_OPTIONS)
+  const key = keyEntry(o.key, `${what}.key`)
   const secret = key.secret.slice() // replayed on a fresh instance after a trap: a copy
-  return (core) => {
-    const [kidLen, secretLen] = put(core, [key.kid ?? '', secret])
-    const kid = key.kid === undefined ? ABSENT : kidLen
-    check(core, call(core, OP_SET_SIGNER, key.alg, kid, secretLen, 0, 0), `${what}.secret`)
-  }
-}
-
-/** @typedef {{ typ: string | undefined, ttl: number | undefined, jti: boolean }} SignerDefaults */
-
-/**
- * A Signer's defaults: `typ`, `ttl`, `jti` (`what` names them in messages).
- * @param {{ typ?: unknown, ttl?: unknown, jti?: unknown }} o
- * @param {string} what
- * @returns {SignerDefaults}
- */
-export function signerDefaults(o, what) {
   const jti = o.jti ?? false
   if (typeof jti !== 'boolean') throw bad(`${what}.jti must be a boolean`)
   return {
+    setup: (core) => {
+      const [kidLen, secretLen] = put(core, [key.kid ?? '', secret])
+      const kid = key.kid === undefined ? ABSENT : kidLen
+      check(core, call(core, OP_SET_SIGNER, key.alg, kid, secretLen, 0, 0), `${what}.key.secret`)
+    },
     typ: optionalString(o.typ, `${what}.typ`),
     ttl: o.ttl === undefined ? undefined : seconds(o.ttl, `${what}.ttl`, 0),
     jti,
@@ -204,7 +199,7 @@ const SIGN_OPTIONS = new Set(['currentDate', 'ttl', 'jti'])
  * Signs `claims` on `core` (its signer set): with a `ttl` (the call's, else the default) `iat`
  * is now and `exp` is `iat + ttl`; with `jti` a random 128-bit `jti`. Returns the compact JWS.
  * @param {Core} core
- * @param {SignerDefaults} defaults
+ * @param {SignerSpec} defaults
  * @param {Record<string, unknown>} claims
  * @param {{ currentDate?: Date, ttl?: number, jti?: boolean } | undefined} options
  */
