@@ -101,12 +101,14 @@ export class Verifier {
 export class Signer {
   /** @type {import('./wasm.js').Core | undefined} */
   #core
+  /** @type {import('./policy.js').SignerSpec | undefined} */
   #spec
 
   /** @param {import('./index.js').SignerOptions} options */
   constructor(options) {
-    this.#spec = signerOf(options, 'options')
-    this.#core = new Core(hmac, CAP_HMAC, SIGNER_ARGS, this.#spec.setup)
+    const spec = signerOf(options, 'options')
+    this.#spec = spec
+    this.#core = new Core(hmac, CAP_HMAC, SIGNER_ARGS, spec.setup)
   }
 
   /**
@@ -119,13 +121,14 @@ export class Signer {
   sign(claims, options) {
     const core = this.#core
     if (!core) throw bad('this Signer was freed')
-    return signClaims(core, this.#spec, claims, options)
+    return signClaims(core, /** @type {import('./policy.js').SignerSpec} */ (this.#spec), claims, options)
   }
 
-  /** Releases the wasm memory now. */
+  /** Releases the wasm memory now (and the copy of the key its setup kept). */
   free() {
     this.#core?.free()
     this.#core = undefined
+    this.#spec = undefined
   }
 }
 

@@ -285,9 +285,10 @@ export class Encrypter {
     return core.out()
   }
 
-  /** Releases the wasm memory now. */
+  /** Releases the wasm memory now (and the copy of the signing key its setup kept). */
   free() {
     this.#core?.free()
     this.#core = undefined
+    this.#signer = undefined
   }
 }
