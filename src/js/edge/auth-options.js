@@ -290,7 +290,7 @@ export function resolveAuthOptions(options) {
     o.encrypt === undefined
       ? undefined
       : perIsolate(o.encrypt, (/** @type {any} */ e) => {
-          if (typeof e?.encrypt !== 'function') throw bad("options.encrypt must be an Encrypter of 'jwt-wasm/jwe'")
+          if (typeof e?.encrypt !== 'function') throw bad('options.encrypt must be an Encrypter')
           return e
         })
 

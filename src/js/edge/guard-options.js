@@ -87,7 +87,7 @@ function verifierOf(keys, verifierOptions) {
  */
 function decrypterOf(option) {
   return perIsolateAsync(option, (/** @type {any} */ d) => {
-    if (typeof d?.decrypt !== 'function') throw bad("options.decrypt must be a Decrypter of 'jwt-wasm/jwe'")
+    if (typeof d?.decrypt !== 'function') throw bad('options.decrypt must be a Decrypter')
     return { verify: (token, options) => d.decrypt(token, options) }
   })
 }
@@ -105,7 +105,7 @@ export function resolveGuardOptions(options) {
   for (const k of Object.keys(o)) {
     // One policy, not two that could disagree: with `decrypt`, its Verifier's.
     if (o.decrypt !== undefined && (k === 'keys' || !OWN_OPTIONS.has(k)))
-      throw bad(`options.${k} is not used with options.decrypt: set it on the Decrypter's Verifier`)
+      throw bad(`options.${k} is not used with options.decrypt`)
     if (!OWN_OPTIONS.has(k)) verifierOptions[k] = o[k]
   }
   // `typ: undefined` would be an option that came out empty: it must not switch the check off.
