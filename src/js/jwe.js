@@ -98,6 +98,10 @@ function named(v, list, what) {
   const i = list.indexOf(/** @type {string} */ (v))
   // The name is echoed only when it looks like one (an algorithm name is not a secret).
   const name = typeof v === 'string' && /^[\w+-]{1,20}$/.test(v) ? `${v} ` : ''
+  if (v === undefined) throw bad(`${what} is required: one of ${list.join(', ')}`)
+  // The key management jwt-wasm/jwe refuses on purpose says why (JWE_MESSAGES b, c, d).
+  const why = typeof v === 'string' ? [/^PBES2-/, /^ECDH-ES/, /^RSA/].findIndex((r) => r.test(v)) : -1
+  if (i < 0 && list === JWE_ALGS && why >= 0) throw bad(`${what}: ${JWE_MESSAGES[why + 1]}`)
   if (i < 0) throw bad(`${what}: ${name}is not supported (one of ${list.join(', ')})`)
   return i
 }

@@ -162,6 +162,17 @@ describe('Decrypter options: allowlists required, each key bound and of the exac
       )
     })
   }
+  test('PBES2, ECDH-ES and RSA in algorithms say why they are refused', () => {
+    for (const [alg, why] of [
+      ['PBES2-HS512+A256KW', /p2c/],
+      ['ECDH-ES+A128KW', /ECDH-ES key management is not supported/],
+      ['RSA-OAEP-256', /RSA key management is not supported/],
+    ])
+      assert.throws(() => new Decrypter({ ...base, algorithms: ['dir', alg] }), {
+        code: 'ERR_INVALID_OPTIONS',
+        message: why,
+      })
+  })
   test('a key of another length: KeyInvalid, naming the lengths only', () => {
     for (const [k, algs] of [
       [{ alg: 'dir', enc: 'A256GCM', secret: new Uint8Array(16) }, ['dir']],
