@@ -1,6 +1,7 @@
-//! Renders the wasm wire protocol (src/protocol.rs) into the two files generated from it:
-//! `src/js/internal/protocol.js`, which the JS layer imports, and `tests/vectors/protocol.json`,
-//! the description the tests read.
+//! Renders the wasm wire protocol (src/protocol.rs) into the files generated from it:
+//! `src/js/internal/protocol.js`, which the JS layer imports, `src/js/internal/protocol-jwe.js`
+//! (the jwe capability's part, apart so that no other entry changes), and
+//! `tests/vectors/protocol.json`, the description the tests read.
 //!
 //!     cargo run --example protocol             # rewrite both files
 //!     cargo run --example protocol -- --check  # exit 1 if a file on disk differs (`make lint`)
@@ -30,9 +31,12 @@ fn main() -> ExitCode {
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut stale = false;
-    for (path, text) in
-        [("src/js/internal/protocol.js", render_js()), ("tests/vectors/protocol.json", render_json())]
-    {
+    let (js, jwe_js) = render_js();
+    for (path, text) in [
+        ("src/js/internal/protocol.js", js),
+        ("src/js/internal/protocol-jwe.js", jwe_js),
+        ("tests/vectors/protocol.json", render_json()),
+    ] {
         let full = root.join(path);
         let on_disk = std::fs::read_to_string(&full).unwrap_or_default();
         if on_disk == text {
@@ -135,9 +139,12 @@ fn warning_position(bit: u32) -> usize {
     bit.trailing_zeros() as usize
 }
 
-fn render_js() -> String {
+fn render_js() -> (String, String) {
     let mut s = String::new();
     let w = &mut s;
+    // The jwe capability's constants go to a file of their own (internal/protocol-jwe.js).
+    let mut j = String::new();
+    let jw = &mut j;
     writeln!(w, "// {GENERATED}").unwrap();
     writeln!(w, "// {DO_NOT_EDIT}").unwrap();
     writeln!(w, "// @ts-check").unwrap();
@@ -152,7 +159,8 @@ fn render_js() -> String {
     writeln!(w).unwrap();
     writeln!(w, "/** Operations of `Core.call(op, a, b, c, t, u)`. */").unwrap();
     for (name, n) in op::ALL {
-        writeln!(w, "export const OP_{name} = {n}").unwrap();
+        let to = if name.starts_with("JWE_") { &mut *jw } else { &mut *w };
+        writeln!(to, "export const OP_{name} = {n}").unwrap();
     }
     let kinds: Vec<String> = opt::ALL.iter().map(|(name, n)| format!("{}: {n}", camel(name))).collect();
     writeln!(w, "/** Option kinds of `OP_OPTION`, by option name. */").unwrap();
@@ -174,15 +182,17 @@ fn render_js() -> String {
     writeln!(w, "export const SEP = {}", js_str(&char::from(protocol::SEP).to_string())).unwrap();
     writeln!(w, "/** Error numbers: the status of `Core.call` (0 is success). */").unwrap();
     for (name, e) in err::ALL {
-        writeln!(w, "export const ERR_{name} = {}", e.number).unwrap();
+        let to = if name.starts_with("JWE_") { &mut *jw } else { &mut *w };
+        writeln!(to, "export const ERR_{name} = {}", e.number).unwrap();
     }
+    let base = || err::ALL.iter().map(|(_, e)| e).filter(|e| !protocol::JWE_ERRORS.contains(e));
     let numbered = |f: fn(&protocol::ErrorDesc) -> &str| {
-        let by = by_index(err::ALL.iter().map(|(_, e)| (e.number as usize, js_str(f(e)))));
+        let by = by_index(base().map(|e| (e.number as usize, js_str(f(e)))));
         by.into_iter().map(|v| v.or_else(|| Some("''".into()))).collect::<Vec<_>>()
     };
-    writeln!(w, "/** Error codes by error number. */").unwrap();
+    writeln!(w, "/** Error codes by error number (the JWE ones: protocol-jwe.js). */").unwrap();
     writeln!(w, "{}", js_array("CODES", &numbered(|e| e.code))).unwrap();
-    writeln!(w, "/** Default error messages by error number. */").unwrap();
+    writeln!(w, "/** Default error messages by error number (the JWE ones: protocol-jwe.js). */").unwrap();
     writeln!(w, "{}", js_array("MESSAGES", &numbered(|e| e.message))).unwrap();
     let reasons = |name: &str, f: fn(&protocol::ReasonDesc) -> &str| {
         let named = reason::ALL.iter().filter(|(_, r)| !r.name.is_empty());
@@ -200,41 +210,14 @@ fn render_js() -> String {
     )
     .unwrap();
     writeln!(w, "{}", js_array("KEY_MESSAGES", &problems)).unwrap();
-    let refusals =
-        by_index(jwe_refusal::ALL.iter().map(|(_, r)| (letter_value(r.letter), js_str(r.message))));
-    writeln!(w, "/** Why a JWE was refused, by the letter (a = 0) that starts its error output. */").unwrap();
-    writeln!(w, "{}", js_array("JWE_MESSAGES", &refusals)).unwrap();
-    let algs = |f: fn(&protocol::JweAlgDesc) -> String| -> Vec<Option<String>> {
-        protocol::JWE_ALGS.iter().map(|a| Some(f(a))).collect()
-    };
-    writeln!(w, "/** JWE key management by index (`OP_JWE_ADD_KEY`, `OP_JWE_ENCRYPTER`; bit i of `OP_JWE_DECRYPTER`'s a). */").unwrap();
-    writeln!(w, "{}", js_array("JWE_ALGS", &algs(|a| js_str(a.name)))).unwrap();
-    writeln!(
-        w,
-        "/** The key-encryption key's exact length by JWE_ALGS index (0: dir, the key is the CEK). */"
-    )
-    .unwrap();
-    writeln!(w, "{}", js_array("JWE_KEK_BYTES", &algs(|a| a.key_bytes.to_string()))).unwrap();
-    let encs = |f: fn(&protocol::JweEncDesc) -> String| -> Vec<Option<String>> {
-        protocol::JWE_ENCS.iter().map(|e| Some(f(e))).collect()
-    };
-    writeln!(
-        w,
-        "/** JWE content encryption by index (the u of `OP_JWE_ADD_KEY`, `OP_JWE_ENCRYPTER`; bit i of b). */"
-    )
-    .unwrap();
-    writeln!(w, "{}", js_array("JWE_ENCS", &encs(|e| js_str(e.name)))).unwrap();
-    writeln!(w, "/** The CEK's exact length by JWE_ENCS index (also a dir key's). */").unwrap();
-    writeln!(w, "{}", js_array("JWE_CEK_BYTES", &encs(|e| e.cek_bytes.to_string()))).unwrap();
-    writeln!(w, "/** The IV's exact length by JWE_ENCS index. */").unwrap();
-    writeln!(w, "{}", js_array("JWE_IV_BYTES", &encs(|e| e.iv_bytes.to_string()))).unwrap();
     writeln!(w, "/** Slots of `Core.num(slot)` after `OP_INSPECT` (NaN when absent). */").unwrap();
     for (name, n) in slot::ALL {
         writeln!(w, "export const SLOT_{name} = {n}").unwrap();
     }
     writeln!(w, "/** Capability bits of an artifact's `caps()` (its Cargo features). */").unwrap();
     for (name, n) in cap::ALL {
-        writeln!(w, "export const CAP_{name} = {n}").unwrap();
+        let to = if *name == "JWE" { &mut *jw } else { &mut *w };
+        writeln!(to, "export const CAP_{name} = {n}").unwrap();
     }
     let names: Vec<String> = warn::ALL.iter().map(|(name, _)| js_str(&name.to_ascii_lowercase())).collect();
     let warnings = by_index(
@@ -243,10 +226,74 @@ fn render_js() -> String {
     writeln!(w, "/** Warning names by bit position in the `SLOT_WARNINGS` number. */").unwrap();
     writeln!(w, "/** @type {{readonly ({})[]}} */", names.join(" | ")).unwrap();
     writeln!(w, "{}", js_array("WARNINGS", &warnings)).unwrap();
-    if let Some(long) = s.lines().find(|l| l.chars().count() > WIDTH) {
-        panic!("a generated line is longer than {WIDTH} characters: {long}");
+    let jwe = |f: fn(&protocol::ErrorDesc) -> &str| -> String {
+        let items: Vec<String> =
+            protocol::JWE_ERRORS.iter().map(|e| format!("{}: {}", e.number, js_str(f(e)))).collect();
+        format!("{{ {} }}", items.join(", "))
+    };
+    writeln!(
+        jw,
+        "/** The errors only the jwe artifact returns, apart so that no other entry carries them: by number. */"
+    )
+    .unwrap();
+    writeln!(jw, "export const JWE_ERROR_CODES = {}", jwe(|e| e.code)).unwrap();
+    writeln!(jw, "export const JWE_ERROR_MESSAGES = {}", jwe(|e| e.message)).unwrap();
+    let refusals =
+        by_index(jwe_refusal::ALL.iter().map(|(_, r)| (letter_value(r.letter), js_str(r.message))));
+    writeln!(jw, "/** Why a JWE was refused, by the letter (a = 0) that starts its error output. */")
+        .unwrap();
+    writeln!(jw, "{}", js_array("JWE_MESSAGES", &refusals)).unwrap();
+    let algs = |f: fn(&protocol::JweAlgDesc) -> String| -> Vec<Option<String>> {
+        protocol::JWE_ALGS.iter().map(|a| Some(f(a))).collect()
+    };
+    writeln!(jw, "/** JWE key management by index (`OP_JWE_ADD_KEY`, `OP_JWE_ENCRYPTER`; bit i of `OP_JWE_DECRYPTER`'s a). */").unwrap();
+    writeln!(jw, "{}", js_array("JWE_ALGS", &algs(|a| js_str(a.name)))).unwrap();
+    writeln!(
+        jw,
+        "/** The key-encryption key's exact length by JWE_ALGS index (0: dir, the key is the CEK). */"
+    )
+    .unwrap();
+    writeln!(jw, "{}", js_array("JWE_KEK_BYTES", &algs(|a| a.key_bytes.to_string()))).unwrap();
+    let encs = |f: fn(&protocol::JweEncDesc) -> String| -> Vec<Option<String>> {
+        protocol::JWE_ENCS.iter().map(|e| Some(f(e))).collect()
+    };
+    writeln!(
+        jw,
+        "/** JWE content encryption by index (the u of `OP_JWE_ADD_KEY`, `OP_JWE_ENCRYPTER`; bit i of b). */"
+    )
+    .unwrap();
+    writeln!(jw, "{}", js_array("JWE_ENCS", &encs(|e| js_str(e.name)))).unwrap();
+    writeln!(jw, "/** The CEK's exact length by JWE_ENCS index (also a dir key's). */").unwrap();
+    writeln!(jw, "{}", js_array("JWE_CEK_BYTES", &encs(|e| e.cek_bytes.to_string()))).unwrap();
+    writeln!(jw, "/** The IV's exact length by JWE_ENCS index. */").unwrap();
+    writeln!(jw, "{}", js_array("JWE_IV_BYTES", &encs(|e| e.iv_bytes.to_string()))).unwrap();
+    let mut jwe_file = String::new();
+    let f = &mut jwe_file;
+    writeln!(f, "// {GENERATED}").unwrap();
+    writeln!(f, "// {DO_NOT_EDIT}").unwrap();
+    writeln!(f, "// @ts-check").unwrap();
+    writeln!(f, "/**").unwrap();
+    writeln!(
+        f,
+        " * The wasm wire protocol of the jwe capability (the jwt_wasm_jwe artifact): its ops, errors,"
+    )
+    .unwrap();
+    writeln!(
+        f,
+        " * refusals and tables. A file apart from protocol.js, so that no entry without JWE changes by a"
+    )
+    .unwrap();
+    writeln!(f, " * byte (not even its minifier's names). Internal: not part of the package's exports.")
+        .unwrap();
+    writeln!(f, " */").unwrap();
+    writeln!(f).unwrap();
+    f.push_str(&j);
+    for text in [&s, &jwe_file] {
+        if let Some(long) = text.lines().find(|l| l.chars().count() > WIDTH) {
+            panic!("a generated line is longer than {WIDTH} characters: {long}");
+        }
     }
-    s
+    (s, jwe_file)
 }
 
 fn render_json() -> String {

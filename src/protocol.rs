@@ -297,6 +297,11 @@ numbered! {
     }
 }
 
+/// The errors only the `jwe` capability returns. The generator renders them apart from `CODES`
+/// and `MESSAGES` (as `JWE_ERROR_CODES`, `JWE_ERROR_MESSAGES`), so that a JS entry without JWE
+/// carries none of their bytes (the claims and hmac entries do not grow because of JWE).
+pub const JWE_ERRORS: [ErrorDesc; 2] = [err::JWE_INVALID, err::JWE_DECRYPTION_FAILED];
+
 /// Rust's message for `ERR_JWT_EXPIRED` on `iat` (older than the maximum age); JS keeps the
 /// default of [`err::EXPIRED`].
 pub const MAX_AGE_MESSAGE: &str = "token is older than the maximum age";
@@ -420,7 +425,7 @@ numbered! {
         /// A nested decrypt whose plaintext is not marked `cty: JWT`.
         NOT_NESTED = j(b'm', err::JWE_INVALID, "not_nested", "the JWE does not carry a signed token (\"cty\" is not \"JWT\")");
         /// A JWE key of another length than its algorithm needs.
-        KEY_LENGTH = j(b'n', err::KEY_INVALID, "key_length", "a JWE key has exactly its algorithm's length (A128KW 16, A256KW 32 bytes; dir: its enc's CEK)");
+        KEY_LENGTH = j(b'n', err::KEY_INVALID, "key_length", "a JWE key has exactly the length of its algorithm (A128KW 16, A256KW 32 bytes; dir: the CEK of its enc)");
     }
 }
 

@@ -1,4 +1,4 @@
-//! The JWE core (feature `jwe`): the RFC examples as vectors (tests/vectors/jwe_rfc.json, with
+//! The JWE core (feature `jwe`): the RFC examples as vectors (tests/vectors/jwe/rfc.json, with
 //! their source), both ways; round trips of every alg × enc; and negative cases named after the
 //! threat each one stands for. Wycheproof runs in tests/jwe_wycheproof.rs.
 #![cfg(feature = "jwe")]
@@ -26,7 +26,7 @@ fn b64(data: &[u8]) -> String {
 }
 
 fn vectors() -> Vec<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/jwe_rfc.json");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/jwe/rfc.json");
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     doc["vectors"].as_array().unwrap().clone()
 }

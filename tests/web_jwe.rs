@@ -1,7 +1,7 @@
 //! The `jwe` capability of the wasm boundary (src/wasm/jwe.rs) in a real page of headless
 //! Chromium, driven as the JS layer drives it: `call(op, a, b, c, t, u)`, parts through the
 //! input buffer, outputs read through a view of the memory and parsed with `JSON.parse`. The
-//! RFC examples of tests/vectors/jwe_rfc.json both ways, a tag flip, a refusal's letter, and a
+//! RFC examples of tests/vectors/jwe/rfc.json both ways, a tag flip, a refusal's letter, and a
 //! nested token (sign, encrypt, then decrypt and verify in one `Core`).
 //!
 //! Run with `make test-wasm` (`wasm-pack test --headless --chrome ...`; default features hold `jwe`).
@@ -20,7 +20,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod boundary;
 use boundary::*;
 
-const VECTORS: &str = include_str!("vectors/jwe_rfc.json");
+const VECTORS: &str = include_str!("vectors/jwe/rfc.json");
 
 fn b64d(s: &str) -> Vec<u8> {
     let mut v = Vec::new();

@@ -15,13 +15,16 @@ import { BY_CODE, kind, JWTTooLarge, KeyInvalid } from './errors.js'
 import { bad, callOptions, fn, object, optionalString } from './internal/options.js'
 import { nowSeconds, parts, sizeCaps } from './internal/calls.js'
 import { check, SIGNER_ARGS, signClaims, signerOf, verifierPolicy } from './policy.js'
+import { ABSENT, CODES } from './internal/protocol.js'
 import {
-  ABSENT,
   CAP_JWE,
-  CODES,
+  ERR_JWE_DECRYPTION_FAILED,
+  ERR_JWE_INVALID,
   JWE_ALGS,
   JWE_CEK_BYTES,
   JWE_ENCS,
+  JWE_ERROR_CODES,
+  JWE_ERROR_MESSAGES,
   JWE_IV_BYTES,
   JWE_KEK_BYTES,
   JWE_MESSAGES,
@@ -30,7 +33,7 @@ import {
   OP_JWE_DECRYPTER,
   OP_JWE_ENCRYPT,
   OP_JWE_ENCRYPTER,
-} from './internal/protocol.js'
+} from './internal/protocol-jwe.js'
 
 export {
   JwtError,
@@ -51,9 +54,13 @@ export {
 } from './errors.js'
 
 /** The token is not a compact JWE this Decrypter reads (five segments, header, lengths), or is a JWS. */
-export const JWEInvalid = kind('JWEInvalid', 'ERR_JWE_INVALID')
+export const JWEInvalid = kind('JWEInvalid', 'ERR_JWE_INVALID', JWE_ERROR_MESSAGES[ERR_JWE_INVALID])
 /** Decryption failed: wrong key, altered header, IV, ciphertext or tag. One error, one path. */
-export const JWEDecryptionFailed = kind('JWEDecryptionFailed', 'ERR_JWE_DECRYPTION_FAILED')
+export const JWEDecryptionFailed = kind(
+  'JWEDecryptionFailed',
+  'ERR_JWE_DECRYPTION_FAILED',
+  JWE_ERROR_MESSAGES[ERR_JWE_DECRYPTION_FAILED],
+)
 
 /** Verifier options that the Decrypter's own caps replace (the inner token is inside the JWE). */
 const INNER_OPTIONS = new Set([
@@ -75,16 +82,19 @@ const DECRYPT_OPTIONS = new Set(['currentDate'])
 const JWS = /^[\w-]+\.[\w-]+\.[\w-]*$/
 
 /**
- * A core call's status to its error: a JWE refusal (its output a letter) with its reason from
- * `JWE_MESSAGES`, anything else as for a JWS.
+ * A core call's status to its error: a JWE error (`JWE_ERROR_CODES`, apart from the others) or
+ * a JWE refusal (its output a letter, its reason in `JWE_MESSAGES`) here, anything else as for
+ * a JWS.
  * @param {import('./wasm.js').Core} core
  * @param {number} status
  * @param {string} [what]
  */
 function checked(core, status, what) {
   if (status === 0) return
+  const code = /** @type {Record<number, string | undefined>} */ (JWE_ERROR_CODES)[status]
   const i = core.out().charCodeAt(0) - 97
-  if (i >= 0 && i < JWE_MESSAGES.length) throw new BY_CODE[CODES[status]](JWE_MESSAGES[i])
+  const reason = i >= 0 && i < JWE_MESSAGES.length ? JWE_MESSAGES[i] : undefined
+  if (code || reason) throw new BY_CODE[code ?? CODES[status]](reason)
   check(core, status, what)
 }
 

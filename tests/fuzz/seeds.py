@@ -36,7 +36,7 @@ def main():
     seeds = {t: set() for t in ["verify", "json", "base64url", "decode_unverified", "inspect", "sign_verify", "jwe"]}
     # jwe: the RFC examples as tokens (mode 0), and every key × enc encrypted by the harness
     # (mode 1; byte 1 the key and enc, byte 2 the bit to flip).
-    for v in json.loads((ROOT / "tests" / "vectors" / "jwe_rfc.json").read_text())["vectors"]:
+    for v in json.loads((ROOT / "tests" / "vectors" / "jwe" / "rfc.json").read_text())["vectors"]:
         seeds["jwe"].add(b"\x00" + v["token"].encode())
     for sel in range(48):
         for bit in [0, 77, 255]:

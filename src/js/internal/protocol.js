@@ -17,11 +17,6 @@ export const OP_SET_SIGNER = 6
 export const OP_SIGN = 7
 export const OP_VERIFY_BEGIN = 8
 export const OP_VERIFY_MAC = 9
-export const OP_JWE_ADD_KEY = 10
-export const OP_JWE_DECRYPTER = 11
-export const OP_JWE_DECRYPT = 12
-export const OP_JWE_ENCRYPTER = 13
-export const OP_JWE_ENCRYPT = 14
 /** Option kinds of `OP_OPTION`, by option name. */
 export const OPT = { issuer: 0, audience: 1, subject: 2, typ: 3, requiredClaims: 4, keyIssuer: 5 }
 /** Algorithms by index (the `a` of `OP_ADD_KEY` and `OP_SET_SIGNER`; bit i of the `Core` mask). */
@@ -44,9 +39,7 @@ export const ERR_CLAIM = 8
 export const ERR_NO_MATCHING_KEY = 9
 export const ERR_KEY_INVALID = 10
 export const ERR_INVALID_OPTIONS = 11
-export const ERR_JWE_INVALID = 12
-export const ERR_JWE_DECRYPTION_FAILED = 13
-/** Error codes by error number. */
+/** Error codes by error number (the JWE ones: protocol-jwe.js). */
 export const CODES = [
   '',
   'ERR_JWS_INVALID',
@@ -60,10 +53,8 @@ export const CODES = [
   'ERR_JWKS_NO_MATCHING_KEY',
   'ERR_KEY_INVALID',
   'ERR_INVALID_OPTIONS',
-  'ERR_JWE_INVALID',
-  'ERR_JWE_DECRYPTION_FAILED',
 ]
-/** Default error messages by error number. */
+/** Default error messages by error number (the JWE ones: protocol-jwe.js). */
 export const MESSAGES = [
   '',
   'token is not a valid compact JWS',
@@ -77,8 +68,6 @@ export const MESSAGES = [
   'no key matches the token',
   'key is invalid',
   'options are invalid',
-  'token is not a valid compact JWE',
-  'decryption operation failed',
 ]
 /** Claim reasons by the digit that starts an error output. */
 export const REASONS = [undefined, 'missing', 'invalid', 'check_failed']
@@ -96,33 +85,6 @@ export const KEY_MESSAGES = [
   'one secret is listed under two algorithms: RFC 8725 §3.1 binds each key to one',
   'two keys share an algorithm and a kid (or both have none)',
 ]
-/** Why a JWE was refused, by the letter (a = 0) that starts its error output. */
-export const JWE_MESSAGES = [
-  'compressed JWE ("zip") is refused: decompression bombs',
-  'PBES2 key management ("p2c", "p2s") is refused: its iteration count is a denial of service',
-  'ECDH-ES key management is not supported',
-  'RSA key management is not supported',
-  'a JWE with "crit" is refused: no extension is understood',
-  '"jku", "jwk", "x5u" and "x5c" are refused: keys come only from the configuration',
-  'the JWE JSON serialization is not supported: compact only',
-  'JWE key management algorithm is not supported (dir, A128KW, A256KW)',
-  'JWE content encryption is not supported (A128GCM, A256GCM, A128CBC-HS256, A256CBC-HS512)',
-  'JWE key management algorithm is not allowed',
-  'JWE content encryption algorithm is not allowed',
-  'token is a compact JWS (three segments), not a JWE (five)',
-  'the JWE does not carry a signed token ("cty" is not "JWT")',
-  "a JWE key has exactly its algorithm's length (A128KW 16, A256KW 32 bytes; dir: its enc's CEK)",
-]
-/** JWE key management by index (`OP_JWE_ADD_KEY`, `OP_JWE_ENCRYPTER`; bit i of `OP_JWE_DECRYPTER`'s a). */
-export const JWE_ALGS = ['dir', 'A128KW', 'A256KW']
-/** The key-encryption key's exact length by JWE_ALGS index (0: dir, the key is the CEK). */
-export const JWE_KEK_BYTES = [0, 16, 32]
-/** JWE content encryption by index (the u of `OP_JWE_ADD_KEY`, `OP_JWE_ENCRYPTER`; bit i of b). */
-export const JWE_ENCS = ['A128GCM', 'A256GCM', 'A128CBC-HS256', 'A256CBC-HS512']
-/** The CEK's exact length by JWE_ENCS index (also a dir key's). */
-export const JWE_CEK_BYTES = [16, 32, 32, 64]
-/** The IV's exact length by JWE_ENCS index. */
-export const JWE_IV_BYTES = [12, 12, 16, 16]
 /** Slots of `Core.num(slot)` after `OP_INSPECT` (NaN when absent). */
 export const SLOT_EXP = 0
 export const SLOT_NBF = 1
@@ -136,7 +98,6 @@ export const SLOT_LIFETIME = 7
 export const CAP_CLAIMS = 1
 export const CAP_HMAC = 2
 export const CAP_NATIVE_MAC = 4
-export const CAP_JWE = 8
 /** Warning names by bit position in the `SLOT_WARNINGS` number. */
 /** @type {readonly ('no_exp' | 'long_lifetime' | 'alg_none' | 'personal_data')[]} */
 export const WARNINGS = ['no_exp', 'long_lifetime', 'alg_none', 'personal_data']

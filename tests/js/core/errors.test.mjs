@@ -191,7 +191,11 @@ describe('every code maps to its own JwtError subclass', () => {
     walk(JSON.parse(readFileSync(file, 'utf8')))
     assert.ok(found.size > 0, 'protocol.json lists codes')
     const known = new Set([...KINDS.map(([code]) => code), 'ERR_INVALID_OPTIONS'])
-    for (const code of found) assert.ok(known.has(code), `${code} (from Rust) has no JS class`)
+    for (const code of found) {
+      // The JWE errors' classes come with the jwt-wasm/jwe entry (issue 11), not with this one.
+      if (code.startsWith('ERR_JWE_')) continue
+      assert.ok(known.has(code), `${code} (from Rust) has no JS class`)
+    }
     for (const code of known) assert.ok(found.has(code), `${code} is not in protocol.json`)
   })
 
