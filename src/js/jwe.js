@@ -83,8 +83,8 @@ const JWS = /^[\w-]+\.[\w-]+\.[\w-]*$/
 
 /**
  * A core call's status to its error: a JWE error (`JWE_ERROR_CODES`, apart from the others) or
- * a JWE refusal (its output a letter, its reason in `JWE_MESSAGES`) here, anything else as for
- * a JWS.
+ * a JWE refusal (its output a letter, its reason in `JWE_MESSAGES`; a set-up error names the
+ * option, `what`) here, anything else as for a JWS.
  * @param {import('./wasm.js').Core} core
  * @param {number} status
  * @param {string} [what]
@@ -94,7 +94,8 @@ function checked(core, status, what) {
   const code = /** @type {Record<number, string | undefined>} */ (JWE_ERROR_CODES)[status]
   const i = core.out().charCodeAt(0) - 97
   const reason = i >= 0 && i < JWE_MESSAGES.length ? JWE_MESSAGES[i] : undefined
-  if (code || reason) throw new BY_CODE[code ?? CODES[status]](reason)
+  const C = BY_CODE[code ?? CODES[status]]
+  if (C && (code || reason)) throw new C(what && reason ? `${what}: ${reason}` : reason)
   check(core, status, what)
 }
 
