@@ -33,9 +33,6 @@ function newer(a, b) {
   return ai > bi || (ai === bi && (a.exp ?? Infinity) > (b.exp ?? Infinity))
 }
 
-/** @param {unknown} v @returns {v is number} */
-const finite = (v) => typeof v === 'number' && Number.isFinite(v)
-
 /**
  * What the session knows of an encrypted token: its protected header and the times its token
  * answer told (server seconds); its claims are unreadable (`payload` null).
@@ -57,8 +54,9 @@ export const encryptedInfo = (read, iat, exp) => ({ encrypted: true, header: rea
 function readToken(token, now, times) {
   const info = inspect(token, { currentDate: new Date(now) })
   if (!info.encrypted) return info
-  if (!finite(times.iat) || !finite(times.exp)) throw new TypeError() // caught: the token is not used
-  return encryptedInfo(info, times.iat, times.exp)
+  const { iat, exp } = times
+  if (!Number.isFinite(iat) || !Number.isFinite(exp)) throw new TypeError() // caught: the token is not used
+  return encryptedInfo(info, /** @type {number} */ (iat), /** @type {number} */ (exp))
 }
 
 export class HeldToken {
