@@ -9,7 +9,9 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { compactDecrypt } from 'jose'
+import { Hono } from 'hono'
 import { guard } from 'jwt-wasm/edge'
+import { jwtGuard } from 'jwt-wasm/hono'
 import { Decrypter, Encrypter } from 'jwt-wasm/jwe'
 import { ACCESS_KEY, NOW, at, login, refresh, refreshCookie, setup, verifier } from './auth-harness.mjs'
 import { ask, bearer, invalidToken, refused, spy } from './guard-harness.mjs'
@@ -151,6 +153,16 @@ describe('guard({ decrypt }): the Decrypter is the token policy', () => {
     for (const decrypt of [null, {}, { decrypt: 1 }])
       assert.throws(() => guard(h, { decrypt }), { code: 'ERR_INVALID_OPTIONS', message: /options\.decrypt/ })
     guard(h, { decrypt: decrypter, scopes: ['read'], realm: 'api', cookie: 'at', clock, onError() {} })
+  })
+
+  test('the Hono middleware takes decrypt too: c.get("jwt") is the inner token', async () => {
+    const app = new Hono()
+    app.use('/api/*', jwtGuard({ decrypt: decrypter, clock, realm: 'api' }))
+    app.get('/api/me', (c) => c.json({ sub: c.get('jwt').payload.sub }))
+    const ok = await app.request('https://api.test/api/me', { headers: bearer(await sealed()) })
+    assert.deepEqual(await ok.json(), { sub: 'u-alice' })
+    const res = await app.request('https://api.test/api/me', { headers: bearer(await plain()) })
+    await refused(res, ...invalidToken('The access token is not a valid encrypted token'))
   })
 
   test('jwt-wasm/edge imports nothing of jwt-wasm/jwe (the Encrypter and Decrypter are injected)', () => {
