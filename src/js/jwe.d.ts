@@ -83,6 +83,8 @@ export declare class Decrypter {
     token: string,
     options?: { currentDate?: Date },
   ): DecryptResult<Custom>
+  /** The `typ` its verifier requires of the inner token (undefined: any); `guard({ decrypt })` needs one. */
+  readonly typ: string | undefined
   /** Releases the wasm memory now (otherwise the garbage collector does). */
   free(): void
 }

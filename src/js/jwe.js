@@ -175,6 +175,8 @@ export class Decrypter {
   /** @type {import('./wasm.js').Core | undefined} */
   #core
   #maxTokenBytes
+  /** @type {string | undefined} */
+  #typ
 
   /** @param {import('./jwe.js').DecrypterOptions} options */
   constructor(options) {
@@ -200,6 +202,12 @@ export class Decrypter {
       checked(core, call(core, OP_JWE_DECRYPTER, algs, encs, 0, 0, 0), 'options.keys')
     })
     this.#maxTokenBytes = maxTokenBytes
+    this.#typ = o.verifier.typ
+  }
+
+  /** The `typ` its verifier requires of the inner token, or undefined (any); the edge's guard needs one. */
+  get typ() {
+    return this.#typ
   }
 
   /**

@@ -88,6 +88,8 @@ function verifierOf(keys, verifierOptions) {
 function decrypterOf(option) {
   return perIsolateAsync(option, (/** @type {any} */ d) => {
     if (typeof d?.decrypt !== 'function') throw bad('options.decrypt must be a Decrypter')
+    // The guard takes access tokens only (RFC 8725 §3.11): with decrypt too, a typ is required.
+    if (typeof d.typ !== 'string') throw bad(`options.decrypt: its verifier must name a typ ("${ACCESS_TOKEN_TYP}")`)
     return { verify: (token, options) => d.decrypt(token, options) }
   })
 }

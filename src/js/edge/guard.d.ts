@@ -77,12 +77,14 @@ export interface GuardBaseOptions<Env = unknown> extends Omit<VerifierOptions, '
  */
 export interface TokenDecrypter {
   decrypt(token: string, options?: { currentDate?: Date }): { header: Header; payload: Claims<any> }
+  /** The `typ` its verifier requires; a guard refuses a Decrypter without one (access tokens only). */
+  readonly typ: string | undefined
 }
 
 /**
  * The options of a guard of encrypted access tokens. The Decrypter's Verifier is the whole token
- * policy (give it `typ: 'at+jwt'`, as `authRoutes` mints), so `keys` and every Verifier option
- * are a `TypeError` here. A plain JWS (even one signed with the right key) gets 401
+ * policy, so `keys` and every Verifier option are a `TypeError` here; it must name a `typ`
+ * (`'at+jwt'`, as `authRoutes` mints: access tokens only), else a `TypeError` too. A plain JWS (even one signed with the right key) gets 401
  * `invalid_token`: encryption is not optional once required.
  */
 export interface GuardDecryptOptions<Env = unknown>

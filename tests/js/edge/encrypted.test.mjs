@@ -152,6 +152,16 @@ describe('guard({ decrypt }): the Decrypter is the token policy', () => {
       })
     for (const decrypt of [null, {}, { decrypt: 1 }])
       assert.throws(() => guard(h, { decrypt }), { code: 'ERR_INVALID_OPTIONS', message: /options\.decrypt/ })
+    // A Decrypter whose verifier takes any typ would let an ID token or a logout token through.
+    const anyTyp = new Decrypter({
+      keys: [JWE_KEY],
+      algorithms: ['A256KW'],
+      encryptions: ['A256GCM'],
+      verifier: { ...INNER, typ: undefined },
+    })
+    assert.equal(anyTyp.typ, undefined)
+    assert.equal(decrypter.typ, 'at+jwt')
+    assert.throws(() => guard(h, { decrypt: anyTyp }), { code: 'ERR_INVALID_OPTIONS', message: /must name a typ/ })
     guard(h, { decrypt: decrypter, scopes: ['read'], realm: 'api', cookie: 'at', clock, onError() {} })
   })
 
