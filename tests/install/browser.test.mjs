@@ -6,7 +6,8 @@
 // authRoutes and guarded API, and the static files); in each, the session logs in,
 // calls the API, reads the token with inspect, comes back after a reload from sessionStorage
 // without a refresh (it waits for the claims wasm itself), and logs out; the probe
-// (verify-check.js) signs, verifies and refuses with the hmac artifact once `ready` resolved and
+// (verify-check.js) signs, verifies and refuses with the hmac artifact, and jwe-check.js encrypts,
+// decrypts and refuses a flipped byte with the jwe artifact, once `ready` resolved, and each
 // gets WasmNotInitialized before. Issue 12: Vite 5 and 6 failed to build ("Top-level await is not
 // available in the configured target environment"), from the package's own `await ready`.
 import { test, before, after } from 'node:test'
@@ -45,6 +46,14 @@ async function scenario(staticRoot, serve) {
       sub: 'probe',
       alg: 'HS256',
       tampered: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+    })
+    await page.waitForFunction(() => globalThis.jweCheck, null, { timeout: 10_000 })
+    assert.deepEqual(await page.evaluate(() => globalThis.jweCheck), {
+      early: 'ERR_WASM_NOT_INITIALIZED',
+      segments: 5,
+      cty: 'JWT',
+      sub: 'probe',
+      tampered: 'ERR_JWE_DECRYPTION_FAILED',
     })
     await who('signed out') // resume(): no refresh cookie yet
 
@@ -97,7 +106,7 @@ for (const vite of ['vite', 'vite6', 'vite5']) {
     // Each entry's own artifact, emitted by Vite from its `new URL(…, import.meta.url)`; nothing else.
     assert.deepEqual(
       assets.filter((f) => f.endsWith('.wasm')).sort(),
-      ['jwt_wasm_claims.wasm', 'jwt_wasm_hmac.wasm'],
+      ['jwt_wasm_claims.wasm', 'jwt_wasm_hmac.wasm', 'jwt_wasm_jwe.wasm'],
       version,
     )
     await scenario(`dist-${vite}`)
@@ -110,13 +119,13 @@ function importMapSite(name, html) {
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir)
   writeFileSync(join(dir, 'index.html'), html)
-  for (const f of ['main.js', 'verify-check.js']) cpSync(join(cwd, 'fixtures/browser', f), join(dir, f))
+  for (const f of ['main.js', 'verify-check.js', 'jwe-check.js']) cpSync(join(cwd, 'fixtures/browser', f), join(dir, f))
   symlinkSync(join(cwd, 'node_modules'), join(dir, 'node_modules'))
   return name
 }
 const mapPage = () => readFileSync(join(cwd, 'fixtures/browser/importmap.html'), 'utf8')
 
-test('import map, no bundler: the README map loads jwt-wasm, jwt-wasm/claims and jwt-wasm/session', async () => {
+test('import map, no bundler: the README map loads jwt-wasm, jwt-wasm/claims, jwt-wasm/jwe and jwt-wasm/session', async () => {
   await scenario(importMapSite('importmap', mapPage()))
 })
 
