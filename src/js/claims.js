@@ -23,7 +23,7 @@ export {
  * Decodes a token WITHOUT VERIFYING ANYTHING (as `jwt-wasm`'s `decodeUnverified`).
  * @param {string} token
  * @param {{ maxTokenBytes?: number, maxHeaderBytes?: number }} [options]
- * @returns {{ header: any, payload: any }}
+ * @returns {import('./index.js').Decoded | import('./index.js').Encrypted}
  */
 export function decodeUnverified(token, options) {
   return decodeWith(claims, token, options)
@@ -33,7 +33,7 @@ export function decodeUnverified(token, options) {
  * Describes a token WITHOUT VERIFYING IT (as `jwt-wasm`'s `inspect`).
  * @param {string} token
  * @param {{ currentDate?: Date, maxLifetime?: number, maxTokenBytes?: number, maxHeaderBytes?: number }} [options]
- * @returns {import('./index.js').Inspection}
+ * @returns {import('./index.js').Inspection | import('./index.js').Encrypted}
  */
 export function inspect(token, options) {
   return inspectWith(claims, token, options)

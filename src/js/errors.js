@@ -49,7 +49,7 @@ export const BY_CODE = {}
  * @param {string} code
  * @param {string} [message]
  */
-const kind = (name, code, message = MESSAGES[CODES.indexOf(code)]) => {
+export const kind = (name, code, message = MESSAGES[CODES.indexOf(code)]) => {
   const C = class extends JwtError {
     /** @param {string} [m] @param {ConstructorParameters<typeof JwtError>[1]} [o] */
     constructor(m, o) {

@@ -162,20 +162,55 @@ export declare class Signer {
   free(): void
 }
 
+/** The protected header of a compact JWE (`jwt-wasm/jwe`), as read without decrypting. */
+export interface ProtectedHeader {
+  alg: string
+  enc: string
+  kid?: string
+  cty?: string
+  typ?: string
+  [name: string]: unknown
+}
+
+/**
+ * What `decodeUnverified` and `inspect` give for a compact JWE (five segments): its protected
+ * header and nothing else. Its claims are encrypted (only a `Decrypter` reads them), so neither
+ * can tell its expiry; every claim field is absent.
+ */
+export interface Encrypted {
+  encrypted: true
+  header: ProtectedHeader
+  payload?: undefined
+  exp?: undefined
+  nbf?: undefined
+  iat?: undefined
+  expiresIn?: undefined
+  lifetime?: undefined
+}
+
+/** A JWS read by `decodeUnverified` (nothing of it verified). */
+export interface Decoded<Custom extends object = Record<string, unknown>> {
+  encrypted?: false
+  header: Header
+  payload: Claims<Custom>
+}
+
 /**
  * Decodes a token WITHOUT VERIFYING ANYTHING: no signature, no expiry, no issuer, no audience.
- * Checks only its shape. Never authorise anything with what it returns.
+ * Checks only its shape. Never authorise anything with what it returns. A JWE gives
+ * `{ encrypted: true, header }` (its protected header).
  */
 export declare function decodeUnverified<Custom extends object = Record<string, unknown>>(
   token: string,
   options?: SizeCaps,
-): { header: Header; payload: Claims<Custom> }
+): Decoded<Custom> | Encrypted
 
 /** A warning of `inspect`. */
 export type InspectionWarning = 'no_exp' | 'long_lifetime' | 'alg_none' | 'personal_data'
 
 /** What `inspect` tells about a token (nothing of it is verified). Times in seconds. */
 export interface Inspection<Custom extends object = Record<string, unknown>> {
+  encrypted?: false
   header: Header
   payload: Claims<Custom>
   exp?: number
@@ -192,14 +227,18 @@ export interface Inspection<Custom extends object = Record<string, unknown>> {
   personalData: string[]
 }
 
+/** What `inspect` tells about a compact JWE: `{ encrypted: true, header }`, no claims. */
+export type EncryptedInspection = Encrypted
+
 /**
  * Describes a token WITHOUT VERIFYING IT, for scheduling refreshes and showing its anatomy.
- * Registered claims are typed as strictly as in verification.
+ * Registered claims are typed as strictly as in verification. A JWE gives
+ * `{ encrypted: true, header }`: narrow on `encrypted` before reading the claims' fields.
  */
 export declare function inspect<Custom extends object = Record<string, unknown>>(
   token: string,
   options?: SizeCaps & { currentDate?: Date; maxLifetime?: number },
-): Inspection<Custom>
+): Inspection<Custom> | EncryptedInspection
 
 /**
  * Resolves when the wasm engine has loaded (or failed to; then the API throws `WasmNotInitialized`).
@@ -220,6 +259,8 @@ export type ErrorCode =
   | 'ERR_JWT_CLAIM_VALIDATION_FAILED'
   | 'ERR_JWKS_NO_MATCHING_KEY'
   | 'ERR_KEY_INVALID'
+  | 'ERR_JWE_INVALID'
+  | 'ERR_JWE_DECRYPTION_FAILED'
   | 'ERR_WASM_NOT_INITIALIZED'
   | 'ERR_WASM_TRAPPED'
   | 'ERR_WASM_CAPABILITY_MISSING'

@@ -5,27 +5,14 @@
  * entry point that loads the wasm the way the runtime allows. Everything here runs on the `hmac`
  * artifact; `jwt-wasm/claims` (claims.js) is the same decode and inspect on the smaller one.
  */
-import { Core, put, out, call, hmac } from './wasm.js'
-import { fromCore, JWSInvalid, JWTTooLarge, KeyInvalid } from './errors.js'
-import { bad, callOptions, object, optionalString, plainObject, seconds, strings } from './internal/options.js'
-import { randomBase64url } from './internal/encoding.js'
-import { DEFAULT_MAX_TOKEN_BYTES, check as checkStatus, nowSeconds, parts, sizeCaps } from './internal/calls.js'
+import { Core, put, call, hmac } from './wasm.js'
+import { JWSInvalid, JWTTooLarge } from './errors.js'
+import { bad, callOptions } from './internal/options.js'
+import { nowSeconds, parts } from './internal/calls.js'
 import { decodeWith, inspectWith } from './read.js'
 import { nativeMac } from './internal/native.js'
-import {
-  ABSENT,
-  ALGS,
-  CAP_HMAC,
-  KEY_MESSAGES,
-  MIN_SECRET_BYTES,
-  OP_ADD_KEY,
-  OP_FINISH,
-  OP_OPTION,
-  OP_SET_SIGNER,
-  OP_SIGN,
-  OP_VERIFY,
-  OPT,
-} from './internal/protocol.js'
+import { check, SIGNER_ARGS, signClaims, signerOf, verifierPolicy } from './policy.js'
+import { CAP_HMAC, OP_VERIFY } from './internal/protocol.js'
 
 export {
   JwtError,
@@ -45,57 +32,8 @@ export {
   InvalidOptionsError,
 } from './errors.js'
 
-const VERIFIER_OPTIONS = new Set([
-  'keys',
-  'algorithms',
-  'issuer',
-  'audience',
-  'subject',
-  'clockTolerance',
-  'maxTokenAge',
-  'requiredClaims',
-  'typ',
-  'maxTokenBytes',
-  'maxHeaderBytes',
-  'mac',
-])
 const MAC_PATHS = ['auto', 'wasm', 'native']
-const KEY_FIELDS = new Set(['kid', 'alg', 'secret'])
-const RING_FIELDS = new Set([...KEY_FIELDS, 'issuer'])
 const VERIFY_OPTIONS = new Set(['currentDate'])
-const SIGN_OPTIONS = new Set(['currentDate', 'ttl', 'jti'])
-
-/**
- * A core call's status to its error, with the key messages (only the APIs that take keys need them).
- * @param {import('./wasm.js').Core} core
- * @param {number} status
- * @param {string} [what]
- */
-const check = (core, status, what) => checkStatus(core, status, what, KEY_MESSAGES)
-
-/**
- * A key entry: `{ kid?, alg, secret }`, and `issuer?` in a Verifier's ring (`fields`).
- * @param {unknown} k
- * @param {string} what
- * @param {Set<string>} [fields]
- */
-function keyEntry(k, what, fields = KEY_FIELDS) {
-  const key = object(k, what, fields)
-  if (!ALGS.includes(key.alg)) throw bad(`${what}.alg must be one of ${ALGS.join(', ')}`)
-  optionalString(key.kid, `${what}.kid`)
-  const secret = typeof key.secret === 'string' ? new TextEncoder().encode(key.secret) : key.secret
-  if (!(secret instanceof Uint8Array)) throw bad(`${what}.secret must be a Uint8Array or a string`)
-  // Said here, before the core (which refuses it too): the lengths, never the bytes.
-  const min = MIN_SECRET_BYTES[ALGS.indexOf(key.alg)]
-  if (secret.length < min)
-    throw new KeyInvalid(`${what}.secret is ${secret.length} bytes; ${key.alg} needs at least ${min}`)
-  return {
-    kid: /** @type {string | undefined} */ (key.kid),
-    alg: ALGS.indexOf(key.alg),
-    secret,
-    issuer: optionalString(key.issuer, `${what}.issuer`),
-  }
-}
 
 /**
  * Verifies HS256/HS384/HS512 tokens against a key ring and a policy, synchronously.
@@ -116,74 +54,13 @@ export class Verifier {
    * @param {import('./index.js').VerifierOptions} options
    */
   constructor(options) {
-    const o = object(options, 'options', VERIFIER_OPTIONS)
-    if (!Array.isArray(o.algorithms) || o.algorithms.length === 0) {
-      throw bad(`options.algorithms is required: a non-empty array of ${ALGS.join(', ')}`)
-    }
-    o.algorithms.forEach((a, i) => {
-      // The name is echoed only when it looks like one (an algorithm name is not a secret).
-      const name = typeof a === 'string' && /^[\w+-]{1,20}$/.test(a) ? a : `options.algorithms[${i}]`
-      if (!ALGS.includes(a))
-        throw bad(`options.algorithms: ${name} is not supported (jwt-wasm verifies ${ALGS.join(', ')})`)
-    })
-    if (!Array.isArray(o.keys) || o.keys.length === 0) throw bad('options.keys must be a non-empty array')
-    const keys = o.keys.map((k, i) => keyEntry(k, `options.keys[${i}]`, RING_FIELDS))
-    const issuers = o.issuer === undefined ? undefined : strings(o.issuer, 'options.issuer')
-    keys.forEach((k, i) => {
-      if (!o.algorithms.includes(ALGS[k.alg])) throw bad(`options.keys[${i}].alg is not in options.algorithms`)
-      if (k.issuer !== undefined && issuers && !issuers.includes(k.issuer))
-        throw bad(`options.keys[${i}].issuer is not in options.issuer`)
-    })
-    const lists = /** @type {[number, string[]][]} */ ([])
-    for (const name of /** @type {const} */ (['issuer', 'audience', 'subject', 'typ'])) {
-      if (o[name] === undefined) continue
-      const list = strings(o[name], `options.${name}`)
-      if ((name === 'subject' || name === 'typ') && list.length !== 1) throw bad(`options.${name} must be a string`)
-      lists.push([OPT[name], list])
-    }
-    const required = o.requiredClaims === undefined ? ['exp'] : o.requiredClaims
-    if (!Array.isArray(required) || !required.every((s) => typeof s === 'string' && s !== '')) {
-      throw bad('options.requiredClaims must be an array of claim names')
-    }
-    if (required.length === 0) {
-      throw bad("options.requiredClaims must name at least one claim; omit it for the default ['exp']")
-    }
-    // A claim name comes back in errors (`claim`): a control character (NUL, the output's
-    // separator, among them) is no claim name.
-    required.forEach((s, i) => {
-      if (/\p{Cc}/u.test(s)) throw bad(`options.requiredClaims[${i}] must not contain control characters`)
-    })
-    lists.push([OPT.requiredClaims, required])
-    const { maxTokenBytes, maxHeaderBytes } = sizeCaps(o, 'options')
-    const clockTolerance = seconds(o.clockTolerance, 'options.clockTolerance', 0)
-    const maxTokenAge = seconds(o.maxTokenAge, 'options.maxTokenAge', ABSENT)
-    const mac = o.mac === undefined ? 'auto' : o.mac
+    const policy = verifierPolicy(options, 'options')
+    const mac = policy.mac === undefined ? 'auto' : policy.mac
     if (!MAC_PATHS.includes(mac)) throw bad(`options.mac must be one of ${MAC_PATHS.join(', ')}`)
-
-    const mask = o.algorithms.reduce((m, a) => m | (1 << ALGS.indexOf(a)), 0)
-    // The setup, replayed on a fresh instance after a trap: it keeps copies of what it sends.
-    const sent = lists.map(([kind, list]) => /** @type {[number, string[]]} */ ([kind, [...list]]))
-    const ring = keys.map((k) => ({ ...k, secret: k.secret.slice() }))
-    this.#core = new Core(
-      hmac,
-      CAP_HMAC,
-      [mask, clockTolerance, maxTokenAge, maxTokenBytes, maxHeaderBytes],
-      (core) => {
-        for (const [kind, list] of sent)
-          for (const s of list) check(core, call(core, OP_OPTION, kind, 0, put(core, [s])[0], 0, 0))
-        ring.forEach((k, i) => {
-          const [kidLen, secretLen] = put(core, [k.kid ?? '', k.secret])
-          const kid = k.kid === undefined ? ABSENT : kidLen
-          check(core, call(core, OP_ADD_KEY, k.alg, kid, secretLen, 0, 0), `options.keys[${i}].secret`)
-          if (k.issuer !== undefined)
-            check(core, call(core, OP_OPTION, OPT.keyIssuer, 0, put(core, [k.issuer])[0], 0, 0))
-        })
-        check(core, call(core, OP_FINISH, 0, 0, 0, 0, 0), 'options.keys')
-      },
-    )
-    this.#maxTokenBytes = maxTokenBytes
+    this.#core = new Core(hmac, CAP_HMAC, policy.args, policy.setup)
+    this.#maxTokenBytes = policy.maxTokenBytes
     // The native MAC (native-mac.js) where the runtime has one: for 'auto' above its threshold.
-    if (mac !== 'wasm') this.#native = nativeMac.path?.(ring, mac === 'native' ? 0 : undefined)
+    if (mac !== 'wasm') this.#native = nativeMac.path?.(policy.ring, mac === 'native' ? 0 : undefined)
     if (mac === 'native' && !this.#native) {
       this.free()
       throw bad("options.mac 'native' needs node:crypto (Node, or workerd with nodejs_compat)")
@@ -217,8 +94,6 @@ export class Verifier {
   }
 }
 
-const SIGNER_OPTIONS = new Set(['key', 'typ', 'ttl', 'jti'])
-
 /**
  * Mints compact tokens with one key. For issuers (the edge) and tests: an HMAC secret does not
  * belong in a browser.
@@ -226,24 +101,14 @@ const SIGNER_OPTIONS = new Set(['key', 'typ', 'ttl', 'jti'])
 export class Signer {
   /** @type {import('./wasm.js').Core | undefined} */
   #core
-  #typ
-  #ttl
-  #jti
+  /** @type {import('./policy.js').SignerSpec | undefined} */
+  #spec
 
   /** @param {import('./index.js').SignerOptions} options */
   constructor(options) {
-    const o = object(options, 'options', SIGNER_OPTIONS)
-    const key = keyEntry(o.key, 'options.key')
-    this.#typ = optionalString(o.typ, 'options.typ')
-    this.#ttl = o.ttl === undefined ? undefined : seconds(o.ttl, 'options.ttl', 0)
-    this.#jti = o.jti ?? false
-    if (typeof this.#jti !== 'boolean') throw bad('options.jti must be a boolean')
-    const secret = key.secret.slice() // replayed on a fresh instance after a trap: a copy
-    this.#core = new Core(hmac, CAP_HMAC, [0, 0, ABSENT, DEFAULT_MAX_TOKEN_BYTES, 0], (core) => {
-      const [kidLen, secretLen] = put(core, [key.kid ?? '', secret])
-      const kid = key.kid === undefined ? ABSENT : kidLen
-      check(core, call(core, OP_SET_SIGNER, key.alg, kid, secretLen, 0, 0), 'options.key.secret')
-    })
+    const spec = signerOf(options, 'options')
+    this.#spec = spec
+    this.#core = new Core(hmac, CAP_HMAC, SIGNER_ARGS, spec.setup)
   }
 
   /**
@@ -256,38 +121,14 @@ export class Signer {
   sign(claims, options) {
     const core = this.#core
     if (!core) throw bad('this Signer was freed')
-    callOptions(options, SIGN_OPTIONS)
-    const payload = { ...plainObject(claims, 'claims') }
-    const ttl = options?.ttl === undefined ? this.#ttl : seconds(options.ttl, 'options.ttl', 0)
-    if (ttl !== undefined) {
-      if ('iat' in payload || 'exp' in payload) throw bad('claims already carry iat or exp; do not also pass a ttl')
-      payload.iat = Math.floor(nowSeconds(options))
-      payload.exp = payload.iat + ttl
-    }
-    if (options?.jti ?? this.#jti) {
-      if ('jti' in payload) throw bad('claims already carry a jti')
-      payload.jti = randomBase64url(16)
-    }
-    let json
-    try {
-      json = JSON.stringify(payload)
-    } catch {
-      throw bad('claims must be JSON-serialisable')
-    }
-    const typ = this.#typ
-    const lens = put(core, typ === undefined ? [json] : [json, typ])
-    const status = call(core, OP_SIGN, 0, lens[1] ?? ABSENT, lens[0], 0, 0)
-    if (status !== 0) {
-      const e = fromCore(status, out(core), undefined, KEY_MESSAGES)
-      throw bad(`claims are invalid: ${e.message}`)
-    }
-    return out(core)
+    return signClaims(core, /** @type {import('./policy.js').SignerSpec} */ (this.#spec), claims, options)
   }
 
-  /** Releases the wasm memory now. */
+  /** Releases the wasm memory now (and the copy of the key its setup kept). */
   free() {
     this.#core?.free()
     this.#core = undefined
+    this.#spec = undefined
   }
 }
 
@@ -297,7 +138,7 @@ export class Signer {
  * what it returns to authorise anything; use `Verifier` for that.
  * @param {string} token
  * @param {{ maxTokenBytes?: number, maxHeaderBytes?: number }} [options]
- * @returns {{ header: any, payload: any }}
+ * @returns {import('./index.js').Decoded | import('./index.js').Encrypted}
  */
 export function decodeUnverified(token, options) {
   return decodeWith(hmac, token, options)
@@ -308,7 +149,7 @@ export function decodeUnverified(token, options) {
  * expired or not yet valid, lifetime, and warnings.
  * @param {string} token
  * @param {{ currentDate?: Date, maxLifetime?: number, maxTokenBytes?: number, maxHeaderBytes?: number }} [options]
- * @returns {import('./index.js').Inspection}
+ * @returns {import('./index.js').Inspection | import('./index.js').Encrypted}
  */
 export function inspect(token, options) {
   return inspectWith(hmac, token, options)

@@ -2,8 +2,9 @@
 /**
  * The single accessor of the WebAssembly engines, and what makes a trap survivable. There is one
  * `Engine` per wasm artifact (Cargo features of the one core, built by `make pkg`: `claims`
- * decodes and inspects, `hmac` also verifies and signs); the entry points (`entry-*.js`) obtain
- * the compiled module of their artifact the way their runtime allows and call its `load`;
+ * decodes and inspects, `hmac` also verifies and signs, `jwe` also encrypts and decrypts); the
+ * entry points (`entry-*.js`) obtain the compiled module of their artifact the way their runtime
+ * allows and call its `load`;
  * everything else makes `Core` objects on an engine (one per Verifier, Signer, and a shared
  * reader per engine). A new artifact is one more `Engine` here and its entries.
  *
@@ -110,6 +111,8 @@ export class Engine {
 export const claims = /* @__PURE__ */ new Engine('claims')
 /** The artifact that also verifies and signs HMAC (`jwt-wasm`, `jwt-wasm/edge`). */
 export const hmac = /* @__PURE__ */ new Engine('hmac')
+/** The artifact that also encrypts and decrypts compact JWE, nested (`jwt-wasm/jwe`). */
+export const jwe = /* @__PURE__ */ new Engine('jwe')
 /**
  * Calls export `name` of `inst`. Any exception drops the instance and becomes `WasmTrapped`;
  * a dropped instance has no exports, so a call on it fails the same way.

@@ -6,6 +6,8 @@ import { limitNotes, timeTable } from './limits-report.mjs'
 
 export const BEGIN = '<!-- make bench: begin (written by tests/bench/run.mjs from one run; do not edit by hand) -->'
 export const END = '<!-- make bench: end -->'
+// The encrypted-token rows (issue 11) come from jwe.mjs, beside its cases.
+import { decryptRows } from './jwe.mjs'
 
 const f2 = (x) => x.toFixed(2)
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`
@@ -107,6 +109,7 @@ function summary(r) {
       .join(', ')
     rows.push([`${rt === 'node' ? 'Node' : 'workerd'}, sign (small claims)`, us(e('jwt-wasm')), peers, ''])
   }
+  rows.push(...decryptRows(r, goal, us))
   const cold = r.cold
   const delta = cold['jwt-wasm'].firstVerifyMs.med - cold.jose.firstVerifyMs.med
   rows.push([
@@ -159,6 +162,7 @@ export function render(r) {
     '',
     sideBySide(r, 'decode', 'read claims without verifying, small token'),
     '',
+    ...(r.node.decrypt ? [sideBySide(r, 'decrypt', 'decrypt + verify, nested JWE (small claims)'), ''] : []),
     sideBySide(r, 'sign', 'sign, small claims'),
     '',
     timeTable(r),

@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { Signer } from 'jwt-wasm'
+import { benchJweWorkerd } from './jwe-workerd.mjs'
 import { coldStart } from './coldstart.mjs'
 import { SECRET, tokens as makeTokens } from './fixtures.mjs'
 import { render, replaceSection } from './report.mjs'
@@ -100,6 +101,17 @@ if (node.gate.length) fail('Node', node.gate)
 log('workerd: bundle, gate, then verify small, large, decode, sign')
 const workerd = await benchWorkerd({ dir, now, ...method })
 if (workerd.gate.length) fail('workerd', workerd.gate)
+log('jwe: gate, then decrypt + verify of a nested token, Node then workerd (jwe.mjs)')
+const jweNode = child(['jwe-node.mjs'], {
+  BENCH_ROUNDS: String(method.rounds),
+  BENCH_SLICE_MS: String(method.sliceMs),
+  BENCH_WARMUP_MS: String(method.warmupMs),
+})
+if (jweNode.gate.length) fail('Node (jwe)', jweNode.gate)
+const jweWorkerd = await benchJweWorkerd({ dir, now, ...method })
+if (jweWorkerd.gate.length) fail('workerd (jwe)', jweWorkerd.gate)
+Object.assign(node, { decrypt: jweNode.decrypt, decryptBytes: jweNode.bytes })
+Object.assign(workerd, { decrypt: jweWorkerd.decrypt, decryptBytes: jweWorkerd.bytes })
 log(`cold start: ${coldRuns} fresh processes each`)
 const signer = new Signer({ key: { alg: 'HS256', secret: SECRET } })
 const cold = coldStart({ dir, runs: coldRuns, now, token: makeTokens((c) => signer.sign(c), now).small })

@@ -8,6 +8,7 @@ import {
   JWSInvalid,
   WasmCapabilityMissing,
   type Inspection,
+  type Encrypted,
   type InspectionWarning,
 } from 'jwt-wasm/claims'
 import * as root from 'jwt-wasm'
@@ -18,10 +19,17 @@ interface AppClaims {
 
 await ready
 const token = 'a.b.c'
-const info: Inspection<AppClaims> = inspect<AppClaims>(token, { currentDate: new Date(), maxLifetime: 600 })
+const read = inspect<AppClaims>(token, { currentDate: new Date(), maxLifetime: 600 })
+// @ts-expect-error: a JWE reads as { encrypted: true, header } without claims: narrow first
+void read.payload.role
+if (read.encrypted) throw new Error(`encrypted with ${read.header.enc}`)
+const info: Inspection<AppClaims> = read
 const role: 'admin' | 'user' = info.payload.role
 const warnings: InspectionWarning[] = info.warnings
-const exp: number | undefined = decodeUnverified(token, { maxTokenBytes: 4096 }).payload.exp
+const decoded = decodeUnverified(token, { maxTokenBytes: 4096 })
+const exp: number | undefined = decoded.encrypted ? undefined : decoded.payload.exp
+const jwe: Encrypted | undefined = decoded.encrypted ? decoded : undefined
+void jwe?.header.alg
 // The same classes as jwt-wasm's: one hierarchy across the entries.
 const same: typeof root.JwtError = JwtError
 const missing: root.JwtError = new WasmCapabilityMissing()

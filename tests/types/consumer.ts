@@ -38,10 +38,14 @@ const token: string = signer.sign<AppClaims>({ scope: 'read', tenant: 1, sub: 'u
 // @ts-expect-error: exp must be a number
 signer.sign({ exp: 'soon' })
 
-const info: Inspection<AppClaims> = inspect<AppClaims>(token, { maxLifetime: 3600 })
-const warnings: ('no_exp' | 'long_lifetime' | 'alg_none' | 'personal_data')[] = info.warnings
-const expired: boolean = info.expired
-void [warnings, expired, decodeUnverified(token).payload.iss]
+const read = inspect<AppClaims>(token, { maxLifetime: 3600 })
+// @ts-expect-error: a JWE reads as { encrypted: true, header }: narrow on `encrypted` first
+void read.warnings
+const info: Inspection<AppClaims> | undefined = read.encrypted ? undefined : read
+const warnings: ('no_exp' | 'long_lifetime' | 'alg_none' | 'personal_data')[] = info?.warnings ?? []
+const expired: boolean = info?.expired ?? false
+const decoded = decodeUnverified(token)
+void [warnings, expired, decoded.encrypted ? decoded.header.enc : decoded.payload.iss]
 
 // The size caps (issue 8, item 4): a header cap of its own, on the Verifier and the readers.
 new Verifier({ keys: [{ alg: 'HS256', secret }], algorithms: ['HS256'], maxTokenBytes: 65536, maxHeaderBytes: 16384 })

@@ -48,6 +48,9 @@ createSession({
 
 async function app(): Promise<void> {
   const claims = await session.login('alice', 'secret')
+  // @ts-expect-error: null when the access token is encrypted (its claims are unreadable)
+  void claims.role
+  if (claims === null) return
   const role: 'admin' | 'user' = claims.role
   const sub: string | undefined = claims.sub
   void role

@@ -87,7 +87,8 @@ function tokenAnswer(config, env, record, now, cookies) {
   /** @type {Record<string, unknown>} */
   const claims = { ...record.claims, sub: record.sub, ...config.fixedClaims }
   if (record.dvh !== undefined) claims[DEVICE_CLAIM] = record.dvh
-  const access_token = config.signer(env).sign(claims, { currentDate: new Date(now * 1000) })
+  const signed = config.signer(env).sign(claims, { currentDate: new Date(now * 1000) })
+  const access_token = config.encrypter ? config.encrypter(env).encrypt(signed) : signed
   return answer(200, { access_token, token_type: 'Bearer', expires_in: config.accessTtl }, {}, cookies)
 }
 

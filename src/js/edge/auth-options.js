@@ -43,6 +43,8 @@ import { GRACE_SECONDS } from '../internal/grace.js'
  * @property {((env: unknown) => Uint8Array<ArrayBuffer>) | undefined} deviceSecret set exactly when `bind`
  * @property {(env: unknown) => Uint8Array<ArrayBuffer>} refreshSecret
  * @property {(env: unknown) => Signer} signer
+ * @property {((env: unknown) => { encrypt(token: string): string }) | undefined} encrypter the
+ *   `encrypt` option's (an `Encrypter` of `jwt-wasm/jwe`, injected), set exactly when access tokens are encrypted
  * @property {Readonly<Record<string, unknown>>} fixedClaims `iss` and `aud`, when configured
  * @property {() => number} now the clock, in whole seconds
  * @property {(bytes: number) => string} randomId `n` random bytes, base64url
@@ -51,6 +53,7 @@ import { GRACE_SECONDS } from '../internal/grace.js'
 
 const OPTIONS = new Set([
   'signer',
+  'encrypt',
   'issuer',
   'audience',
   'accessTtl',
@@ -281,6 +284,15 @@ export function resolveAuthOptions(options) {
     ((error, { route }) => console.error(`jwt-wasm/edge authRoutes: ${route}: store or verifyUser failed`, error))
   if (typeof onError !== 'function') throw bad('options.onError must be a function')
   const signer = signerOf(o.signer, accessTtl)
+  // Nested (sign, then encrypt: RFC 7519 §11.2), by an Encrypter the application made, or
+  // `(env) => Encrypter` once per isolate: nothing of jwt-wasm/jwe is imported here.
+  const encrypter =
+    o.encrypt === undefined
+      ? undefined
+      : perIsolate(o.encrypt, (/** @type {any} */ e) => {
+          if (typeof e?.encrypt !== 'function') throw bad('options.encrypt must be an Encrypter')
+          return e
+        })
 
   return Object.freeze({
     verifyUser: o.verifyUser,
@@ -301,6 +313,7 @@ export function resolveAuthOptions(options) {
     deviceSecret,
     refreshSecret,
     signer,
+    encrypter,
     fixedClaims: Object.freeze(fixedClaims),
     now,
     randomId,

@@ -61,6 +61,11 @@ export interface LoginThrottleOptions {
   clientKey?: (request: Request) => string | null | undefined
 }
 
+/** What encrypts an access token: an `Encrypter` of `jwt-wasm/jwe` (`encrypt(signedToken)`). */
+export interface TokenEncrypter {
+  encrypt(signedToken: string): string
+}
+
 /** Options of `authRoutes`. Unknown options throw `TypeError` (code `ERR_INVALID_OPTIONS`). */
 export interface AuthRoutesOptions<Env = unknown> {
   /**
@@ -71,6 +76,14 @@ export interface AuthRoutesOptions<Env = unknown> {
    * (verifiers hold the old and the new key for one access-token lifetime).
    */
   signer: Omit<SignerOptions, 'ttl'> | ((env: Env) => KeyEntry)
+  /**
+   * Encrypt the access tokens: an `Encrypter` of `jwt-wasm/jwe` (or `(env) => Encrypter`, called
+   * on the first request and kept), which wraps each signed token in a compact JWE (`cty: "JWT"`:
+   * sign, then encrypt). Their claims are then confidential from the page's scripts, proxies and
+   * logs; only a guard with the matching `decrypt` reads them. The answer's `expires_in` is what
+   * `jwt-wasm/session` times them by. Default: signed tokens only.
+   */
+  encrypt?: TokenEncrypter | ((env: Env) => TokenEncrypter)
   /** The access tokens' `iss`. */
   issuer?: string
   /** The access tokens' `aud`. */

@@ -51,6 +51,8 @@ const DESCRIPTIONS = Object.freeze({
   ERR_JOSE_NOT_SUPPORTED: 'The access token uses an unsupported feature',
   ERR_JWS_SIGNATURE_VERIFICATION_FAILED: 'The access token signature is invalid',
   ERR_JWKS_NO_MATCHING_KEY: 'No key matches the access token',
+  ERR_JWE_INVALID: 'The access token is not a valid encrypted token',
+  ERR_JWE_DECRYPTION_FAILED: 'The access token could not be decrypted',
   ERR_JWT_EXPIRED: 'The access token expired',
   'ERR_JWT_EXPIRED:iat': 'The access token is too old',
   ERR_JWT_CLAIM_VALIDATION_FAILED: 'The access token failed a claim check',

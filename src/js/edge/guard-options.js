@@ -3,7 +3,9 @@
  * The options of `guard` (and of the Hono middleware), read once: the guard's own options checked
  * (bad ones throw `TypeError` with code `ERR_INVALID_OPTIONS` at `guard()` time), every other
  * option handed to `new Verifier()`, which rejects unknown ones; the key ring and the device
- * secret turned into per-isolate resolvers. The result, `GuardConfig`, is frozen.
+ * secret turned into per-isolate resolvers. The result, `GuardConfig`, is frozen. With `decrypt`
+ * (a `Decrypter` of `jwt-wasm/jwe`, injected: nothing of it is imported here, so a guard without
+ * encryption bundles none of it) the Decrypter, its inner Verifier, is the whole token policy.
  */
 import { Verifier, JwtError } from 'jwt-wasm'
 import { bad, object, originList, secretBytes } from '../internal/options.js'
@@ -14,7 +16,8 @@ import { perIsolateAsync } from './per-isolate.js'
 
 /**
  * @typedef {object} GuardConfig
- * @property {(env: unknown) => Verifier | Promise<Verifier>} verifier built once per guard
+ * @property {(env: unknown) => Verifies | Promise<Verifies>} verifier built once per guard: a
+ *   Verifier, or what reads a JWE through the `decrypt` option's Decrypter
  * @property {readonly string[]} scopes required, all of them
  * @property {string | undefined} realm
  * @property {string | undefined} cookie the cookie that may carry the token
@@ -24,6 +27,8 @@ import { perIsolateAsync } from './per-isolate.js'
  * @property {(() => Date) | undefined} clock
  * @property {(error: unknown) => void} onError
  */
+
+/** @typedef {{ verify(token: string, options?: { currentDate: Date }): { header: any, payload: any } }} Verifies */
 
 /**
  * The `typ` an access token must carry unless the guard names another (RFC 8725 §3.11, RFC 9068
@@ -42,6 +47,7 @@ const OWN_OPTIONS = new Set([
   'deviceSecret',
   'clock',
   'onError',
+  'decrypt',
 ])
 /** A scope token (RFC 6749 §3.3 allows %x21 / %x23-5B / %x5D-7E; `"` and `\` are accepted and escaped). */
 const SCOPE_TOKEN = /^[\x21-\x7e]+$/
@@ -74,6 +80,21 @@ function verifierOf(keys, verifierOptions) {
 }
 
 /**
+ * The reader of encrypted access tokens: the `decrypt` option (a Decrypter, or `(env) =>
+ * Decrypter`, once per guard), whose `decrypt` decrypts and verifies with its Verifier.
+ * @param {unknown} option
+ * @returns {(env: unknown) => Verifies | Promise<Verifies>}
+ */
+function decrypterOf(option) {
+  return perIsolateAsync(option, (/** @type {any} */ d) => {
+    if (typeof d?.decrypt !== 'function') throw bad('options.decrypt must be a Decrypter')
+    // The guard takes access tokens only (RFC 8725 §3.11): with decrypt too, a typ is required.
+    if (typeof d.typ !== 'string') throw bad(`options.decrypt: its verifier must name a typ ("${ACCESS_TOKEN_TYP}")`)
+    return { verify: (token, options) => d.decrypt(token, options) }
+  })
+}
+
+/**
  * Checks the options of `guard` and resolves them into the frozen configuration its decision
  * reads.
  * @param {import('./guard.js').GuardOptions} options
@@ -83,12 +104,17 @@ export function resolveGuardOptions(options) {
   const o = object(options, 'guard options')
   /** @type {Record<string, unknown>} */
   const verifierOptions = { typ: ACCESS_TOKEN_TYP }
-  for (const k of Object.keys(o)) if (!OWN_OPTIONS.has(k)) verifierOptions[k] = o[k]
+  for (const k of Object.keys(o)) {
+    // One policy, not two that could disagree: with `decrypt`, its Verifier's.
+    if (o.decrypt !== undefined && (k === 'keys' || !OWN_OPTIONS.has(k)))
+      throw bad(`options.${k} is not used with options.decrypt`)
+    if (!OWN_OPTIONS.has(k)) verifierOptions[k] = o[k]
+  }
   // `typ: undefined` would be an option that came out empty: it must not switch the check off.
   if (verifierOptions.typ === undefined) throw bad(`options.typ must be a string; omit it for "${ACCESS_TOKEN_TYP}"`)
 
   const keys = o.keys
-  if (typeof keys !== 'function' && !Array.isArray(keys))
+  if (o.decrypt === undefined && typeof keys !== 'function' && !Array.isArray(keys))
     throw bad('options.keys must be an array of keys or a function (env) => keys')
   const scopes = o.scopes ?? []
   if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && SCOPE_TOKEN.test(s))) {
@@ -119,7 +145,7 @@ export function resolveGuardOptions(options) {
   if (typeof onError !== 'function') throw bad('options.onError must be a function')
 
   return Object.freeze({
-    verifier: verifierOf(keys, verifierOptions),
+    verifier: o.decrypt === undefined ? verifierOf(keys, verifierOptions) : decrypterOf(o.decrypt),
     scopes: Object.freeze([...scopes]),
     realm,
     cookie,

@@ -71,8 +71,31 @@ export interface GuardBaseOptions<Env = unknown> extends Omit<VerifierOptions, '
   onError?: (error: unknown) => void
 }
 
+/**
+ * What reads an encrypted access token: a `Decrypter` of `jwt-wasm/jwe`, which decrypts the JWE
+ * and verifies the JWS inside with its own Verifier (and refuses a token that is not a JWE).
+ */
+export interface TokenDecrypter {
+  decrypt(token: string, options?: { currentDate?: Date }): { header: Header; payload: Claims<any> }
+  /** The `typ` its verifier requires; a guard refuses a Decrypter without one (access tokens only). */
+  readonly typ: string | undefined
+}
+
+/**
+ * The options of a guard of encrypted access tokens. The Decrypter's Verifier is the whole token
+ * policy, so `keys` and every Verifier option are a `TypeError` here; it must name a `typ`
+ * (`'at+jwt'`, as `authRoutes` mints: access tokens only), else a `TypeError` too. A plain JWS (even one signed with the right key) gets 401
+ * `invalid_token`: encryption is not optional once required.
+ */
+export interface GuardDecryptOptions<Env = unknown>
+  extends Pick<GuardBaseOptions<Env>, 'scopes' | 'realm' | 'cookie' | 'allowedOrigins' | 'clock' | 'onError'> {
+  /** The Decrypter, or a function of `env` returning one (called once per guard, like `keys`). */
+  decrypt: TokenDecrypter | ((env: Env) => TokenDecrypter | Promise<TokenDecrypter>)
+  keys?: undefined
+}
+
 /** Options of `guard` and of the Hono middleware. */
-export type GuardOptions<Env = unknown> = GuardBaseOptions<Env> &
+export type GuardOptions<Env = unknown> = ((GuardBaseOptions<Env> & { decrypt?: undefined }) | GuardDecryptOptions<Env>) &
   (
     | { bind?: undefined; deviceSecret?: undefined }
     | {

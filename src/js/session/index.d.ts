@@ -173,13 +173,15 @@ export type WarningCode = 'storage_unavailable' | 'locks_unavailable' | 'channel
 export interface ChangeDetail<C extends object = Record<string, unknown>> {
   /** The new token, or null when the session ended. */
   token: string | null
+  /** Its claims (not verified); null when the session ended, or the token is encrypted. */
   claims: Claims<C> | null
   reason: ChangeReason
 }
 
 export interface RefreshDetail<C extends object = Record<string, unknown>> {
   token: string
-  claims: Claims<C>
+  /** Its claims (not verified); null for an encrypted token. */
+  claims: Claims<C> | null
   /** Client-clock ms. */
   expiresAt: number
   /** Client-clock ms. */
@@ -238,8 +240,11 @@ export interface SessionEventMap<C extends object = Record<string, unknown>> {
 }
 
 export interface Session<C extends object = Record<string, unknown>> extends EventTarget {
-  /** POSTs `{ login, password }` to `loginUrl`; resolves to the token's claims. Throws `SessionError` `ERR_SESSION_LOGIN_FAILED`. */
-  login(login: string, password: string): Promise<Claims<C>>
+  /**
+   * POSTs `{ login, password }` to `loginUrl`; resolves to the token's claims (null for an
+   * encrypted token, whose claims the page cannot read). Throws `SessionError` `ERR_SESSION_LOGIN_FAILED`.
+   */
+  login(login: string, password: string): Promise<Claims<C> | null>
   /**
    * Call on page load. True when a token is available afterwards: at once when storage holds a
    * usable one, else after one refresh (the refresh cookie brings a new tab or a reload back in
@@ -257,7 +262,7 @@ export interface Session<C extends object = Record<string, unknown>> extends Eve
    * until then null; `resume()`, `getToken()` and `login()` wait for it.
    */
   readonly token: string | null
-  /** The current token's payload (from `inspect`: not verified), or null. */
+  /** The current token's payload (from `inspect`: not verified), or null (also for an encrypted token). */
   readonly claims: Claims<C> | null
   /** The current token's expiry and refresh point (client-clock ms) and the skew (ms), or null. */
   readonly timing: { expiresAt: number; refreshAt: number; skew: number } | null

@@ -29,7 +29,7 @@ import { ready } from 'jwt-wasm/claims'
  * @typedef {import('./options.js').Resolved} Resolved
  * @typedef {import('./transport.js').Outcome} Outcome
  * @typedef {import('./tabs.js').Message} Message
- * @typedef {import('jwt-wasm').Inspection} Inspection
+ * @typedef {import('./token.js').Inspection} Inspection
  */
 
 /**
@@ -194,7 +194,7 @@ class Session extends EventTarget {
       if (result.kind === 'ok') {
         this.#install(result.token, result.info, result.skew)
         this.#loggedOut = false
-        this.#tabs.token(result.token, result.skew, 'login')
+        this.#tabs.token(result.token, result.skew, 'login', result.info)
       }
       return result
     })
@@ -377,7 +377,7 @@ class Session extends EventTarget {
         this.#checkEpoch(epoch) // logged out while the request was out: drop the answer
         this.#install(result.token, result.info, result.skew)
         this.#loggedOut = false
-        this.#tabs.token(result.token, result.skew, 'refresh')
+        this.#tabs.token(result.token, result.skew, 'refresh', result.info)
       }
       return result
     } finally {
@@ -442,9 +442,9 @@ class Session extends EventTarget {
 
   /** A copy of this tab asks for the token: sent, and if it is due this tab refreshes now. */
   #sync() {
-    const { token, skew } = this.#held
+    const { token, skew, info } = this.#held
     if (token === null) return
-    this.#tabs.token(token, skew, 'sync')
+    this.#tabs.token(token, skew, 'sync', info)
     this.#evaluate(false)
   }
 

@@ -214,9 +214,10 @@ export class Tabs {
    * @param {string} token
    * @param {number} skew
    * @param {TokenReason} reason
+   * @param {{ iat?: number, exp?: number } | null} info its times (the only ones of an encrypted token)
    */
-  token(token, skew, reason) {
-    this.#post({ type: 'token', token, skew, reason })
+  token(token, skew, reason, info) {
+    this.#post({ type: 'token', token, skew, reason, iat: info?.iat, exp: info?.exp })
   }
 
   refreshing() {

@@ -4,13 +4,16 @@
  * wasm core's `inspect`: unverified), the skew it came with, where its refresh point and expiry
  * fall on the client clock, and when a failed round may be tried again. Also the rules that
  * compare it with a token another tab sends. When it changes is the session's decision; this
- * room only records it.
+ * room only records it. An encrypted token (JWE) cannot be read here: its claims are `null` and
+ * its times (`iat`, `exp`, server seconds) are those its token answer told (`expires_in`), kept
+ * beside it in storage and sent with it to other tabs.
  */
 import { inspect } from 'jwt-wasm/claims'
 import { boundSkew, refreshPlan } from './time.js'
 
 /**
- * @typedef {import('jwt-wasm').Inspection} Inspection
+ * @typedef {{ header: any, payload?: any, exp?: number, iat?: number, encrypted?: boolean }} Inspection
+ *   what the session knows of a token: `inspect`'s result, or `encryptedInfo`'s
  * @typedef {import('./storage.js').SessionStore} SessionStore
  * @typedef {import('./options.js').Resolved} Resolved
  * @typedef {import('./tabs.js').Message} Message
@@ -28,6 +31,32 @@ function newer(a, b) {
   const ai = a.iat ?? -Infinity
   const bi = b.iat ?? -Infinity
   return ai > bi || (ai === bi && (a.exp ?? Infinity) > (b.exp ?? Infinity))
+}
+
+/**
+ * What the session knows of an encrypted token: its protected header and the times its token
+ * answer told (server seconds); its claims are unreadable (`payload` null).
+ * @param {{ header: any }} read `inspect`'s `{ encrypted: true, header }`
+ * @param {number} iat
+ * @param {number} exp
+ * @returns {Inspection}
+ */
+export const encryptedInfo = (read, iat, exp) => ({ encrypted: true, header: read.header, payload: null, iat, exp })
+
+/**
+ * Reads a token: `inspect`'s view; for a JWE, `times` (from storage or another tab), without
+ * which it is unusable (throws).
+ * @param {string} token
+ * @param {number} now client ms
+ * @param {{ iat?: unknown, exp?: unknown, [field: string]: unknown }} times
+ * @returns {Inspection}
+ */
+function readToken(token, now, times) {
+  const info = inspect(token, { currentDate: new Date(now) })
+  if (!info.encrypted) return info
+  const { iat, exp } = times
+  if (!Number.isFinite(iat) || !Number.isFinite(exp)) throw new TypeError() // caught: the token is not used
+  return encryptedInfo(info, /** @type {number} */ (iat), /** @type {number} */ (exp))
 }
 
 export class HeldToken {
@@ -99,8 +128,9 @@ export class HeldToken {
   restore(now) {
     const token = this.#store.get(this.#key)
     if (token === null) return null
+    const [iat, exp] = (this.#store.get(`${this.#key}:times`) ?? '').split(' ').map(Number)
     try {
-      return { token, info: inspect(token, { currentDate: new Date(now) }) }
+      return { token, info: readToken(token, now, { iat, exp }) }
     } catch (e) {
       if (/** @type {any} */ (e).code === 'ERR_WASM_NOT_INITIALIZED') return undefined
       this.#store.remove(this.#key)
@@ -128,6 +158,8 @@ export class HeldToken {
     const [marked, at] = (this.#store.get(`${this.#key}:unanswered`) ?? '').split(' ')
     this.unansweredAt = marked === token && Number.isFinite(Number(at)) ? Number(at) : null
     if (this.unansweredAt === null) this.#store.remove(`${this.#key}:unanswered`)
+    if (info.encrypted) this.#store.set(`${this.#key}:times`, `${info.iat} ${info.exp}`)
+    else this.#store.remove(`${this.#key}:times`)
     this.#store.set(this.#key, token)
   }
 
@@ -140,6 +172,7 @@ export class HeldToken {
     this.nextTryAt = 0
     this.unansweredAt = null
     this.#store.remove(`${this.#key}:unanswered`)
+    this.#store.remove(`${this.#key}:times`)
     this.#store.remove(this.#key)
   }
 
@@ -199,7 +232,7 @@ export class HeldToken {
 
   /**
    * Reads a `token` message of another tab: the token to take, or null when it is this one, not
-   * a readable JWT, older than this one or already expired.
+   * a readable JWT (nor a JWE with its times), older than this one or already expired.
    * @param {Message} m
    * @param {number} now
    * @returns {{ token: string, info: Inspection, skew: number } | null}
@@ -210,7 +243,7 @@ export class HeldToken {
     /** @type {Inspection} */
     let info
     try {
-      info = inspect(token, { currentDate: new Date(now) })
+      info = readToken(token, now, m)
     } catch {
       return null
     }

@@ -12,6 +12,7 @@
  * | 2xx `{ access_token }`, a readable, unexpired JWT      | `ok`     | installs it          |
  * | 2xx without a usable token (a captive portal page)     | `retry`  | backs off, retries   |
  * | 2xx with a `token_type` other than Bearer              | `fatal`  | fails at once        |
+ * | 2xx with an encrypted token (JWE) but no `expires_in`  | `fatal`  | fails at once        |
  * | 401, or 400 `invalid_grant`                            | `dead`   | the session expires  |
  * | 408, 429, 5xx (`Retry-After` raises the wait)          | `retry`  | backs off, retries   |
  * | any other status (403, 404…)                           | `fatal`  | fails at once        |
@@ -22,13 +23,14 @@
 import { inspect } from 'jwt-wasm/claims'
 import { SessionError } from './errors.js'
 import { estimateSkew, boundSkew, retryAfterSeconds, NOTABLE_SKEW_MS } from './time.js'
+import { encryptedInfo } from './token.js'
 
 /**
  * @typedef {import('./options.js').Resolved} Resolved
  * @typedef {import('./scheduler.js').Scheduler} Scheduler
  * @typedef {import('./index.js').SessionErrorCode} SessionErrorCode
  * @typedef {import('./index.js').WarningCode} WarningCode
- * @typedef {import('jwt-wasm').Inspection} Inspection
+ * @typedef {import('./token.js').Inspection} Inspection
  *
  * @typedef {{ kind: 'ok', token: string, info: Inspection, skew: number }
  *   | { kind: 'current' }
@@ -234,7 +236,9 @@ export class Transport {
   }
 
   /**
-   * Reads a token answer `{ access_token, token_type?, expires_in? }`, and the skew it tells.
+   * Reads a token answer `{ access_token, token_type?, expires_in? }`, and the skew it tells. An
+   * encrypted access token (JWE) has no readable `exp`: `expires_in` is then required, and its
+   * times are counted from when the request was sent (the earliest it can have been minted).
    * @param {any} body
    * @param {{ sentAt: number, receivedAt: number, date?: string | number | null }} receipt
    * @param {SessionErrorCode} code
@@ -262,8 +266,16 @@ export class Transport {
       return badAnswer('the access_token is not a readable JWT', e)
     }
     const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : undefined
+    if (info.encrypted && !(expiresIn !== undefined && expiresIn > 0 && expiresIn < Infinity)) {
+      const why = 'an encrypted access_token needs expires_in'
+      return { kind: 'fatal', error: new SessionError(why, { code, status: 200, reason: 'bad_response' }) }
+    }
     const estimate = estimateSkew({ ...receipt, iat: info.iat, exp: info.exp, expiresIn })
     const skew = estimate === undefined ? this.#skew() : this.#bound(estimate)
+    if (info.encrypted) {
+      const iat = (receipt.sentAt + skew) / 1000
+      info = encryptedInfo(info, iat, iat + /** @type {number} */ (expiresIn))
+    }
     if (info.exp !== undefined && info.exp * 1000 <= receipt.receivedAt + skew) {
       return badAnswer('the access_token has already expired', undefined)
     }

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import * as root from 'jwt-wasm'
 import * as claims from 'jwt-wasm/claims'
+import * as jwe from 'jwt-wasm/jwe'
 
 const repo = process.env.JWT_WASM_REPO
 assert.ok(repo, 'JWT_WASM_REPO is not set: run the JS tests with `bash tests/js/run.sh`')
@@ -48,6 +49,16 @@ test('the artifacts say what they can do: claims only, and claims with hmac', ()
     fileURLToPath(import.meta.resolve('jwt-wasm/core.wasm')),
     fileURLToPath(import.meta.resolve('jwt-wasm/hmac.wasm')),
   )
+})
+
+test('the jwe artifact: claims, hmac and jwe; the others answer a jwe op as unknown, never a trap', () => {
+  assert.equal(raw(artifact('jwe')).caps(), CAP.claims | CAP.hmac | CAP.jwe)
+  for (const name of ['claims', 'hmac']) {
+    const x = raw(artifact(name))
+    const core = x.core_new(1, 0, -1, 1024, 0)
+    for (const op of ['jwe_add_key', 'jwe_decrypter', 'jwe_decrypt', 'jwe_encrypter', 'jwe_encrypt'])
+      assert.notEqual(x.core_call(core, OP[op], 0, -1, 0, 0, -1), 0, `${op} on ${name}`)
+  }
 })
 
 test('the claims artifact links no SHA-2 (its round constants are absent; the hmac one has them)', () => {
@@ -115,6 +126,35 @@ test('jwt-wasm in Node loads only the hmac artifact with the native-MAC ops: it 
   assert.deepEqual(out, { verified: 'u', read: 'u' })
 })
 
+test('jwt-wasm/jwe loads only the jwe artifact: it encrypts and decrypts with the others gone', () => {
+  const out = inCopy(
+    (wasm) => {
+      for (const a of ['claims', 'hmac', 'hmac_native']) rmSync(join(wasm, `jwt_wasm_${a}.wasm`))
+    },
+    `const m = await import(new URL('entry-jwe-node.js', dir).href)
+    const key = { alg: 'A128KW', secret: new Uint8Array(16).fill(1) }
+    const e = new m.Encrypter({ key, enc: 'A128GCM' })
+    const d = new m.Decrypter({ keys: [key], algorithms: ['A128KW'], encryptions: ['A128GCM'], verifier: { keys: [{ alg: 'HS256', secret: '${SECRET}' }], algorithms: ['HS256'] } })
+    console.log(JSON.stringify({ sub: d.decrypt(e.encrypt(${JSON.stringify(TOKEN)})).payload.sub }))`,
+  )
+  assert.deepEqual(out, { sub: 'u' })
+})
+
+test('Decrypter and Encrypter on an artifact without jwe: WasmCapabilityMissing, typed', () => {
+  const out = inCopy(
+    (wasm) => copyFileSync(join(wasm, 'jwt_wasm_hmac.wasm'), join(wasm, 'jwt_wasm_jwe.wasm')),
+    `const m = await import(new URL('entry-jwe-node.js', dir).href)
+    ${report}
+    const key = { alg: 'A128KW', secret: new Uint8Array(16) }
+    console.log(JSON.stringify({
+      encrypter: run(() => new m.Encrypter({ key, enc: 'A128GCM' })),
+      decrypter: run(() => new m.Decrypter({ keys: [key], algorithms: ['A128KW'], encryptions: ['A128GCM'], verifier: { keys: [{ alg: 'HS256', secret: '${SECRET}' }], algorithms: ['HS256'] } })),
+    }))`,
+  )
+  const missing = { name: 'WasmCapabilityMissing', code: 'ERR_WASM_CAPABILITY_MISSING', jwt: true }
+  assert.deepEqual(out, { encrypter: missing, decrypter: missing })
+})
+
 test('Verifier and Signer on an artifact without hmac: WasmCapabilityMissing, typed, and reading still works', () => {
   const out = inCopy(
     (wasm) => {
@@ -143,6 +183,7 @@ test('jwt-wasm/session reads tokens through jwt-wasm/claims only (never the hmac
     for (const spec of imports) assert.equal(spec, 'jwt-wasm/claims', `session/${file} imports ${spec}`)
   }
   assert.equal(claims.JwtError, root.JwtError, 'one error hierarchy across the entries')
+  assert.equal(jwe.JwtError, root.JwtError, 'jwt-wasm/jwe shares it')
 })
 
 /** Every token of the shared vectors, with the `now` of its case when it has one. */

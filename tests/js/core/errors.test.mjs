@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import * as jwt from 'jwt-wasm'
+import { Decrypter, Encrypter, JWEDecryptionFailed, JWEInvalid } from 'jwt-wasm/jwe'
 import {
   Verifier,
   Signer,
@@ -65,6 +66,15 @@ function throwsKind(fn, C, check) {
 }
 
 // Every code the design lists, with the public class and a real input that produces it.
+/** A Decrypter of `key` (dir, A128GCM), the inner tokens verified with SECRET. */
+const JWE_KEY = { alg: 'dir', enc: 'A128GCM', secret: new Uint8Array(16).fill(1) }
+const decrypter = () =>
+  new Decrypter({
+    keys: [JWE_KEY],
+    algorithms: ['dir'],
+    encryptions: ['A128GCM'],
+    verifier: { keys: [{ alg: 'HS256', secret: SECRET }], algorithms: ['HS256'] },
+  })
 const KINDS = [
   ['ERR_JWS_INVALID', JWSInvalid, 'JWSInvalid', () => verifier().verify('only.two', at(NOW))],
   ['ERR_JWT_INVALID', JWTInvalid, 'JWTInvalid', () => verifier().verify(mint({ alg: 'HS256' }, '[1,2]'), at(NOW))],
@@ -119,6 +129,19 @@ const KINDS = [
 ]
 
 describe('every code maps to its own JwtError subclass', () => {
+  // jwt-wasm/jwe's own (issue 11), made there so that no other entry carries them.
+  KINDS.push(
+    ['ERR_JWE_INVALID', JWEInvalid, 'JWEInvalid', () => decrypter().decrypt('only.two')],
+    [
+      'ERR_JWE_DECRYPTION_FAILED',
+      JWEDecryptionFailed,
+      'JWEDecryptionFailed',
+      () => {
+        const token = new Encrypter({ key: JWE_KEY, enc: 'A128GCM' }).encrypt(mint({ alg: 'HS256' }, claims))
+        decrypter().decrypt(`${token.slice(0, -3)}${token.endsWith('A') ? 'B' : 'A'}AA`)
+      },
+    ],
+  )
   for (const [code, C, name, produce] of KINDS) {
     test(`${code} → ${name}`, () => {
       assert.equal(C.code, code)

@@ -23,7 +23,8 @@ const MB = 1024 * 1024
 const prelude = `
   import { Verifier, Signer, inspect, decodeUnverified } from 'jwt-wasm'
   import * as C from 'jwt-wasm/claims'
-  const { engine, claims } = await import(new URL('./wasm.js', import.meta.resolve('jwt-wasm')))
+  const { engine, claims, jwe } = await import(new URL('./wasm.js', import.meta.resolve('jwt-wasm')))
+  const J = await import('jwt-wasm/jwe')
   if (typeof engine !== 'function') throw new Error('the package layout changed: no wasm.js engine() beside the entry')
   const tick = () => new Promise((r) => setTimeout(r, 0))
   async function snap(of) {
@@ -152,4 +153,29 @@ test('free() on 10,000 verifiers keeps memory flat', (t) => {
   const bounds = { heap: 2 * MB }
   assertFlat(t, '10,000 Verifier new/verify/free', snaps.warm, snaps.end, bounds)
   assertFlat(t, '10,000 Signer new/sign/free', snaps.signWarm, snaps.signEnd, bounds)
+})
+
+test('jwt-wasm/jwe: 50,000 decrypts (and failures) and 10,000 freed Decrypters and Encrypters stay flat', (t) => {
+  const { snaps } = child(`
+    const key = { alg: 'A128KW', secret: new Uint8Array(16).fill(7) }
+    const policy = { keys: [key], algorithms: ['A128KW'], encryptions: ['A128GCM'], verifier: { keys, algorithms: ['HS256'], audience: 'api' } }
+    const e = new J.Encrypter({ key, enc: 'A128GCM' })
+    const d = new J.Decrypter(policy)
+    const sealed = e.encrypt(token)
+    const forged = sealed.slice(0, -2) + (sealed.at(-2) === 'A' ? 'B' : 'A') + sealed.at(-1)
+    const run = (n) => { for (let i = 0; i < n; i++) { d.decrypt(sealed, at); try { d.decrypt(forged, at) } catch (x) { if (x.code !== 'ERR_JWE_DECRYPTION_FAILED') throw x } } }
+    run(5000)
+    snaps.warm = await snap(jwe)
+    run(25000)
+    snaps.end = await snap(jwe)
+    const kept = []
+    const once = () => { const x = new J.Decrypter(policy); x.decrypt(sealed, at); x.free(); const y = new J.Encrypter({ key, enc: 'A128GCM' }); y.encrypt(token); y.free(); kept.push(x, y) }
+    for (let i = 0; i < 2000; i++) once()
+    snaps.freeWarm = await snap(jwe)
+    for (let i = 0; i < 10000; i++) once()
+    snaps.freeEnd = await snap(jwe)
+  `)
+  assertFlat(t, '50,000 decrypts and 50,000 forgeries refused', snaps.warm, snaps.end)
+  // 20,000 empty JS shells stay on the heap by design (about 1 MB).
+  assertFlat(t, '10,000 Decrypter and Encrypter new/use/free', snaps.freeWarm, snaps.freeEnd, { heap: 2 * MB })
 })
