@@ -4,7 +4,10 @@
 // headers, the guarded APIs (401, 403 with scope=), login (right, wrong, unknown), an access
 // token free of personal claims, the seeded hash's PBKDF2 cost, the demo-only routes (a variant
 // minted only for the caller's own valid token; a replayed
-// refresh token revokes its family; absent without DEMO_ROUTES), then the page in Chromium.
+// refresh token revokes its family; absent without DEMO_ROUTES), the encrypted access tokens
+// (/auth-jwe/*, /api-jwe/me: the JWE's header, expires_in, no claim readable, no downgrade, a
+// flipped ciphertext byte), .dev.vars getting ENCRYPTION_KEY, then the page in Chromium.
+// DEMO_KEEP_SHOTS=1 keeps the throwaway directory (screenshots, state) and prints where it is.
 import { pbkdf2Sync } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
