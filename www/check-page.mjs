@@ -266,6 +266,17 @@ export async function checkPage(url, o) {
     ok(jweWide <= 390, `the page with a JWE fits 390 px (it is ${jweWide} px wide)`)
     await page.screenshot({ path: join(o.shots, 'demo-jwe-390x844.png'), fullPage: true })
     await page.setViewportSize({ width: 1280, height: 800 })
+    // A reload keeps the encrypted session: the token and its times (from storage), no claims.
+    await page.reload()
+    await statusIs(page, 'Logged in as demo.', 'a reload resumes the encrypted session')
+    await until(
+      page,
+      () =>
+        document.querySelectorAll('#encoded span').length === 5 &&
+        /^exp.*in \d+ s$/.test(document.querySelector('#times tr')?.textContent ?? ''),
+      'after a reload the anatomy shows the JWE and its expiry',
+    )
+    ok(await page.isChecked('#encrypt'), 'the switch stays on across the reload')
     await page.click('#logout')
     await statusIs(page, 'Not logged in.', 'the page logs out of the encrypted session')
     const jweAfter = await page.evaluate(async () => {
