@@ -238,6 +238,7 @@ export async function checkPage(url, o) {
       jweTimes.length === 1 && /^exp.*in \d+ s$/.test(jweTimes[0]),
       `exp from expires_in, as a date and "in n s" (${jweTimes})`,
     )
+    ok((await page.textContent('#api')) === '–', 'no answer of the earlier login is on show')
     await page.click('#call')
     await until(
       page,
@@ -255,6 +256,9 @@ export async function checkPage(url, o) {
     ok(rotated !== held && rotated.split('.').length === 5, 'the refresh brought a new JWE')
     ok(!(await page.isVisible('#cards')), 'the signed-token cards are hidden')
     report.jweCards = await playCards('jwe-cards', EXPECTED_JWE)
+    await page.$eval('#api', (e) => {
+      e.textContent = '' // so that only a new answer counts
+    })
     await page.click('#call')
     await until(
       page,

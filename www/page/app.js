@@ -121,6 +121,8 @@ $('login').addEventListener('submit', async (e) => {
   try {
     await session.login(String(form.get('login')), String(form.get('password')))
     sessionStorage.setItem(LOGIN_KEY, String(form.get('login')))
+    $('api').textContent = '–' // no answer of an earlier login stays on show
+    $('api').className = 'verdict'
   } catch (err) {
     $('login-error').textContent = loginMessage(err)
   }
