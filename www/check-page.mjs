@@ -3,8 +3,11 @@
 // password reads as words; login → /api/me → a refresh without user action (ACCESS_TTL is short
 // here, by configuration) → every attack card gets its expected answer → screenshots at
 // 1280×800 and 390×844, the page no wider than either → a second tab shares the session → the
-// replay card logs both tabs out → login, logout → 401. Fails on any CSP violation or page error;
-// then checks that another origin cannot frame the page (frame-ancestors 'none').
+// replay card logs both tabs out → login, logout → 401 → the switch "encrypt access tokens":
+// login, the anatomy shows the JWE's five segments and protected header and no claims,
+// /api-jwe/me, a refresh without user action, the JWE cards (a flipped ciphertext byte → 401),
+// 390 px, logout → 401. Fails on any CSP violation or page error; then checks that another
+// origin cannot frame the page (frame-ancestors 'none').
 import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { launchChromium } from '../tests/e2e/chromium.mjs'
@@ -27,8 +30,15 @@ const EXPECTED = {
   missing: [401, '', ''],
   replay: [400, 'invalid_grant', 'the whole family is revoked'],
 }
+// The cards of an encrypted token, on /api-jwe/me.
+const NOT_DECRYPTED = [401, 'invalid_token', 'The access token could not be decrypted']
+const EXPECTED_JWE = {
+  'jwe-ciphertext': NOT_DECRYPTED,
+  'jwe-header': NOT_DECRYPTED,
+  'jwe-downgrade': [401, 'invalid_token', 'The access token is not a valid encrypted token'],
+}
 const expected = (id) => {
-  const [status, error, description] = EXPECTED[id] ?? []
+  const [status, error, description] = EXPECTED[id] ?? EXPECTED_JWE[id] ?? []
   return JSON.stringify({ status, error, description })
 }
 
@@ -110,16 +120,24 @@ export async function checkPage(url, o) {
     report.refresh = performance.now() - refreshStarted
     ok(await page.isVisible('#timeline rect'), 'the timeline shows the tokens')
 
-    const cards = await page.$$eval('#cards [data-attack]', (cs) => cs.map((c) => c.dataset.attack))
-    for (const id of cards.filter((c) => c !== 'replay')) {
-      const card = page.locator(`[data-attack="${id}"]`)
-      await card.locator('button').click()
-      await until(page, (i) => document.querySelector(`[data-attack="${i}"]`)?.dataset.got, `card ${id} answers`, id)
-      const { expect, got } = await card.evaluate((c) => ({ expect: c.dataset.expect, got: c.dataset.got }))
-      ok(expect === expected(id) && got === expect, `card ${id}: expected ${expected(id)}, page ${expect}, got ${got}`)
+    // Each card of `list` gets its expected answer; every expected card is there.
+    const playCards = async (list, want) => {
+      const cards = await page.$$eval(`#${list} [data-attack]`, (cs) => cs.map((c) => c.dataset.attack))
+      ok(await page.isVisible(`#${list}`), `the cards of ${list} are shown`)
+      for (const id of cards.filter((c) => c !== 'replay')) {
+        const card = page.locator(`[data-attack="${id}"]`)
+        await card.locator('button').click()
+        await until(page, (i) => document.querySelector(`[data-attack="${i}"]`)?.dataset.got, `card ${id} answers`, id)
+        const { expect, got } = await card.evaluate((c) => ({ expect: c.dataset.expect, got: c.dataset.got }))
+        ok(
+          expect === expected(id) && got === expect,
+          `card ${id}: expected ${expected(id)}, page ${expect}, got ${got}`,
+        )
+      }
+      ok(cards.sort().join() === Object.keys(want).sort().join(), `every card is there (${cards})`)
+      return cards.length
     }
-    ok(cards.sort().join() === Object.keys(EXPECTED).sort().join(), `every card is there (${cards})`)
-    report.cards = cards.length
+    report.cards = await playCards('cards', EXPECTED)
 
     for (const [width, height] of [
       [1280, 800],
@@ -180,6 +198,97 @@ export async function checkPage(url, o) {
     await page.reload()
     await statusIs(page, 'Not logged in.', 'a reload after logout stays logged out')
     ok(await page.isVisible('#timeline rect'), 'the timeline survives logout and reload')
+
+    // Encrypted access tokens: the switch logs in through /auth-jwe/*. The page shows the JWE and
+    // cannot read its claims; the session still refreshes on time, from expires_in.
+    await page.check('#encrypt')
+    await page.fill('input[name=login]', 'demo')
+    await page.fill('input[name=password]', 'demo-password')
+    const jweLogin = await page.evaluate(() => Date.now())
+    await page.click('#login button')
+    await statusIs(page, 'Logged in as demo.', 'the page logs in with encrypted tokens')
+    const kind = await page.textContent('#token-kind')
+    ok(
+      kind?.includes('encrypted') && kind.includes('cannot read'),
+      `the session says its tokens are encrypted (${kind})`,
+    )
+    const held = await page.evaluate(() => sessionStorage.getItem('jwt-wasm-jwe:access_token') ?? '')
+    ok(held.split('.').length === 5, `the session holds a compact JWE (${held.slice(0, 40)}…)`)
+    const jweSegments = await page.$$eval('#encoded span', (s) =>
+      s.map((e) => [e.textContent, getComputedStyle(e).color]),
+    )
+    ok(
+      jweSegments.length === 5 &&
+        new Set(jweSegments.map((s) => s[1])).size === 5 &&
+        jweSegments.map((s) => s[0]).join('.') === held,
+      `five segments of the JWE in five colours (${jweSegments.map((s) => s[1])})`,
+    )
+    const protectedHeader = JSON.parse((await page.textContent('#header-json')) ?? '{}')
+    ok(
+      JSON.stringify(protectedHeader, Object.keys(protectedHeader).sort()) ===
+        JSON.stringify({ alg: 'A256KW', cty: 'JWT', enc: 'A256GCM', kid: 'demo-jwe-1' }),
+      `the decoded protected header (${JSON.stringify(protectedHeader)})`,
+    )
+    const claims = (await page.textContent('#payload-json')) ?? ''
+    ok(claims.includes('cannot read') && !/"(sub|exp|scope)"/.test(claims), `no claims, and says why (${claims})`)
+    const said = (await page.textContent('#warnings')) ?? ''
+    ok(said.includes('encrypted: true'), `inspect's encrypted: true in words (${said})`)
+    const jweTimes = await page.$$eval('#times tr', (rows) => rows.map((r) => r.textContent))
+    ok(
+      jweTimes.length === 1 && /^exp.*in \d+ s$/.test(jweTimes[0]),
+      `exp from expires_in, as a date and "in n s" (${jweTimes})`,
+    )
+    ok((await page.textContent('#api')) === '–', 'no answer of the earlier login is on show')
+    await page.click('#call')
+    await until(
+      page,
+      () => /^200: you are [0-9a-f-]{36}$/.test(document.getElementById('api')?.textContent ?? ''),
+      'the page calls /api-jwe/me with the JWE',
+    )
+    const jweRefreshed = (since) =>
+      JSON.parse(sessionStorage.getItem('jwt-wasm-demo:timeline') ?? '[]').some(
+        (e) => e.kind === 'refresh' && e.enc && e.at > since,
+      )
+    const jweRefreshStarted = performance.now()
+    await until(page, jweRefreshed, 'a refresh of the encrypted token without user action', jweLogin, 30_000)
+    report.jweRefresh = performance.now() - jweRefreshStarted
+    const rotated = await page.evaluate(() => sessionStorage.getItem('jwt-wasm-jwe:access_token') ?? '')
+    ok(rotated !== held && rotated.split('.').length === 5, 'the refresh brought a new JWE')
+    ok(!(await page.isVisible('#cards')), 'the signed-token cards are hidden')
+    report.jweCards = await playCards('jwe-cards', EXPECTED_JWE)
+    await page.$eval('#api', (e) => {
+      e.textContent = '' // so that only a new answer counts
+    })
+    await page.click('#call')
+    await until(
+      page,
+      () => document.getElementById('api')?.textContent.startsWith('200'),
+      '/api-jwe/me after the refresh',
+    )
+    await page.setViewportSize({ width: 390, height: 844 })
+    const jweWide = await page.evaluate(() => document.documentElement.scrollWidth)
+    ok(jweWide <= 390, `the page with a JWE fits 390 px (it is ${jweWide} px wide)`)
+    await page.screenshot({ path: join(o.shots, 'demo-jwe-390x844.png'), fullPage: true })
+    await page.setViewportSize({ width: 1280, height: 800 })
+    // A reload keeps the encrypted session: the token and its times (from storage), no claims.
+    await page.reload()
+    await statusIs(page, 'Logged in as demo.', 'a reload resumes the encrypted session')
+    await until(
+      page,
+      () =>
+        document.querySelectorAll('#encoded span').length === 5 &&
+        /^exp.*in \d+ s$/.test(document.querySelector('#times tr')?.textContent ?? ''),
+      'after a reload the anatomy shows the JWE and its expiry',
+    )
+    ok(await page.isChecked('#encrypt'), 'the switch stays on across the reload')
+    await page.click('#logout')
+    await statusIs(page, 'Not logged in.', 'the page logs out of the encrypted session')
+    const jweAfter = await page.evaluate(async () => {
+      const me = await fetch('/api-jwe/me')
+      const refresh = await fetch('/auth-jwe/refresh', { method: 'POST', headers: { 'x-requested-with': 'fetch' } })
+      return [sessionStorage.getItem('jwt-wasm-jwe:access_token'), me.status, refresh.status]
+    })
+    ok(jweAfter.join() === ',401,400', `after logout: no JWE held, /api-jwe/me 401, a refresh 400 (${jweAfter})`)
     const policy = problems.filter((p) => p.includes('CSP') || p.startsWith('pageerror'))
     ok(policy.length === 0, `no CSP violation or page error (${policy.join('; ')})`)
 

@@ -4,17 +4,20 @@
 // headers, the guarded APIs (401, 403 with scope=), login (right, wrong, unknown), an access
 // token free of personal claims, the seeded hash's PBKDF2 cost, the demo-only routes (a variant
 // minted only for the caller's own valid token; a replayed
-// refresh token revokes its family; absent without DEMO_ROUTES), then the page in Chromium.
+// refresh token revokes its family; absent without DEMO_ROUTES), the encrypted access tokens
+// (/auth-jwe/*, /api-jwe/me: the JWE's header, expires_in, no claim readable, no downgrade, a
+// flipped ciphertext byte), .dev.vars getting ENCRYPTION_KEY, then the page in Chromium.
+// DEMO_KEEP_SHOTS=1 keeps the throwaway directory (screenshots, state) and prints where it is.
 import { pbkdf2Sync } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { checkPage } from './check-page.mjs'
 import { demoRoutes } from './demo-routes.js'
 import { PBKDF2_ITERATIONS } from './password.js'
-import { devVars, here, seedLocal, startDev } from './wrangler.mjs'
+import { devVars, ensureDevVars, here, seedLocal, startDev } from './wrangler.mjs'
 
 const ok = (cond, what) => {
   if (!cond) throw new Error(`demo check failed: ${what}`)
@@ -41,8 +44,8 @@ const TOKEN_CLAIMS = new Set([
 ])
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
-const login = (url, body) =>
-  fetch(new URL('/auth/login', url), {
+const login = (url, body, path = '/auth/login') =>
+  fetch(new URL(path, url), {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: url.origin },
     body: JSON.stringify(body),
@@ -112,6 +115,58 @@ async function checkDemo(url, persistTo) {
   const mintedPayload = JSON.parse(Buffer.from(minted.token.split('.')[1], 'base64url').toString())
   ok(mintedPayload.sub === payload.sub && mintedPayload.exp < Date.now() / 1000, 'a minted variant keeps the caller')
 
+  // Encrypted access tokens (/auth-jwe/*): a compact JWE whose five segments show nothing of the
+  // claims, timed by expires_in; /api-jwe/me takes it, and only it.
+  const jweLogin = await login(url, { login: 'demo', password: 'demo-password' }, '/auth-jwe/login')
+  ok(jweLogin.status === 200, `the encrypted login answers 200 (got ${jweLogin.status})`)
+  const sealed = await jweLogin.json()
+  const parts = sealed.access_token.split('.')
+  ok(parts.length === 5 && parts.every((p) => p.length > 0), 'a compact JWE with an encrypted key (A256KW)')
+  const protectedHeader = JSON.parse(Buffer.from(parts[0], 'base64url').toString())
+  ok(
+    JSON.stringify(protectedHeader, Object.keys(protectedHeader).sort()) ===
+      JSON.stringify({ alg: 'A256KW', cty: 'JWT', enc: 'A256GCM', kid: 'demo-jwe-1' }),
+    `the protected header (${JSON.stringify(protectedHeader)})`,
+  )
+  ok(sealed.expires_in === 10, `the answer says when it expires (expires_in ${sealed.expires_in})`)
+  const readable = parts.map((p) => Buffer.from(p, 'base64url').toString('latin1')).join('')
+  ok(!readable.includes(payload.sub) && !readable.includes('profile:read'), 'no claim can be read from the JWE')
+  const jweCookie = jweLogin.headers.getSetCookie().find((c) => c.startsWith('__Host-jwt_rt_jwe='))
+  ok(jweCookie, 'the encrypted login sets a refresh cookie of its own')
+  const probe = await (
+    await fetch(new URL('/api/session', url), { headers: { cookie: jweCookie.split(';')[0] } })
+  ).json()
+  ok(
+    probe.jweRefreshCookie === true && probe.refreshCookie === false,
+    `the probe tells the cookies apart (${JSON.stringify(probe)})`,
+  )
+  const guarded = async (path, token) => {
+    const res = await fetch(new URL(path, url), { headers: { authorization: `Bearer ${token}` } })
+    const why = res.headers.get('www-authenticate')?.match(/error_description="([^"]*)"/)?.[1]
+    return { status: res.status, why, body: res.ok ? await res.json() : undefined }
+  }
+  const meJwe = await guarded('/api-jwe/me', sealed.access_token)
+  ok(meJwe.status === 200 && meJwe.body.sub === payload.sub, `/api-jwe/me reads the JWE (${JSON.stringify(meJwe)})`)
+  const refusals = [
+    [
+      '/api-jwe/me',
+      access_token,
+      'The access token is not a valid encrypted token',
+      'a signed token on the encrypted API',
+    ],
+    ['/api/me', sealed.access_token, 'The access token is malformed', 'a JWE on the signed API'],
+    [
+      '/api-jwe/me',
+      [...parts.slice(0, 3), `${parts[3][0] === 'A' ? 'B' : 'A'}${parts[3].slice(1)}`, parts[4]].join('.'),
+      'The access token could not be decrypted',
+      'a flipped ciphertext byte',
+    ],
+  ]
+  for (const [path, token, why, what] of refusals) {
+    const got = await guarded(path, token)
+    ok(got.status === 401 && got.why === why, `${what}: 401 "${why}" (got ${got.status} "${got.why}")`)
+  }
+
   // The seeded hash is PBKDF2-HMAC-SHA256 of the demo password at 100,000 iterations.
   const row = storedUser(persistTo)
   const salt = Buffer.from(row.salt, 'hex')
@@ -130,7 +185,7 @@ async function checkDemo(url, persistTo) {
   )
 
   const browserStarted = performance.now()
-  const { framing, refresh, cards, shared } = await checkPage(url, {
+  const { framing, refresh, cards, shared, jweRefresh, jweCards } = await checkPage(url, {
     shots: tmp,
     screenshotOut: process.env.DEMO_SCREENSHOT,
   })
@@ -159,7 +214,7 @@ async function checkDemo(url, persistTo) {
   const ms = (t) => `${t.toFixed(0)} ms`
   console.log(`demo: PBKDF2 ${ITERATIONS}: first login ${ms(firstLogin)}, a login ${ms(oneLogin)}`)
   console.log(
-    `demo: Chromium: cold load silent, login, a refresh after ${ms(refresh)}, ${cards} attack cards as expected, two tabs shared a refresh (${shared}), replay logged out both, logout (${ms(browserTime)}); framing: ${framing}`,
+    `demo: Chromium: cold load silent, login, a refresh after ${ms(refresh)}, ${cards} attack cards as expected, two tabs shared a refresh (${shared}), replay logged out both, logout; encrypted tokens: login, JWE anatomy without claims, a refresh after ${ms(jweRefresh)}, ${jweCards} JWE cards as expected, logout (${ms(browserTime)}); framing: ${framing}`,
   )
   console.log('demo: 1 passed, 0 failed')
 }
@@ -194,6 +249,17 @@ const freePort = () =>
   })
 
 const tmp = mkdtempSync(join(tmpdir(), 'jwt-wasm-demo-'))
+// A .dev.vars of an earlier start keeps its secrets and gets the encryption key it lacks, once.
+const oldVars = join(tmp, 'old.dev.vars')
+const before = devVars().replace(/^ENCRYPTION_KEY=.*\n/m, '')
+writeFileSync(oldVars, before)
+ok(ensureDevVars(oldVars).includes('ENCRYPTION_KEY'), 'an old .dev.vars is told it got an ENCRYPTION_KEY')
+const added = readFileSync(oldVars, 'utf8')
+ok(
+  added.startsWith(before) && /\nENCRYPTION_KEY=[\w-]{43}\n$/.test(added),
+  `only the key is added (${added.length} chars)`,
+)
+ok(ensureDevVars(oldVars) === '' && readFileSync(oldVars, 'utf8') === added, 'and only once')
 const persistTo = join(tmp, 'state')
 const envFile = join(tmp, 'dev.vars')
 writeFileSync(envFile, devVars(), { mode: 0o600 })
@@ -206,5 +272,6 @@ try {
   await checkDemo(dev.url, persistTo)
 } finally {
   await dev.stop()
-  rmSync(tmp, { recursive: true, force: true })
+  if (process.env.DEMO_KEEP_SHOTS) console.log(`demo: screenshots kept in ${tmp}`)
+  else rmSync(tmp, { recursive: true, force: true })
 }

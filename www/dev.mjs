@@ -7,7 +7,8 @@ import { ensureDevVars, here, seedLocal, startDev } from './wrangler.mjs'
 
 const started = performance.now()
 const port = Number(process.env.PORT ?? 8787)
-if (ensureDevVars()) console.log('demo: wrote fresh secrets to www/.dev.vars')
+const wrote = ensureDevVars()
+if (wrote) console.log(`demo: ${wrote}`)
 const seeded = join(here, '.wrangler', 'demo-seeded')
 if (!existsSync(seeded)) {
   console.log('demo: creating the local D1 (migrations/) and seeding demo / demo-password')

@@ -1,9 +1,11 @@
 // The demo Worker (wrangler.toml): the auth API (login, refresh with rotation, logout), the
-// guarded APIs, the demo-only routes of the attack cards (demo-routes.js, local only), in front of
-// the page's static assets (public/), to which it adds the page's security headers (a
+// guarded APIs, the same two with encrypted access tokens (/auth-jwe/*, /api-jwe/*: JWE), the
+// demo-only routes of the attack cards (demo-routes.js, local only), in front of the page's
+// static assets (public/), to which it adds the page's security headers (a
 // Content-Security-Policy that forbids framing, nosniff, Referrer-Policy).
 import { authRoutes, durableObjectStore, guard } from 'jwt-wasm/edge'
-import { AUDIENCE, ISSUER, keys } from './config.js'
+import { Decrypter, Encrypter } from 'jwt-wasm/jwe'
+import { AUDIENCE, ISSUER, jweKey, keys } from './config.js'
 import { demoRoutes } from './demo-routes.js'
 import { pbkdf2 } from './password.js'
 export { RefreshFamilies } from 'jwt-wasm/edge'
@@ -28,16 +30,27 @@ async function verifyUser(login, password, env) {
 
 // authRoutes reads accessTtl once; it comes from the environment (ACCESS_TTL, wrangler.toml
 // [vars]; the end-to-end test shortens it), so the routes are built on the first request.
+const authOptions = (env) => ({
+  signer: (e) => keys(e)[0],
+  issuer: ISSUER,
+  audience: AUDIENCE,
+  accessTtl: Number(env.ACCESS_TTL ?? 30),
+  verifyUser,
+  store: (e) => durableObjectStore(e.FAMILIES),
+  refreshSecret: (e) => e.REFRESH_SECRET,
+})
 let auth
-const authFor = (env) =>
-  (auth ??= authRoutes({
-    signer: (e) => keys(e)[0],
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    accessTtl: Number(env.ACCESS_TTL ?? 30),
-    verifyUser,
-    store: (e) => durableObjectStore(e.FAMILIES),
-    refreshSecret: (e) => e.REFRESH_SECRET,
+const authFor = (env) => (auth ??= authRoutes(authOptions(env)))
+// The page's switch "encrypt access tokens" logs in here instead: the same users, store and
+// signed token, which an Encrypter then wraps (A256KW + A256GCM, nested: cty JWT). Its refresh
+// cookie has a name of its own, so each login keeps the kind of token it chose.
+let authJwe
+const authJweFor = (env) =>
+  (authJwe ??= authRoutes({
+    ...authOptions(env),
+    basePath: '/auth-jwe',
+    cookieName: '__Host-jwt_rt_jwe',
+    encrypt: (e) => new Encrypter({ key: jweKey(e), enc: 'A256GCM' }),
   }))
 
 const verify = { keys, algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, realm: 'demo' }
@@ -47,10 +60,23 @@ const me = guard((request, env, ctx, { payload }) => Response.json({ sub: payloa
   scopes: ['profile:read'],
 })
 const admin = guard(() => Response.json({ admin: true }), { ...verify, scopes: ['admin:write'] })
+// /api-jwe/me takes encrypted tokens only: the Decrypter is its whole policy (the inner token is
+// verified as /api/me verifies it, typ at+jwt); a plain JWS gets 401, so encryption cannot be dropped.
+const meJwe = guard((request, env, ctx, { payload }) => Response.json({ sub: payload.sub, exp: payload.exp }), {
+  decrypt: (e) =>
+    new Decrypter({
+      keys: [jweKey(e)],
+      algorithms: ['A256KW'],
+      encryptions: ['A256GCM'],
+      verifier: { keys: keys(e), algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, typ: 'at+jwt' },
+    }),
+  scopes: ['profile:read'],
+  realm: 'demo',
+})
 
-// Whether the request carries a refresh cookie at all (not whether it is valid): the page asks
-// before resuming, so that a cold load without a session sends no refresh that must fail.
-const hasRefreshCookie = (request) => /(?:^|;\s*)__Host-jwt_rt=/.test(request.headers.get('cookie') ?? '')
+// Whether the request carries a refresh cookie of each kind (not whether it is valid): the page
+// asks before resuming, so that a cold load without a session sends no refresh that must fail.
+const hasCookie = (request, name) => new RegExp(`(?:^|;\\s*)${name}=`).test(request.headers.get('cookie') ?? '')
 
 // The page's policy, as a response header (a <meta> CSP cannot forbid framing): own scripts and
 // the wasm compile ('wasm-unsafe-eval'), own styles and fetches, nothing else, no framing.
@@ -72,8 +98,13 @@ async function route(request, env, ctx) {
   const { pathname } = new URL(request.url)
   if (pathname === '/api/me') return me(request, env, ctx)
   if (pathname === '/api/admin') return admin(request, env, ctx)
-  if (pathname === '/api/session' && request.method === 'GET')
-    return Response.json({ refreshCookie: hasRefreshCookie(request) }, { headers: { 'cache-control': 'no-store' } })
+  if (pathname === '/api-jwe/me') return meJwe(request, env, ctx)
+  if (pathname === '/api/session' && request.method === 'GET') {
+    const refreshCookie = hasCookie(request, '__Host-jwt_rt')
+    const jweRefreshCookie = hasCookie(request, '__Host-jwt_rt_jwe')
+    return Response.json({ refreshCookie, jweRefreshCookie }, { headers: { 'cache-control': 'no-store' } })
+  }
+  if (pathname.startsWith('/auth-jwe/')) return (await authJweFor(env)(request, env, ctx)) ?? env.ASSETS.fetch(request)
   const auth = authFor(env)
   if (pathname.startsWith('/demo/')) return demoRoutes(request, env, ctx, { auth, me })
   return (await auth(request, env, ctx)) ?? env.ASSETS.fetch(request)

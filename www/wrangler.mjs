@@ -3,7 +3,7 @@
 // Shared by dev.mjs (`make demo`) and check.mjs (`make demo-check`).
 import { spawn, execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { seedSql } from './seed.mjs'
@@ -15,18 +15,27 @@ const ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_UPDATE
 
 const wrangler = (args) => execFileSync(bin, args, { cwd: here, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] })
 
-/** Fresh random secrets, and the flag of the demo-only routes (demo-routes.js). */
+/** Fresh random secrets (the access-token key, the refresh secret, the encryption key), and the flag of the demo-only routes (demo-routes.js). */
 export function devVars() {
   const secret = () => randomBytes(32).toString('base64url')
-  return `ACCESS_SECRET=${secret()}\nREFRESH_SECRET=${secret()}\nDEMO_ROUTES=local\n`
+  return `ACCESS_SECRET=${secret()}\nREFRESH_SECRET=${secret()}\nENCRYPTION_KEY=${secret()}\nDEMO_ROUTES=local\n`
 }
 
-/** Writes .dev.vars (git-ignored) unless it exists: the first start's fresh secrets. */
-export function ensureDevVars() {
-  const file = join(here, '.dev.vars')
-  if (existsSync(file)) return false
-  writeFileSync(file, devVars(), { mode: 0o600 })
-  return true
+/**
+ * Writes .dev.vars (git-ignored) unless it exists: the first start's fresh secrets. One written
+ * before the encrypted tokens gets its ENCRYPTION_KEY added. Says what it did ('' for nothing).
+ * @param {string} [file]
+ */
+export function ensureDevVars(file = join(here, '.dev.vars')) {
+  if (!existsSync(file)) {
+    writeFileSync(file, devVars(), { mode: 0o600 })
+    return 'wrote fresh secrets to www/.dev.vars'
+  }
+  const text = readFileSync(file, 'utf8')
+  if (/^ENCRYPTION_KEY=/m.test(text)) return ''
+  const line = devVars().match(/^ENCRYPTION_KEY=.*$/m)?.[0]
+  writeFileSync(file, `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${line}\n`, { mode: 0o600 })
+  return 'added a fresh ENCRYPTION_KEY to www/.dev.vars'
 }
 
 /** Applies the schema (migrations/) to the local D1 under `persistTo` and seeds demo / demo-password. */

@@ -1,36 +1,87 @@
 // The demo page: logs in through the demo Worker, keeps the session with jwt-wasm/session,
 // shows the token's anatomy (anatomy.js), the attack cards (attacks.js) and the timeline
-// (timeline.js), and calls the guarded API.
+// (timeline.js), and calls the guarded API. The switch "encrypt access tokens" logs in through
+// the Worker's /auth-jwe/* routes instead: a session of its own, whose tokens the page cannot read.
 import { inspect } from 'jwt-wasm/claims'
 import { createSession } from 'jwt-wasm/session'
 import { showAnatomy, tick } from './anatomy.js'
-import { ATTACKS, challenge, runAttack } from './attacks.js'
+import { ATTACKS, JWE_ATTACKS, challenge, runAttack } from './attacks.js'
 import { draw, generation, record } from './timeline.js'
 
 const $ = (id) => document.getElementById(id)
-const session = createSession({})
-const times = (token) => {
-  const { iat, exp } = inspect(token)
-  return { iat, exp }
+
+// The two kinds of login, each its own session (routes, storage keys, tab channel, lock, and the
+// Worker's refresh cookie), so that a tab of one never adopts a token of the other.
+const MODES = {
+  jws: {
+    options: {},
+    api: '/api/me',
+    cookie: 'refreshCookie',
+    words: 'Access tokens are signed (JWS, HS256): this page can read their claims.',
+  },
+  jwe: {
+    options: {
+      loginUrl: '/auth-jwe/login',
+      refreshUrl: '/auth-jwe/refresh',
+      logoutUrl: '/auth-jwe/logout',
+      keyPrefix: 'jwt-wasm-jwe:',
+      channelName: 'jwt-wasm-jwe',
+      lockName: 'jwt-wasm-jwe:refresh',
+    },
+    api: '/api-jwe/me',
+    cookie: 'jweRefreshCookie',
+    words: 'Access tokens are encrypted (JWE: A256KW, A256GCM): this page cannot read their claims.',
+  },
+}
+const MODE_KEY = 'jwt-wasm-demo:mode'
+let mode = 'jws'
+let session
+
+// A token's times for the timeline (server seconds). An encrypted one's are the session's, from
+// the token answer's expires_in: exp, and iat as now (when it arrived).
+function times(token, timing = session.timing) {
+  const info = inspect(token)
+  if (!info.encrypted) return { iat: info.iat, exp: info.exp }
+  if (!timing) return { enc: true }
+  const server = (ms) => Math.round((ms + timing.skew) / 1000)
+  return { iat: server(Date.now()), exp: server(timing.expiresAt), enc: true }
 }
 
-session.addEventListener('change', (e) => {
-  if (e.detail.reason === 'login') record({ kind: 'login', ...times(e.detail.token) })
-  if (e.detail.reason === 'broadcast' && e.detail.token)
-    record({ kind: 'other tab', gen: generation() + 1, ...times(e.detail.token) })
-  render()
-})
-session.addEventListener('refresh', (e) =>
-  record({ kind: 'refresh', gen: generation() + 1, skew: e.detail.skew, ...times(e.detail.token) }),
-)
-session.addEventListener('expired', (e) => {
-  record({ kind: 'expired' })
-  $('status-note').textContent =
-    e.detail.reason === 'broadcast'
-      ? 'The session ended in another tab.'
-      : 'The session ended: the edge refused the refresh token.'
-})
-session.addEventListener('logout', () => record({ kind: 'logout' }))
+/** Starts the session of `next` ('jws' or 'jwe'), closing the current one (logged out: the switch is on the login form). */
+function open(next) {
+  session?.close()
+  mode = next
+  sessionStorage.setItem(MODE_KEY, next)
+  $('encrypt').checked = next === 'jwe'
+  const s = createSession(MODES[next].options)
+  session = s
+  s.addEventListener('change', (e) => {
+    if (e.detail.reason === 'login') record({ kind: 'login', ...times(e.detail.token) })
+    if (e.detail.reason === 'broadcast' && e.detail.token)
+      record({ kind: 'other tab', gen: generation() + 1, ...times(e.detail.token) })
+    render()
+  })
+  s.addEventListener('refresh', (e) =>
+    record({ kind: 'refresh', gen: generation() + 1, skew: e.detail.skew, ...times(e.detail.token, e.detail) }),
+  )
+  s.addEventListener('expired', (e) => {
+    record({ kind: 'expired' })
+    $('status-note').textContent =
+      e.detail.reason === 'broadcast'
+        ? 'The session ended in another tab.'
+        : 'The session ended: the edge refused the refresh token.'
+  })
+  s.addEventListener('logout', () => record({ kind: 'logout' }))
+}
+
+// Which refresh cookies the browser holds (not whether they are valid): a cold load resumes only then.
+const cookies = () =>
+  fetch('/api/session')
+    .then((r) => r.json())
+    .catch(() => ({}))
+const resumeIfHeld = async (held) => {
+  if (session.token || held[MODES[mode].cookie]) await session.resume()
+}
 
 // The token carries an opaque id only; the login name shown is the one typed in this tab.
 const LOGIN_KEY = 'jwt-wasm-demo:login'
@@ -42,11 +93,16 @@ function render() {
   $('login-box').hidden = Boolean(token)
   $('session-box').hidden = !token
   $('attacks').hidden = !token
-  showAnatomy(token)
+  $('token-kind').textContent = MODES[mode].words
+  $('call').textContent = `Call ${MODES[mode].api}`
+  $('cards').hidden = mode !== 'jws'
+  $('jwe-cards').hidden = mode !== 'jwe'
+  showAnatomy(token, session.timing)
   draw()
 }
 setInterval(() => {
-  tick(session.token)
+  if (!session) return
+  tick(session.token, session.timing)
   draw()
 }, 500)
 
@@ -65,6 +121,8 @@ $('login').addEventListener('submit', async (e) => {
   try {
     await session.login(String(form.get('login')), String(form.get('password')))
     sessionStorage.setItem(LOGIN_KEY, String(form.get('login')))
+    $('api').textContent = '–' // no answer of an earlier login stays on show
+    $('api').className = 'verdict'
   } catch (err) {
     $('login-error').textContent = loginMessage(err)
   }
@@ -72,7 +130,7 @@ $('login').addEventListener('submit', async (e) => {
 })
 
 $('call').addEventListener('click', async () => {
-  const res = await session.fetch('/api/me')
+  const res = await session.fetch(MODES[mode].api)
   const body = await res.json().catch(() => ({}))
   const c = challenge(res.headers.get('www-authenticate'))
   $('api').textContent = res.ok ? `${res.status}: you are ${body.sub}` : `${res.status} ${c.error}: ${c.description}`
@@ -107,14 +165,19 @@ function showAnswer(li, got, expect) {
   out.className = `answer ${ok ? 'ok' : 'bad'}`
   li.dataset.got = JSON.stringify({ status: got.status, error: got.error, description: got.description })
 }
-for (const attack of ATTACKS) {
-  const li = card(attack.title, attack.why, attack.expect)
-  li.dataset.attack = attack.id
-  li.querySelector('button').addEventListener('click', async () => {
-    const token = await session.getToken()
-    if (token) showAnswer(li, await runAttack(attack, token), attack.expect)
-  })
-  $('cards').append(li)
+for (const [list, attacks] of [
+  ['cards', ATTACKS],
+  ['jwe-cards', JWE_ATTACKS],
+]) {
+  for (const attack of attacks) {
+    const li = card(attack.title, attack.why, attack.expect)
+    li.dataset.attack = attack.id
+    li.querySelector('button').addEventListener('click', async () => {
+      const token = await session.getToken()
+      if (token) showAnswer(li, await runAttack(attack, token), attack.expect)
+    })
+    $(list).append(li)
+  }
 }
 // The replay card: the refresh token is an HttpOnly cookie the page cannot read, so the demo
 // Worker replays it (demo-routes.js); then this tab's refresh shows the family is revoked.
@@ -136,9 +199,18 @@ replay.querySelector('button').addEventListener('click', async () => {
 })
 $('cards').append(replay)
 
+// The switch, on the login form: the other kind of session (resumed if its cookie is held).
+$('encrypt').addEventListener('change', async (e) => {
+  open(e.target.checked ? 'jwe' : 'jws')
+  render()
+  await resumeIfHeld(await cookies())
+  render()
+})
+
 // A cold load without a refresh cookie does not try a refresh that must fail (and log a 400).
-const { refreshCookie } = await fetch('/api/session')
-  .then((r) => r.json())
-  .catch(() => ({ refreshCookie: false }))
-if (session.token || refreshCookie) await session.resume()
+// The kind of session is this tab's last choice, else the one whose cookie the browser holds.
+const held = await cookies()
+const chosen = sessionStorage.getItem(MODE_KEY)
+open(chosen === 'jwe' || chosen === 'jws' ? chosen : held.jweRefreshCookie && !held.refreshCookie ? 'jwe' : 'jws')
+await resumeIfHeld(held)
 render()

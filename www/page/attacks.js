@@ -1,6 +1,7 @@
 // The attack cards: each builds one forged or refused request from the page's own token, sends
 // it to the demo Worker and shows the edge's answer (status, WWW-Authenticate error and
-// description) beside the answer expected and a one-line why.
+// description) beside the answer expected and a one-line why. JWE_ATTACKS are the cards of an
+// encrypted token (the switch "encrypt access tokens"), sent to /api-jwe/me.
 const enc = new TextEncoder()
 const b64u = (s) => btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 const unb64u = (s) => atob(s.replace(/-/g, '+').replace(/_/g, '/'))
@@ -119,6 +120,42 @@ export const ATTACKS = [
     why: 'No Authorization header: a bare challenge says how to authenticate.',
     expect: [401, '', ''],
     token: () => null,
+  },
+]
+
+// One character of a segment changed (the first: its bits are all data, never base64url padding).
+const flip = (segment) => `${segment[0] === 'A' ? 'B' : 'A'}${segment.slice(1)}`
+const NOT_DECRYPTED = [401, 'invalid_token', 'The access token could not be decrypted']
+
+/** The cards of an encrypted token: the same shape as ATTACKS, on the JWE's five segments. */
+export const JWE_ATTACKS = [
+  {
+    id: 'jwe-ciphertext',
+    title: 'Ciphertext byte flipped',
+    why: 'One byte of the ciphertext changed: AES-GCM’s tag no longer matches, and every failure to decrypt gets the same answer (no oracle).',
+    expect: NOT_DECRYPTED,
+    path: '/api-jwe/me',
+    token: ([h, k, iv, c, t]) => `${h}.${k}.${iv}.${flip(c)}.${t}`,
+  },
+  {
+    id: 'jwe-header',
+    title: 'Protected header edited',
+    why: 'A field added to the protected header, which is the AAD of the encryption: the tag no longer matches.',
+    expect: NOT_DECRYPTED,
+    path: '/api-jwe/me',
+    token: ([h, k, iv, c, t]) => `${b64u(JSON.stringify({ ...header(h), x: 1 }))}.${k}.${iv}.${c}.${t}`,
+  },
+  {
+    id: 'jwe-downgrade',
+    title: 'A signed token, not encrypted',
+    why: 'A plain JWS (sub "admin", signed with the attacker’s key) sent to the encrypted API: it takes JWEs only, so the encryption cannot be dropped.',
+    expect: [401, 'invalid_token', 'The access token is not a valid encrypted token'],
+    path: '/api-jwe/me',
+    token: () =>
+      selfSigned(
+        b64u(JSON.stringify({ alg: 'HS256', typ: 'at+jwt', kid: 'demo-1' })),
+        b64u(JSON.stringify({ sub: 'admin', scope: 'profile:read' })),
+      ),
   },
 ]
 

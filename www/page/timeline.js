@@ -1,6 +1,7 @@
 // The timeline: one SVG row per access token (its lifetime, iat to exp, in server time), a mark
 // for each refresh with its skew estimate and the refresh-token generation, and the session's
-// ends (logout, expired). Kept in sessionStorage, so it survives a reload and a logout.
+// ends (logout, expired). Kept in sessionStorage, so it survives a reload and a logout. An
+// encrypted token's row (enc) is told apart: its times are the session's, from expires_in.
 const KEY = 'jwt-wasm-demo:timeline'
 const ROWS = 8
 const NS = 'http://www.w3.org/2000/svg'
@@ -14,7 +15,7 @@ const load = () => {
 }
 let events = load()
 
-/** Records one event: { kind, iat?, exp?, skew?, gen? }; `at` is the client time (ms). */
+/** Records one event: { kind, iat?, exp?, skew?, gen?, enc? }; `at` is the client time (ms). */
 export function record(event) {
   const last = events.findLast((e) => e.iat !== undefined)
   // Another tab's refresh reaches this tab as the same token: one row.
@@ -61,7 +62,7 @@ export function draw() {
   const x = (t) => left + ((t - start) / Math.max(1, end - start)) * (width - left - 8)
   tokens.forEach((t, i) => {
     const y = i * rowH + 4
-    const label = t.kind === 'login' ? 'login' : `${t.kind} · gen ${t.gen ?? '?'}`
+    const label = `${t.kind === 'login' ? 'login' : `${t.kind} · gen ${t.gen ?? '?'}`}${t.enc ? ' · JWE' : ''}`
     svg.append(el('text', { x: 4, y: y + 13, class: 'tl-label' }, label))
     svg.append(
       el('rect', {
@@ -70,7 +71,7 @@ export function draw() {
         width: Math.max(2, x(t.exp) - x(t.iat)),
         height: rowH - 8,
         rx: 3,
-        class: 'tl-token',
+        class: t.enc ? 'tl-token tl-jwe' : 'tl-token',
       }),
     )
     if (t.skew !== undefined)
