@@ -4,7 +4,7 @@
  * logged out, closed), the public methods, the refresh round and the events. The other rooms:
  * options.js (the options), token.js (the token held), transport.js (HTTP and what an answer
  * means), tabs.js (the BroadcastChannel messages, copied tabs), scheduler.js (timers, wake-ups),
- * fetch.js (`session.fetch`), coordination.js (the cross-tab lock), storage.js, time.js.
+ * fetch.js (`session.fetch`), coordination.js (the cross-tab lock), events.js, storage.js, time.js.
  *
  * One refresh round at a time: callers in a tab share one promise; each attempt runs inside the
  * cross-tab lock and first checks whether another tab already refreshed, so a rotated refresh
@@ -20,11 +20,11 @@ import { RoundBudget, unanswered } from './round.js'
 import { PEER_WAIT_MS, openTabs } from './tabs.js'
 import { Transport } from './transport.js'
 import { authorizedFetch } from './fetch.js'
+import { emitter, warner } from './events.js'
 import { ready } from 'jwt-wasm/claims'
 
 /**
  * @typedef {import('./index.js').SessionOptions} SessionOptions
- * @typedef {import('./index.js').SessionEventMap} SessionEventMap
  * @typedef {import('./index.js').WarningCode} WarningCode
  * @typedef {import('./options.js').Resolved} Resolved
  * @typedef {import('./transport.js').Outcome} Outcome
@@ -57,8 +57,9 @@ class Session extends EventTarget {
   /** After a logout, only a login (here or in another tab) brings a token back. */
   #loggedOut = false
   #closed = false
-  /** @type {Set<string>} */
-  #warned = new Set()
+  /** The events (events.js): one dispatched; one `warning` per code. */
+  #emit = emitter(this)
+  #warn = warner(this.#emit)
   /** @type {Promise<unknown> | undefined} set while the claims wasm loads (see the constructor) */
   #loading
 
@@ -485,29 +486,5 @@ class Session extends EventTarget {
     const now = this.#timers.now()
     if (!this.#held.due(now) || (!online && now < this.#held.nextTryAt)) return this.#schedule()
     this.#background()
-  }
-
-  // ---- events ----
-
-  /**
-   * @template {keyof SessionEventMap} K
-   * @param {K} type
-   * @param {SessionEventMap[K]['detail']} detail
-   */
-  #emit(type, detail) {
-    this.dispatchEvent(new CustomEvent(type, { detail }))
-  }
-
-  /**
-   * One `warning` per code, dispatched in a microtask (so listeners added right after
-   * `createSession` hear the ones found while it ran).
-   * @param {WarningCode} code
-   * @param {string} message
-   * @param {Record<string, unknown>} [extra]
-   */
-  #warn(code, message, extra) {
-    if (this.#warned.has(code)) return
-    this.#warned.add(code)
-    queueMicrotask(() => this.#emit('warning', /** @type {any} */ ({ code, message, ...extra })))
   }
 }
