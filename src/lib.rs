@@ -112,7 +112,7 @@ pub use header::Header;
 #[cfg(feature = "jwe")]
 pub use jwe::{
     ContentEncryption, Decrypted, Decrypter, EncSet, Encrypter, JweHeader, JweKey, JweKeyRing, KeyManagement,
-    KeyManagementSet,
+    KeyManagementSet, Sealed,
 };
 #[cfg(feature = "hmac")]
 pub use key::{HmacKey, KeyRing};

@@ -66,6 +66,10 @@ numbered! {
         JWE_ENCRYPTER = 13;
         /// Encrypts a plaintext into a compact JWE with the CEK and IV the caller drew.
         JWE_ENCRYPT = 14;
+        /// A decrypt up to its content: the parts for the runtime's WebCrypto (src/js/jwe-webcrypto.js).
+        JWE_DECRYPT_BEGIN = 15;
+        /// Reads the token again and takes the runtime's plaintext (or its failure); then as `jwe_decrypt`.
+        JWE_DECRYPT_END = 16;
     }
 }
 
@@ -76,7 +80,7 @@ input(len) returns where to write the input parts back to back, call(op, a, b, c
 out() and out_len() give the output, num(slot) the numbers of an inspection";
 
 /// Each operation: its number, what `a`, `b`, `c`, `t`, `u` carry, the input bytes, the output.
-pub const OPS: [OpLayout; 15] = [
+pub const OPS: [OpLayout; 17] = [
     OpLayout { op: op::OPTION, args: "a = option kind, c = value length", input: "value", output: "" },
     OpLayout {
         op: op::ADD_KEY,
@@ -157,6 +161,21 @@ SEP, payload JSON (a = 1; a claim error after a verified inner signature: as ver
 (JWE_IV_BYTES of the enc)",
         input: "plaintext, CEK, IV (fresh random bytes from the caller: the core draws none)",
         output: "the compact JWE",
+    },
+    OpLayout {
+        op: op::JWE_DECRYPT_BEGIN,
+        args: "c = token length",
+        input: "token",
+        output: "the key to decrypt with (none for dir: num(1) its index; GCM: the CEK, zero bytes when it \
+did not unwrap; CBC-HMAC, its tag checked: the AES half), IV, ciphertext, GCM tag, back to back (bytes: num(6) their address in the memory); \
+num(0) the JWE_ENCS index, num(2..6) the four lengths",
+    },
+    OpLayout {
+        op: op::JWE_DECRYPT_END,
+        args: "a = 1: the runtime decrypted, 0: it failed; b = token length, c = plaintext length, \
+t = now (seconds)",
+        input: "token (read again: stateless), plaintext",
+        output: "as a nested jwe_decrypt (a = 0, or a key that did not unwrap: ERR_JWE_DECRYPTION_FAILED)",
     },
 ];
 

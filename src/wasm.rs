@@ -181,6 +181,10 @@ impl Core {
             op::JWE_ENCRYPTER => self.jwe_encrypter(a, b, c, u),
             #[cfg(feature = "jwe")]
             op::JWE_ENCRYPT => self.jwe_encrypt(a, b, c),
+            #[cfg(feature = "jwe")]
+            op::JWE_DECRYPT_BEGIN => self.jwe_decrypt_begin(c),
+            #[cfg(feature = "jwe")]
+            op::JWE_DECRYPT_END => self.jwe_decrypt_end(a, b, c, t),
             _ => self.fail(ErrorKind::InvalidOptions.into()),
         }
     }

@@ -1,9 +1,15 @@
 // @ts-check
-/** `jwt-wasm/jwe` on workerd: the `jwe` artifact as a static import (see `entry-workerd.js`). */
+/**
+ * `jwt-wasm/jwe` on workerd: the `jwe` artifact as a static import (see `entry-workerd.js`).
+ * `decryptAsync` decrypts the content by the runtime's WebCrypto there (`cipher: 'auto'`,
+ * internal/jwe-cipher.js): its AES is native, ours is software in wasm.
+ */
 import module from './wasm/jwt_wasm_jwe.wasm'
 import { jwe } from './wasm.js'
+import { jweCipher } from './internal/jwe-cipher.js'
 
 jwe.load(module)
+jweCipher.auto = 'webcrypto'
 
 export * from './jwe.js'
 /** Resolves when the engine is ready (already, in workerd). */

@@ -58,6 +58,14 @@ export interface DecrypterOptions extends SizeCaps {
    * (`maxTokenBytes`, `maxHeaderBytes` here: the inner token is inside the JWE).
    */
   verifier: Omit<VerifierOptions, 'maxTokenBytes' | 'maxHeaderBytes' | 'mac'>
+  /**
+   * Who decrypts the content in `decryptAsync` (`decrypt` always does it in wasm):
+   * `'webcrypto'` the runtime's `crypto.subtle` (between two core calls that decide everything
+   * else: header, allowlists, key, lengths, unwrapping, the CBC-HMAC tag, the inner JWS),
+   * `'wasm'` the core, `'auto'` (the default) WebCrypto on workerd, where it is faster for small
+   * tokens, and wasm in Node and browsers.
+   */
+  cipher?: 'auto' | 'wasm' | 'webcrypto'
 }
 
 /** A decrypted and verified token. */
@@ -83,6 +91,11 @@ export declare class Decrypter {
     token: string,
     options?: { currentDate?: Date },
   ): DecryptResult<Custom>
+  /** As `decrypt`, asynchronously: the same result and errors; the content by WebCrypto where `cipher` says so. */
+  decryptAsync<Custom extends object = Record<string, unknown>>(
+    token: string,
+    options?: { currentDate?: Date },
+  ): Promise<DecryptResult<Custom>>
   /** The `typ` its verifier requires of the inner token (undefined: any); `guard({ decrypt })` needs one. */
   readonly typ: string | undefined
   /** Releases the wasm memory now (otherwise the garbage collector does). */

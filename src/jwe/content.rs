@@ -60,14 +60,38 @@ pub fn decrypt(
             gcm_decrypt(&Aes256Gcm::new_from_slice(cek).ok()?, iv, aad, ciphertext, tag)
         }
         ContentEncryption::A128CbcHs256 => {
+            cbc_decrypt::<Aes128>(unseal_key(enc, cek, iv, aad, ciphertext, tag)?, iv, ciphertext)
+        }
+        ContentEncryption::A256CbcHs512 => {
+            cbc_decrypt::<Aes256>(unseal_key(enc, cek, iv, aad, ciphertext, tag)?, iv, ciphertext)
+        }
+    }
+}
+
+/// For a content decryption done elsewhere (`jwe_decrypt_begin`): AES-GCM's tag is the
+/// decrypting runtime's to check, so `Some(cek)`; CBC-HMAC's tag is checked here, in constant
+/// time, before anything is decrypted: `Some` of the AES half of the CEK when it matches, else
+/// `None` (one failure, as for [`decrypt`]).
+#[inline(never)]
+pub fn unseal_key<'k>(
+    enc: ContentEncryption,
+    cek: &'k [u8],
+    iv: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+    tag: &[u8],
+) -> Option<&'k [u8]> {
+    match enc {
+        ContentEncryption::A128Gcm | ContentEncryption::A256Gcm => Some(cek),
+        ContentEncryption::A128CbcHs256 => {
             let (mac_key, enc_key) = cek.split_at_checked(16)?;
             cbc_check::<Hmac<Sha256>>(mac_key, aad, iv, ciphertext, tag)?;
-            cbc_decrypt::<Aes128>(enc_key, iv, ciphertext)
+            Some(enc_key)
         }
         ContentEncryption::A256CbcHs512 => {
             let (mac_key, enc_key) = cek.split_at_checked(32)?;
             cbc_check::<Hmac<Sha512>>(mac_key, aad, iv, ciphertext, tag)?;
-            cbc_decrypt::<Aes256>(enc_key, iv, ciphertext)
+            Some(enc_key)
         }
     }
 }

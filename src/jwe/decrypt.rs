@@ -35,6 +35,28 @@ pub struct Decrypted {
     pub plaintext: Vec<u8>,
 }
 
+/// What the content decryption of step 6 takes (for one done elsewhere: `jwe_decrypt_begin`,
+/// src/js/jwe-webcrypto.js): the CEK (zero when it did not unwrap), the decoded IV, ciphertext
+/// and tag (their lengths checked), the AAD (the protected segment) and, for `dir`, the key's
+/// index in the ring (the runtime holds that key already).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sealed<'t> {
+    /// The content-encryption key (for CBC-HMAC the MAC key, then the AES key).
+    pub cek: Vec<u8>,
+    /// False when the encrypted key did not unwrap: the decryption must then fail.
+    pub unwrapped: bool,
+    /// For `dir`: the index of the key in the ring.
+    pub dir_key: Option<usize>,
+    /// The IV.
+    pub iv: Vec<u8>,
+    /// The ciphertext.
+    pub ciphertext: Vec<u8>,
+    /// The authentication tag.
+    pub tag: Vec<u8>,
+    /// The AAD: the protected header's base64url, ASCII.
+    pub aad: &'t [u8],
+}
+
 /// A JWE decrypter: keys, the two allowlists (required, never empty) and the size caps.
 #[derive(Debug, Clone)]
 pub struct Decrypter {
@@ -59,6 +81,46 @@ impl Decrypter {
 
     /// Decrypts a compact JWE (steps 1 to 6 of this file's order).
     pub fn decrypt(&self, token: &[u8]) -> Result<Decrypted> {
+        let (mut done, s) = self.open(token)?;
+        let plaintext = content::decrypt(done.enc, &s.cek, &s.iv, s.aad, &s.ciphertext, &s.tag);
+        let (Some(plaintext), true) = (plaintext, s.unwrapped) else {
+            return Err(ErrorKind::JweDecryptionFailed.into());
+        };
+        done.plaintext = plaintext;
+        Ok(done)
+    }
+
+    /// The first half of a decrypt whose content the runtime decrypts (`jwe_decrypt_begin`):
+    /// [`Self::open`], then for CBC-HMAC the tag in constant time (a mismatch is the one
+    /// `ERR_JWE_DECRYPTION_FAILED`, nothing decrypted); `cek` becomes the key the runtime
+    /// decrypts with (GCM: the CEK; CBC: its AES half).
+    pub fn begin<'t>(&self, token: &'t [u8]) -> Result<(Decrypted, Sealed<'t>)> {
+        let (done, mut s) = self.open(token)?;
+        let key = content::unseal_key(done.enc, &s.cek, &s.iv, s.aad, &s.ciphertext, &s.tag);
+        let key = key.ok_or(ErrorKind::JweDecryptionFailed)?.to_vec();
+        s.cek = key;
+        Ok((done, s))
+    }
+
+    /// The second half (`jwe_decrypt_end`), stateless: the token is read again (steps 1 to 5
+    /// and the unwrap, so nothing is taken on the first half's word) and the runtime's
+    /// plaintext, `None` when its decryption failed, taken; a failure or a key that did not
+    /// unwrap is the one `ERR_JWE_DECRYPTION_FAILED`.
+    pub fn finish(&self, token: &[u8], plaintext: Option<&[u8]>) -> Result<Decrypted> {
+        let (mut done, s) = self.open(token)?;
+        let (Some(plaintext), true) = (plaintext, s.unwrapped) else {
+            return Err(ErrorKind::JweDecryptionFailed.into());
+        };
+        done.plaintext = plaintext.to_vec();
+        Ok(done)
+    }
+
+    /// Steps 1 to 5 and the CEK of step 6, for a content decryption done elsewhere: the header
+    /// read (an empty plaintext) and the sealed parts. A key that does not unwrap gives a zero
+    /// CEK and `unwrapped` false: the caller still decrypts, then refuses, on the path of a
+    /// wrong tag.
+    #[inline(never)]
+    pub fn open<'t>(&self, token: &'t [u8]) -> Result<(Decrypted, Sealed<'t>)> {
         let invalid = || ErrorKind::JweInvalid;
         let parts = compact::split(token, self.limits)?;
         let mut header_bytes = Vec::new();
@@ -90,12 +152,10 @@ impl Decrypter {
             let ok = wrap::unwrap(h.alg, key.bytes(), &wrapped, &mut cek);
             (cek, ok)
         };
-        let plaintext = content::decrypt(h.enc, &cek, &iv, parts.protected, &ciphertext, &tag);
-        let (Some(plaintext), true) = (plaintext, unwrapped) else {
-            return Err(ErrorKind::JweDecryptionFailed.into());
-        };
+        let dir_key = dir.then(|| self.ring.keys().iter().position(|k| core::ptr::eq(k, key))).flatten();
         let owned = |s: Option<Cow<'_, str>>| s.map(Cow::into_owned);
         let (alg, enc, kid, cty, typ) = (h.alg, h.enc, owned(h.kid), owned(h.cty), owned(h.typ));
-        Ok(Decrypted { header_json, alg, enc, kid, cty, typ, plaintext })
+        let sealed = Sealed { cek, unwrapped, dir_key, iv, ciphertext, tag, aad: parts.protected };
+        Ok((Decrypted { header_json, alg, enc, kid, cty, typ, plaintext: Vec::new() }, sealed))
     }
 }

@@ -18,7 +18,7 @@ mod key;
 mod wrap;
 
 pub use alg::{ContentEncryption, EncSet, KeyManagement, KeyManagementSet};
-pub use decrypt::{Decrypted, Decrypter};
+pub use decrypt::{Decrypted, Decrypter, Sealed};
 pub use encrypt::Encrypter;
 pub use header::JweHeader;
 pub use key::{JweKey, JweKeyRing};

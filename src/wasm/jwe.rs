@@ -1,7 +1,8 @@
 //! The `jwe` capability of the wasm boundary (Cargo feature `jwe`, the `jwt_wasm_jwe`
 //! artifact): the decryption keys, the decrypter (allowlists, the constructor's caps), the
 //! encrypter, and their ops (`jwe_add_key`, `jwe_decrypter`, `jwe_decrypt`, `jwe_encrypter`,
-//! `jwe_encrypt`). A nested decrypt verifies the inner JWS with this `Core`'s verifier (the
+//! `jwe_encrypt`; `jwe_decrypt_begin` and `jwe_decrypt_end` for a content decryption by the
+//! runtime's WebCrypto). A nested decrypt verifies the inner JWS with this `Core`'s verifier (the
 //! `hmac` capability, which `jwe` implies). Its state is `Core::jwe`; the buffers and the error
 //! output are `Core`'s (src/wasm.rs). The core draws no randomness: JS sends the CEK and IV.
 
@@ -86,10 +87,73 @@ impl Core {
         let token = self.input.get(..len).unwrap_or(&[]);
         #[cfg(feature = "test-trap")]
         crate::trap::on_marker(token);
-        let done = match d.decrypt(token) {
-            Ok(done) => done,
+        match d.decrypt(token) {
+            Ok(done) => self.jwe_decrypted(done, nested, now),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Phase 1 of a decrypt whose content the runtime decrypts (src/js/jwe-webcrypto.js): the
+    /// JWE order up to the content decryption, decided here as for `jwe_decrypt`, and for
+    /// CBC-HMAC the tag (a mismatch: `ERR_JWE_DECRYPTION_FAILED`, nothing handed out). The
+    /// output is the key to decrypt with (none for `dir`: `num(1)` is the key's index; GCM: the
+    /// CEK, zero when it did not unwrap; CBC: its AES half), the IV, the ciphertext and, for
+    /// GCM, the tag, back to back; `num(0)` the enc, `num(2..6)` the four lengths, `num(6)` the
+    /// output's address in the memory (bytes, not text).
+    pub fn jwe_decrypt_begin(&mut self, len: usize) -> u32 {
+        let Some(d) = &self.jwe.decrypter else {
+            return self.fail(ErrorKind::InvalidOptions.into());
+        };
+        let token = self.input.get(..len).unwrap_or(&[]);
+        #[cfg(feature = "test-trap")]
+        crate::trap::on_marker(token);
+        let (done, s) = match d.begin(token) {
+            Ok(begun) => begun,
             Err(e) => return self.fail(e),
         };
+        let gcm = matches!(done.enc, ContentEncryption::A128Gcm | ContentEncryption::A256Gcm);
+        let (key, tag) =
+            (if s.dir_key.is_some() { &[][..] } else { &s.cek[..] }, if gcm { &s.tag[..] } else { &[] });
+        self.out.clear();
+        for part in [key, &s.iv, &s.ciphertext, tag] {
+            self.out.extend_from_slice(part);
+        }
+        // num(6): where the output lies in the memory, for JS to view its bytes (`out()` is text).
+        let nums = [Some(done.enc.index()), s.dir_key, Some(key.len()), Some(s.iv.len())];
+        let more = [Some(s.ciphertext.len()), Some(tag.len()), Some(self.out.as_ptr() as usize)];
+        for (slot, n) in self.nums.iter_mut().zip(nums.into_iter().chain(more)) {
+            *slot = n.and_then(|n| u32::try_from(n).ok()).map_or(-1.0, f64::from);
+            // none: -1
+        }
+        0
+    }
+
+    /// Phase 2, stateless (decrypts may interleave between the two): the input holds the token
+    /// again (`token_len` bytes), then the runtime's plaintext (`len` bytes); `ok` 1 when its
+    /// decryption succeeded. The token is read again up to its key and unwrap; a failure of
+    /// the runtime or a key that did not unwrap is `ERR_JWE_DECRYPTION_FAILED`; then as a
+    /// nested `jwe_decrypt`.
+    pub fn jwe_decrypt_end(&mut self, ok: u8, token_len: i32, len: usize, now: f64) -> u32 {
+        let Some(d) = &self.jwe.decrypter else {
+            return self.fail(ErrorKind::InvalidOptions.into());
+        };
+        let split = usize::try_from(token_len).ok().and_then(|n| self.input.split_at_checked(n));
+        let Some((token, rest)) = split else {
+            return self.fail(ErrorKind::InvalidOptions.into());
+        };
+        #[cfg(feature = "test-trap")]
+        crate::trap::on_marker(token);
+        let plaintext = if ok == 1 { rest.get(..len) } else { None };
+        match d.finish(token, plaintext) {
+            Ok(done) => self.jwe_decrypted(done, 1, now),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// A decrypted JWE's output (not nested: header SEP plaintext), or its inner JWS verified
+    /// (one copy for both ops: never inlined).
+    #[inline(never)]
+    fn jwe_decrypted(&mut self, done: crate::jwe::Decrypted, nested: u8, now: f64) -> u32 {
         if nested == 0 {
             self.out.clear();
             self.out.extend_from_slice(done.header_json.as_bytes());

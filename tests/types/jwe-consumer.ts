@@ -20,13 +20,22 @@ const d = new Decrypter({
   encryptions: ['A256GCM', 'A128GCM'],
   verifier: { keys: [hs], algorithms: ['HS256'], typ: 'at+jwt' },
   maxTokenBytes: 8192,
+  cipher: 'webcrypto',
 })
+// @ts-expect-error: the content decryption is auto, wasm or webcrypto
+new Decrypter({ keys: [{ alg: 'A128KW', secret }], algorithms: ['A128KW'], encryptions: ['A256GCM'], verifier: { keys: [hs], algorithms: ['HS256'] }, cipher: 'native' })
 // @ts-expect-error: a dir key names its one enc
 new Decrypter({ keys: [{ alg: 'dir', secret }], algorithms: ['dir'], encryptions: ['A256GCM'], verifier: { keys: [hs], algorithms: ['HS256'] } })
 // @ts-expect-error: the verifier policy is required
 new Decrypter({ keys: [{ alg: 'A128KW', secret }], algorithms: ['A128KW'], encryptions: ['A256GCM'] })
 const r: DecryptResult<{ role: string }> = d.decrypt<{ role: string }>(token, { currentDate: new Date() })
 const enc: string = r.protectedHeader.enc
+const later: Promise<DecryptResult<{ role: string }>> = d.decryptAsync<{ role: string }>(token, { currentDate: new Date() })
+const lateRole: string = (await later).payload.role
+// @ts-expect-error: decryptAsync's result is a promise
+const notYet: DecryptResult = d.decryptAsync(token)
+void lateRole
+void notYet
 const role: string = r.payload.role
 try {
   d.decrypt(token)
@@ -41,6 +50,8 @@ d.free()
 
 guard(() => new Response('ok'), { decrypt: d, scopes: ['read'] })
 guard(() => new Response('ok'), { decrypt: () => d })
+// @ts-expect-error: the guard's Decrypter decrypts asynchronously (decryptAsync)
+guard(() => new Response('ok'), { decrypt: { decrypt: () => d.decrypt(token), typ: 'at+jwt' } })
 // @ts-expect-error: with decrypt, the keys are the Decrypter's
 guard(() => new Response('ok'), { decrypt: d, keys: [hs] })
 authRoutes({

@@ -80,7 +80,7 @@ export async function decide(config, answers, request, env) {
   const verifier = loaded instanceof Promise ? await loaded : loaded
   let result
   try {
-    result = verifier.verify(credentials.token, config.clock ? { currentDate: config.clock() } : undefined)
+    result = await verifier.verify(credentials.token, config.clock ? { currentDate: config.clock() } : undefined)
   } catch (e) {
     if (!(e instanceof JwtError)) throw e
     const refused = answers.refuseToken(e)

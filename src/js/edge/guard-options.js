@@ -28,7 +28,7 @@ import { perIsolateAsync } from './per-isolate.js'
  * @property {(error: unknown) => void} onError
  */
 
-/** @typedef {{ verify(token: string, options?: { currentDate: Date }): { header: any, payload: any } }} Verifies */
+/** @typedef {{ verify(token: string, options?: { currentDate: Date }): { header: any, payload: any } | Promise<{ header: any, payload: any }> }} Verifies */
 
 /**
  * The `typ` an access token must carry unless the guard names another (RFC 8725 §3.11, RFC 9068
@@ -81,16 +81,16 @@ function verifierOf(keys, verifierOptions) {
 
 /**
  * The reader of encrypted access tokens: the `decrypt` option (a Decrypter, or `(env) =>
- * Decrypter`, once per guard), whose `decrypt` decrypts and verifies with its Verifier.
+ * Decrypter`, once per guard), whose `decryptAsync` decrypts and verifies with its Verifier.
  * @param {unknown} option
  * @returns {(env: unknown) => Verifies | Promise<Verifies>}
  */
 function decrypterOf(option) {
   return perIsolateAsync(option, (/** @type {any} */ d) => {
-    if (typeof d?.decrypt !== 'function') throw bad('options.decrypt must be a Decrypter')
+    if (typeof d?.decryptAsync !== 'function') throw bad('options.decrypt must be a Decrypter')
     // The guard takes access tokens only (RFC 8725 §3.11): with decrypt too, a typ is required.
     if (typeof d.typ !== 'string') throw bad(`options.decrypt: its verifier must name a typ ("${ACCESS_TOKEN_TYP}")`)
-    return { verify: (token, options) => d.decrypt(token, options) }
+    return { verify: (token, options) => d.decryptAsync(token, options) }
   })
 }
 

@@ -76,7 +76,8 @@ export interface GuardBaseOptions<Env = unknown> extends Omit<VerifierOptions, '
  * and verifies the JWS inside with its own Verifier (and refuses a token that is not a JWE).
  */
 export interface TokenDecrypter {
-  decrypt(token: string, options?: { currentDate?: Date }): { header: Header; payload: Claims<any> }
+  /** The guard's call (asynchronous: on workerd the content is decrypted by WebCrypto). */
+  decryptAsync(token: string, options?: { currentDate?: Date }): Promise<{ header: Header; payload: Claims<any> }>
   /** The `typ` its verifier requires; a guard refuses a Decrypter without one (access tokens only). */
   readonly typ: string | undefined
 }

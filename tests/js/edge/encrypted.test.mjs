@@ -82,6 +82,37 @@ describe('guard({ decrypt }): the Decrypter is the token policy', () => {
     assert.ok(Object.isFrozen(calls[0].auth.payload))
   })
 
+  test('the guard reads through decryptAsync (WebCrypto decrypts the content), never the synchronous decrypt', async () => {
+    const byWebCrypto = new Decrypter({
+      keys: [JWE_KEY],
+      algorithms: ['A256KW'],
+      encryptions: ['A256GCM'],
+      verifier: INNER,
+      cipher: 'webcrypto',
+    })
+    const asked = []
+    const d = {
+      typ: byWebCrypto.typ,
+      decryptAsync: (t, o) => (asked.push(t), byWebCrypto.decryptAsync(t, o)),
+      decrypt: () => assert.fail('the guard called decrypt'),
+    }
+    const token = await sealed()
+    const { calls, handler } = spy()
+    const res = await ask(guard(handler, { decrypt: d, clock, realm: 'api' }), bearer(token))
+    assert.equal(res.status, 200)
+    assert.deepEqual(asked, [token])
+    assert.equal(calls[0].auth.payload.sub, 'u-alice')
+    const bad = `${token.slice(0, -3)}${token.endsWith('AAA') ? 'BBB' : 'AAA'}`
+    const g = guard(handler, { decrypt: d, clock, realm: 'api' })
+    await refused(await ask(g, bearer(bad)), ...invalidToken('The access token could not be decrypted'))
+    // A reader with only the synchronous decrypt is not a Decrypter of this version.
+    assert.throws(() => guard(handler, { decrypt: { typ: 'at+jwt', decrypt: d.decrypt } }), {
+      code: 'ERR_INVALID_OPTIONS',
+      message: /options\.decrypt must be a Decrypter/,
+    })
+    byWebCrypto.free()
+  })
+
   test('a plain JWS signed with the right key: 401 invalid_token (encryption is not optional)', async () => {
     const { calls, handler } = spy()
     const g = guard(handler, { decrypt: decrypter, clock, realm: 'api' })
