@@ -50,6 +50,8 @@ cp -R tests/e2e/rfc8725.e2e.mjs tests/e2e/rfc8725-page "$project/"
 mkdir -p "$project/support" && cp tests/js/support/rfc8725-run.mjs tests/js/support/rfc8725-check.mjs "$project/support/"
 # jwt-wasm/jwe in Chromium (issue 11): its driver serves its own page; jose from tests/node_modules.
 cp tests/e2e/jwe.e2e.mjs "$project/" && ln -s "$root/tests/node_modules/jose" "$project/node_modules/jose"
+# Its shared cases and runner (the same files run in Node and on workerd, tests/js/support/).
+cp tests/js/support/jwe-paths-cases.mjs tests/js/support/jwe-paths-run.mjs "$project/support/"
 
 export JWT_WASM_REPO=$root
 cd "$project"
