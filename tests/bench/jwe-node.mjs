@@ -2,6 +2,7 @@
 // the gate, then decrypt + verify of the nested token by each case, timed with timing.mjs.
 // Prints one JSON line: { gate, bytes, decrypt }. Env: BENCH_NOW, BENCH_ROUNDS, BENCH_SLICE_MS, BENCH_WARMUP_MS.
 import * as jose from 'jose'
+import * as jwt from 'jwt-wasm'
 import * as jwe from 'jwt-wasm/jwe'
 import { jweCases } from './jwe.mjs'
 import { measure } from './timing.mjs'
@@ -12,7 +13,7 @@ const opts = {
   sliceMs: Number(process.env.BENCH_SLICE_MS),
   warmupMs: Number(process.env.BENCH_WARMUP_MS),
 }
-const { cases, token, failures } = await jweCases({ jwe, jose }, now)
+const { cases, token, failures } = await jweCases({ jwe, jose, jwt }, now)
 if (failures.length) {
   console.log(JSON.stringify({ gate: failures }))
   process.exit(0)

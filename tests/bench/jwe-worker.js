@@ -2,6 +2,7 @@
 //   GET /gate                   the soundness gate's failures, the cases, the token's length
 //   GET /run?id=jwt-wasm&n=1000 n decrypts of the nested token; id "empty" for the empty loop
 import * as jose from 'jose'
+import * as jwt from 'jwt-wasm'
 import * as jwe from 'jwt-wasm/jwe'
 import { jweCases } from './jwe.mjs'
 
@@ -14,7 +15,7 @@ const noop = () => {
 
 export default {
   async fetch(request, env) {
-    state ??= jweCases({ jwe, jose }, Number(env.NOW)).then((s) => ({
+    state ??= jweCases({ jwe, jose, jwt }, Number(env.NOW)).then((s) => ({
       ...s,
       fns: new Map(s.cases.map((c) => [c.id, { ...c, fn: c.make(s.token) }])),
     }))

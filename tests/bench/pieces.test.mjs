@@ -11,6 +11,7 @@ import { attribute, parseWasm, partOf, sameModule, segments, wasmParts } from '.
 import { bytesLines } from './bytes-report.mjs'
 import { limitCases } from './limits.mjs'
 import { blocks, derive, limitNotes, timeTable } from './limits-report.mjs'
+import { decryptRows, jweCases } from './jwe.mjs'
 import { gate } from './peers.mjs'
 import { BEGIN, END, flat, replaceSection } from './report.mjs'
 import { measure, summarise } from './timing.mjs'
@@ -317,4 +318,44 @@ test('in the rounds of the pieces, only the empty call or sign ever follows an a
       assert.ok(list.some((c) => c.async))
     }
   }
+})
+
+test("the jwe rows: the guard's path (decryptAsync) against jose, decrypt beside it, and the limit where the goal is not met", async () => {
+  const jwe = await import('jwt-wasm/jwe')
+  const jose = await import('jose')
+  const { cases, failures } = await jweCases({ jwe, jose, jwt: { Verifier } }, now)
+  assert.deepEqual(failures, [])
+  assert.deepEqual(
+    cases.map((c) => [c.id, c.async]),
+    [
+      ['jwt-wasm', true],
+      ['jwt-wasm-sync', false],
+      ['jose-key', true],
+      ['floor', true],
+    ],
+  )
+  const e = (id, us, ratio) => ({
+    id,
+    us: { med: us, min: us, max: us },
+    ratio: { med: ratio, min: ratio, max: ratio },
+  })
+  const side = (ours, sync, jose, floor) => ({
+    decryptBytes: 576,
+    decrypt: [
+      e('jwt-wasm', ours, 1),
+      e('jwt-wasm-sync', sync, sync / ours),
+      e('jose-key', jose, jose / ours),
+      e('floor', floor, floor / ours),
+    ],
+  })
+  const goal = (text, ok, got) => `${text}: ${got}${ok ? ' (met)' : ' (not met)'}`
+  const us = (x) => `${x.us.med.toFixed(2)} µs`
+  const [node, workerd] = decryptRows({ node: side(30, 30, 90, 15), workerd: side(16, 27, 25, 11) }, goal, us)
+  assert.equal(node[1], '30.00 µs (`decryptAsync`); `decrypt` (wasm) 30.00 µs')
+  assert.equal(node[3], '≥ 2× jose: 3.00× (met)')
+  assert.equal(workerd[0], 'workerd, decrypt + verify, nested JWE (576 B)')
+  assert.match(
+    workerd[3],
+    /^≥ 2× jose: 1\.56× \(not met\); the goal asks for ≤ 12\.5 µs \(jose 25\.0 ÷ 2\), and the floor \(WebCrypto's AES-GCM alone, then our verify of the inner JWS\) takes 11\.0 µs, 2\.27× jose at best$/,
+  )
 })
