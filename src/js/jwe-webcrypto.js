@@ -24,8 +24,9 @@ const encoder = new TextEncoder()
 
 /**
  * The content decryption over `subtle` for a Decrypter whose `dir` secrets (copies, by key
- * index; others unused) are `secrets`: `(core, token, now, checked, read)` resolves to `read` of
- * the core's output once it has judged (the output of a `jwe_decrypt`), or throws its error.
+ * index; others unused) are `secrets`: `(core, token, now, checked, read, alive)` resolves to
+ * `read` of the core's output once it has judged (the output of a `jwe_decrypt`), or throws its
+ * error; `alive` throws if the Decrypter was freed during the await.
  * @param {SubtleCrypto} subtle
  * @param {Uint8Array[]} secrets
  */
@@ -42,9 +43,10 @@ export function webCryptoContent(subtle, secrets) {
    * @param {(core: import('./wasm.js').Core, status: number) => void} checked
    * @template T
    * @param {(core: import('./wasm.js').Core) => T} read
+   * @param {() => void} alive
    * @returns {Promise<T>}
    */
-  return async (core, token, now, checked, read) => {
+  return async (core, token, now, checked, read, alive) => {
     checked(core, call(core, OP_JWE_DECRYPT_BEGIN, 0, 0, put(core, [token])[0], 0, 0))
     const [enc, dir, k, i] = [0, 1, 2, 3].map((slot) => core.num(slot))
     // The output's bytes, copied out of the memory (the next call reuses it).
@@ -62,6 +64,7 @@ export function webCryptoContent(subtle, secrets) {
       const alg = enc < 2 ? { name: 'AES-GCM', iv, additionalData } : { name: 'AES-CBC', iv }
       plaintext = new Uint8Array(await subtle.decrypt(alg, await key, bytes.subarray(k + i)))
     } catch {} // tag, padding, anything: judged by the core below, as one failure
+    alive()
     const [n, m] = put(core, [token, plaintext ?? NONE])
     checked(core, call(core, OP_JWE_DECRYPT_END, plaintext ? 1 : 0, n, m, now, 0))
     return read(core) // now: another decrypt's call may come right after this one's last

@@ -256,7 +256,7 @@ export class Decrypter {
   async decryptAsync(token, options) {
     if (!this.#webcrypto) return this.decrypt(token, options)
     const [core, now] = this.#start(token, options)
-    return this.#webcrypto(core, token, now, checked, result)
+    return this.#webcrypto(core, token, now, checked, result, () => this.#start(token, options))
   }
 
   /**

@@ -66,6 +66,8 @@ test('decryptAsync refuses what decrypt refuses before any core call, as a rejec
   await assert.rejects(d.decryptAsync(/** @type {any} */ (42)), { code: 'ERR_JWE_INVALID' })
   await assert.rejects(d.decryptAsync('x'.repeat(2000)), { code: 'ERR_JWT_TOO_LARGE' })
   await assert.rejects(d.decryptAsync(c.token, /** @type {any} */ ({ when: 1 })), { code: 'ERR_INVALID_OPTIONS' })
-  d.free()
-  await assert.rejects(d.decryptAsync(c.token), { code: 'ERR_INVALID_OPTIONS' })
+  const inFlight = d.decryptAsync(c.token, { currentDate: new Date(c.now * 1000) })
+  d.free() // during the await: the second half finds it freed
+  await assert.rejects(inFlight, { code: 'ERR_INVALID_OPTIONS', message: /freed/ })
+  await assert.rejects(d.decryptAsync(c.token), { code: 'ERR_INVALID_OPTIONS', message: /freed/ })
 })
