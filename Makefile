@@ -2,6 +2,9 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 NODE_BIN := tests/node_modules/.bin
+# The build's tools, an npm project of their own (.ci/tools: binaryen, pinned), so that `make pkg`
+# and `make demo` never need tests/'s toolchain.
+WASM_OPT := .ci/tools/node_modules/.bin/wasm-opt
 WASM := target/wasm32-unknown-unknown/release/jwt_wasm.wasm
 COMMA := ,
 
@@ -29,7 +32,7 @@ define artifact
 	$(if $(4),CARGO_TARGET_DIR=$(SIMD_TARGET) RUSTFLAGS='$(SIMD_RUSTFLAGS)') cargo build --release --locked --target wasm32-unknown-unknown --no-default-features --features $(3)
 	wasm-bindgen --target web --no-typescript --out-dir $(1)/wasm --out-name jwt_wasm $(if $(4),$(subst target/,$(SIMD_TARGET)/,$(WASM)),$(WASM))
 	rm $(1)/wasm/jwt_wasm.js
-	$(NODE_BIN)/wasm-opt -Oz $(if $(4),--enable-simd) --converge --strip-producers --strip-target-features --zero-filled-memory $(1)/wasm/jwt_wasm_bg.wasm -o $(1)/wasm/jwt_wasm_$(2).wasm
+	$(WASM_OPT) -Oz $(if $(4),--enable-simd) --converge --strip-producers --strip-target-features --zero-filled-memory $(1)/wasm/jwt_wasm_bg.wasm -o $(1)/wasm/jwt_wasm_$(2).wasm
 	rm $(1)/wasm/jwt_wasm_bg.wasm
 endef
 
@@ -150,12 +153,15 @@ test: lint test-rust test-wasm typecheck test-js test-e2e test-install size demo
 
 # The demo (www/, a wrangler project): the page and the demo Worker (auth API, guarded APIs, D1,
 # a Durable Object) under `wrangler dev` on http://127.0.0.1:8787 (PORT to change), offline.
-# It needs only what `make pkg` needs (Rust's wasm target, wasm-bindgen, tests/'s npm deps for
-# wasm-opt) and www's own npm deps (wrangler, esbuild: www/package-lock.json): JWT_WASM_SETUP=pkg
-# makes .ci/setup skip wasm-pack, Chromium and PyJWT. pkg/ is rebuilt only when its sources
-# are newer than pkg/package.json (which every `make pkg` writes, so `make test`'s build counts),
-# www/node_modules only when the lock file changed: a second start takes seconds.
-# `demo-check` (in `make test`) starts the same project, exercises it, stops.
+# It needs only what `make pkg` needs (Rust's wasm target, wasm-bindgen, the build's tools in
+# .ci/tools for wasm-opt) and www's own npm deps (wrangler, esbuild: www/package-lock.json):
+# JWT_WASM_SETUP=pkg makes .ci/setup skip clippy, rustfmt, wasm-pack, Chromium, PyJWT and
+# tests/'s npm project (tests/demo-path.mjs, in demo-check, proves it). pkg/ is rebuilt only
+# when its sources are newer than pkg/package.json (which every `make pkg` writes, so `make
+# test`'s build counts), www/node_modules only when the lock file changed: a second start takes
+# seconds.
+# `demo-check` (in `make test`) checks that chain (tests/demo-path.mjs), then starts the same
+# project, exercises it, stops.
 DEMO_PKG_INPUTS := $(shell find src -type f) Cargo.toml Cargo.lock pkg.json
 pkg/package.json: $(DEMO_PKG_INPUTS)
 	$(MAKE) pkg JWT_WASM_SETUP=$(or $(JWT_WASM_SETUP),pkg)
@@ -165,6 +171,7 @@ demo: www-deps
 
 # `make test` runs it after the full setup; alone, it needs Chromium too (check-page.mjs).
 demo-check: www-deps
+	node tests/demo-path.mjs
 	node www/check.mjs
 
 www-deps: pkg/package.json
@@ -173,4 +180,4 @@ www-deps: pkg/package.json
 	rm -rf www/node_modules/jwt-wasm && cp -R pkg www/node_modules/jwt-wasm
 
 clean:
-	rm -rf pkg pkg-trap target tests/node_modules tests/install/node_modules tests/.venv
+	rm -rf pkg pkg-trap target .ci/tools/node_modules tests/node_modules tests/install/node_modules tests/.venv
