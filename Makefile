@@ -160,8 +160,8 @@ test: lint test-rust test-wasm typecheck test-js test-e2e test-install size demo
 # when its sources are newer than pkg/package.json (which every `make pkg` writes, so `make
 # test`'s build counts), www/node_modules only when the lock file changed: a second start takes
 # seconds.
-# `demo-check` (in `make test`) checks that chain (tests/demo-path.mjs), then starts the same
-# project, exercises it, stops.
+# `demo-check` (in `make test`) checks that chain (tests/demo-path.mjs) and the page's pure
+# parts (tests/demo/), then starts the same project, exercises it, stops.
 DEMO_PKG_INPUTS := $(shell find src -type f) Cargo.toml Cargo.lock pkg.json
 pkg/package.json: $(DEMO_PKG_INPUTS)
 	$(MAKE) pkg JWT_WASM_SETUP=$(or $(JWT_WASM_SETUP),pkg)
@@ -172,6 +172,7 @@ demo: www-deps
 # `make test` runs it after the full setup; alone, it needs Chromium too (check-page.mjs).
 demo-check: www-deps
 	node tests/demo-path.mjs
+	node --test tests/demo/
 	node www/check.mjs
 
 www-deps: pkg/package.json
