@@ -9,7 +9,8 @@
 // flipped ciphertext byte; its refresh families apart from the signed ones'), .dev.vars getting ENCRYPTION_KEY, then the page in Chromium.
 // DEMO_KEEP_SHOTS=1 keeps the throwaway directory (screenshots, state) and prints where it is.
 import { pbkdf2Sync } from 'node:crypto'
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -192,7 +193,7 @@ async function checkDemo(url, persistTo) {
   }
 
   // The seeded hash is PBKDF2-HMAC-SHA256 of the demo password at 100,000 iterations.
-  const row = storedUser(persistTo)
+  const row = await storedUser(persistTo)
   const salt = Buffer.from(row.salt, 'hex')
   const expected = pbkdf2Sync('demo-password', salt, ITERATIONS, 32, 'sha256')
   ok(expected.equals(Buffer.from(row.hash, 'hex')), `the seeded hash uses ${ITERATIONS} iterations`)
@@ -243,9 +244,11 @@ async function checkDemo(url, persistTo) {
   console.log('demo: 1 passed, 0 failed')
 }
 
-// The stored row of the demo user, read with wrangler from the same local D1.
-function storedUser(persistTo) {
-  const out = execFileSync(
+// The stored row of the demo user, read with wrangler from the same local D1. Asynchronously:
+// a blocked event loop (several seconds under load) would not see wrangler dev close the idle
+// keep-alive connection, and the next request would be sent on the dead socket.
+async function storedUser(persistTo) {
+  const { stdout: out } = await promisify(execFile)(
     join(here, 'node_modules', '.bin', 'wrangler'),
     [
       'd1',
