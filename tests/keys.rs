@@ -4,7 +4,13 @@
 //! the signature bytes) and what `end` makes of each verdict. The attacks are in tests/keys_attacks.rs.
 #![cfg(feature = "keys")]
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
 
 use jwt_wasm::{
     read_jwk, Algorithm, Buffers, PublicAlgorithm, PublicAlgorithmSet, PublicKey, PublicVerifier, Read,

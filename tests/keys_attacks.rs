@@ -4,7 +4,13 @@
 //! (CVE-2022-21449), non-canonical Ed25519 S, short RSA keys, ambiguous sets, private members.
 #![cfg(feature = "keys")]
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
 
 use jwt_wasm::{
     read_jwk, read_jwks, Algorithm, Buffers, JwkProblem, PublicAlgorithm as A, PublicAlgorithmSet, PublicKey,
