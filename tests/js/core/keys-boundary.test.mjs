@@ -16,6 +16,7 @@ const ERR = Object.fromEntries(protocol.errors.map((e) => [e.code, e.number]))
 const OP = Object.fromEntries(protocol.ops.map((o) => [o.name, o.op]))
 const OPT = Object.fromEntries(protocol.options.map((o) => [o.name, o.kind]))
 const PK = Object.fromEntries(protocol.pk_algorithms.map((a) => [a.name, a]))
+const certs = JSON.parse(readFileSync(join(repo, 'tests', 'vectors', 'keys', 'certs.json'), 'utf8')).cases
 const rfc = JSON.parse(readFileSync(join(repo, 'tests', 'vectors', 'keys', 'rfc.json'), 'utf8')).cases
 
 function instance() {
@@ -139,3 +140,19 @@ test('the RFC vectors verify through begin, WebCrypto with the handed-out JWK, a
 })
 
 const PK_NAMES = protocol.pk_algorithms.map((a) => a.name)
+
+test('pk_cert_key gives the JWK node:crypto reads from each certificate, and adds nothing to the ring', () => {
+  const c = core(instance())
+  for (const cert of certs) {
+    const status = c.call(OP.pk_cert_key, 0, 0, text(cert.pem))
+    if (cert.expect === 'ok') {
+      assert.equal(status, 0, cert.name)
+      assert.deepEqual(JSON.parse(new TextDecoder().decode(c.out())), cert.jwk, cert.name)
+    } else {
+      assert.equal(status, ERR.ERR_JWK_INVALID, cert.name)
+      const letter = String.fromCharCode(c.out()[0])
+      assert.equal(protocol.jwk_problems.find((p) => p.letter === letter).name, cert.expect, cert.name)
+    }
+  }
+  assert.equal(c.call(OP.pk_algorithms, 0, mask('ES256')), 0, 'still no key in the ring')
+})
