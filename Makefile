@@ -2,6 +2,9 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 NODE_BIN := tests/node_modules/.bin
+# The build's tools, an npm project of their own (.ci/tools: binaryen, pinned), so that `make pkg`
+# and `make demo` never need tests/'s toolchain.
+WASM_OPT := .ci/tools/node_modules/.bin/wasm-opt
 WASM := target/wasm32-unknown-unknown/release/jwt_wasm.wasm
 COMMA := ,
 
@@ -18,7 +21,8 @@ setup:
 # (decode, inspect: jwt-wasm/claims, jwt-wasm/session), jwt_wasm_hmac.wasm (also verify and
 # sign: jwt-wasm, edge, hono, in browsers) and jwt_wasm_hmac_native.wasm (the same and the two
 # ops of a verify MACed natively, built for WebAssembly SIMD: jwt-wasm's Node and workerd
-# entries). A new capability is one more line in `package`, an Engine in src/js/wasm.js and its
+# entries) and jwt_wasm_keys.wasm (claims and the public-key ops: JWK/JWKS, the verify whose
+# signature the runtime checks; no SHA-2, no HMAC). A new capability is one more line in `package`, an Engine in src/js/wasm.js and its
 # entry-<name>-*.js, and a budget in tests/size.mjs.
 # $(call artifact,DIR,NAME,FEATURES[,simd]) builds DIR/wasm/jwt_wasm_NAME.wasm; with `simd`, for
 # WebAssembly SIMD (sha2's simd128 SHA-256 backend, and LLVM's vectorising), in a target dir of
@@ -29,7 +33,7 @@ define artifact
 	$(if $(4),CARGO_TARGET_DIR=$(SIMD_TARGET) RUSTFLAGS='$(SIMD_RUSTFLAGS)') cargo build --release --locked --target wasm32-unknown-unknown --no-default-features --features $(3)
 	wasm-bindgen --target web --no-typescript --out-dir $(1)/wasm --out-name jwt_wasm $(if $(4),$(subst target/,$(SIMD_TARGET)/,$(WASM)),$(WASM))
 	rm $(1)/wasm/jwt_wasm.js
-	$(NODE_BIN)/wasm-opt -Oz $(if $(4),--enable-simd) --converge --strip-producers --strip-target-features --zero-filled-memory $(1)/wasm/jwt_wasm_bg.wasm -o $(1)/wasm/jwt_wasm_$(2).wasm
+	$(WASM_OPT) -Oz $(if $(4),--enable-simd) --converge --strip-producers --strip-target-features --zero-filled-memory $(1)/wasm/jwt_wasm_bg.wasm -o $(1)/wasm/jwt_wasm_$(2).wasm
 	rm $(1)/wasm/jwt_wasm_bg.wasm
 endef
 
@@ -40,6 +44,7 @@ define package
 	$(call artifact,$(1),hmac,hmac$(2))
 	$(call artifact,$(1),hmac_native,native-mac$(2),simd)
 	$(call artifact,$(1),jwe,jwe$(2))
+	$(call artifact,$(1),keys,keys$(2))
 	cp -R src/js/. $(1)/
 	cp pkg.json $(1)/package.json
 	cp README.md LICENSE-MIT LICENSE-APACHE $(1)/
@@ -62,7 +67,7 @@ lint: setup
 	$(NODE_BIN)/biome check --error-on-warnings --max-diagnostics=100
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo clippy --locked --no-default-features --features std,claims --all-targets -- -D warnings
-	for f in claims hmac native-mac jwe claims,test-trap hmac,test-trap native-mac,test-trap jwe,test-trap; do \
+	for f in claims hmac native-mac jwe keys claims,test-trap hmac,test-trap native-mac,test-trap jwe,test-trap keys,test-trap; do \
 	  cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features $$f --lib -- -D warnings || exit 1; done
 	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
 	python3 tests/vectors/generate.py --check
@@ -150,12 +155,15 @@ test: lint test-rust test-wasm typecheck test-js test-e2e test-install size demo
 
 # The demo (www/, a wrangler project): the page and the demo Worker (auth API, guarded APIs, D1,
 # a Durable Object) under `wrangler dev` on http://127.0.0.1:8787 (PORT to change), offline.
-# It needs only what `make pkg` needs (Rust's wasm target, wasm-bindgen, tests/'s npm deps for
-# wasm-opt) and www's own npm deps (wrangler, esbuild: www/package-lock.json): JWT_WASM_SETUP=pkg
-# makes .ci/setup skip wasm-pack, Chromium and PyJWT. pkg/ is rebuilt only when its sources
-# are newer than pkg/package.json (which every `make pkg` writes, so `make test`'s build counts),
-# www/node_modules only when the lock file changed: a second start takes seconds.
-# `demo-check` (in `make test`) starts the same project, exercises it, stops.
+# It needs only what `make pkg` needs (Rust's wasm target, wasm-bindgen, the build's tools in
+# .ci/tools for wasm-opt) and www's own npm deps (wrangler, esbuild: www/package-lock.json):
+# JWT_WASM_SETUP=pkg makes .ci/setup skip clippy, rustfmt, wasm-pack, Chromium, PyJWT and
+# tests/'s npm project (tests/demo-path.mjs, in demo-check, proves it). pkg/ is rebuilt only
+# when its sources are newer than pkg/package.json (which every `make pkg` writes, so `make
+# test`'s build counts), www/node_modules only when the lock file changed: a second start takes
+# seconds.
+# `demo-check` (in `make test`) checks that chain (tests/demo-path.mjs) and the page's pure
+# parts (tests/demo/), then starts the same project, exercises it, stops.
 DEMO_PKG_INPUTS := $(shell find src -type f) Cargo.toml Cargo.lock pkg.json
 pkg/package.json: $(DEMO_PKG_INPUTS)
 	$(MAKE) pkg JWT_WASM_SETUP=$(or $(JWT_WASM_SETUP),pkg)
@@ -165,6 +173,8 @@ demo: www-deps
 
 # `make test` runs it after the full setup; alone, it needs Chromium too (check-page.mjs).
 demo-check: www-deps
+	node tests/demo-path.mjs
+	node --test tests/demo/
 	node www/check.mjs
 
 www-deps: pkg/package.json
@@ -173,4 +183,4 @@ www-deps: pkg/package.json
 	rm -rf www/node_modules/jwt-wasm && cp -R pkg www/node_modules/jwt-wasm
 
 clean:
-	rm -rf pkg pkg-trap target tests/node_modules tests/install/node_modules tests/.venv
+	rm -rf pkg pkg-trap target .ci/tools/node_modules tests/node_modules tests/install/node_modules tests/.venv

@@ -6,10 +6,11 @@
 // minted only for the caller's own valid token; a replayed
 // refresh token revokes its family; absent without DEMO_ROUTES), the encrypted access tokens
 // (/auth-jwe/*, /api-jwe/me: the JWE's header, expires_in, no claim readable, no downgrade, a
-// flipped ciphertext byte), .dev.vars getting ENCRYPTION_KEY, then the page in Chromium.
+// flipped ciphertext byte; its refresh families apart from the signed ones'), .dev.vars getting ENCRYPTION_KEY, then the page in Chromium.
 // DEMO_KEEP_SHOTS=1 keeps the throwaway directory (screenshots, state) and prints where it is.
 import { pbkdf2Sync } from 'node:crypto'
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -140,6 +141,30 @@ async function checkDemo(url, persistTo) {
     probe.jweRefreshCookie === true && probe.refreshCookie === false,
     `the probe tells the cookies apart (${JSON.stringify(probe)})`,
   )
+  // The two kinds of refresh family never mix: a token of one presented on the other's route is
+  // refused (invalid_grant), and its own family still refreshes on its own route afterwards.
+  const jws = (await login(url, { login: 'demo', password: 'demo-password' })).headers
+    .getSetCookie()
+    .find((c) => c.startsWith('__Host-jwt_rt='))
+  const value = (c) => c.split(';')[0].split('=').slice(1).join('=')
+  const refreshWith = (path, name, v) =>
+    fetch(new URL(path, url), {
+      method: 'POST',
+      headers: { cookie: `${name}=${v}`, origin: url.origin, 'x-requested-with': 'fetch' },
+    })
+  for (const [token, own, other] of [
+    [value(jws), ['/auth/refresh', '__Host-jwt_rt'], ['/auth-jwe/refresh', '__Host-jwt_rt_jwe']],
+    [value(jweCookie), ['/auth-jwe/refresh', '__Host-jwt_rt_jwe'], ['/auth/refresh', '__Host-jwt_rt']],
+  ]) {
+    const crossed = await refreshWith(other[0], other[1], token)
+    const crossedBody = await crossed.json().catch(() => ({}))
+    ok(
+      crossed.status === 400 && crossedBody.error === 'invalid_grant',
+      `a refresh token of ${own[0]} is refused on ${other[0]} (${crossed.status} ${JSON.stringify(crossedBody)})`,
+    )
+    const still = await refreshWith(own[0], own[1], token)
+    ok(still.status === 200, `its family still refreshes on ${own[0]} (${still.status})`)
+  }
   const guarded = async (path, token) => {
     const res = await fetch(new URL(path, url), { headers: { authorization: `Bearer ${token}` } })
     const why = res.headers.get('www-authenticate')?.match(/error_description="([^"]*)"/)?.[1]
@@ -168,7 +193,7 @@ async function checkDemo(url, persistTo) {
   }
 
   // The seeded hash is PBKDF2-HMAC-SHA256 of the demo password at 100,000 iterations.
-  const row = storedUser(persistTo)
+  const row = await storedUser(persistTo)
   const salt = Buffer.from(row.salt, 'hex')
   const expected = pbkdf2Sync('demo-password', salt, ITERATIONS, 32, 'sha256')
   ok(expected.equals(Buffer.from(row.hash, 'hex')), `the seeded hash uses ${ITERATIONS} iterations`)
@@ -219,9 +244,11 @@ async function checkDemo(url, persistTo) {
   console.log('demo: 1 passed, 0 failed')
 }
 
-// The stored row of the demo user, read with wrangler from the same local D1.
-function storedUser(persistTo) {
-  const out = execFileSync(
+// The stored row of the demo user, read with wrangler from the same local D1. Asynchronously:
+// a blocked event loop (several seconds under load) would not see wrangler dev close the idle
+// keep-alive connection, and the next request would be sent on the dead socket.
+async function storedUser(persistTo) {
+  const { stdout: out } = await promisify(execFile)(
     join(here, 'node_modules', '.bin', 'wrangler'),
     [
       'd1',

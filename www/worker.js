@@ -41,15 +41,25 @@ const authOptions = (env) => ({
 })
 let auth
 const authFor = (env) => (auth ??= authRoutes(authOptions(env)))
-// The page's switch "encrypt access tokens" logs in here instead: the same users, store and
-// signed token, which an Encrypter then wraps (A256KW + A256GCM, nested: cty JWT). Its refresh
-// cookie has a name of its own, so each login keeps the kind of token it chose.
+// The page's switch "encrypt access tokens" logs in here instead: the same users, Durable Object
+// binding and signed token, which an Encrypter then wraps (A256KW + A256GCM, nested: cty JWT).
+// Its refresh cookie has a name of its own, so each login keeps the kind of token it chose, and
+// its families live under a namespace of their own (every object name prefixed `jwe:`): a refresh
+// token of one kind presented on the other's route (its tag is good, REFRESH_SECRET is shared)
+// names a family that store has never seen, so it is refused and its own family is untouched.
+const JWE_FAMILIES = 'jwe:'
+/** A Durable Object namespace whose object names all carry `prefix`. */
+const prefixed = (namespace, prefix) => ({
+  idFromName: (name) => namespace.idFromName(prefix + name),
+  get: (id) => namespace.get(id),
+})
 let authJwe
 const authJweFor = (env) =>
   (authJwe ??= authRoutes({
     ...authOptions(env),
     basePath: '/auth-jwe',
     cookieName: '__Host-jwt_rt_jwe',
+    store: (e) => durableObjectStore(prefixed(e.FAMILIES, JWE_FAMILIES)),
     encrypt: (e) => new Encrypter({ key: jweKey(e), enc: 'A256GCM' }),
   }))
 

@@ -224,7 +224,7 @@ export function wasmBytes(repo, shipped) {
       const out = join(tmp, features)
       run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', out, '--out-name', 'jwt_wasm', target])
       const named = join(out, 'named.wasm')
-      run(join(repo, 'tests', 'node_modules', '.bin', 'wasm-opt'), [
+      run(join(repo, '.ci', 'tools', 'node_modules', '.bin', 'wasm-opt'), [
         '-Oz',
         ...(simd ? ['--enable-simd'] : []),
         '--converge',

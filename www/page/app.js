@@ -6,7 +6,7 @@ import { inspect } from 'jwt-wasm/claims'
 import { createSession } from 'jwt-wasm/session'
 import { showAnatomy, tick } from './anatomy.js'
 import { ATTACKS, JWE_ATTACKS, challenge, runAttack } from './attacks.js'
-import { draw, generation, record } from './timeline.js'
+import { draw, generation, record as recordAt } from './timeline.js'
 
 const $ = (id) => document.getElementById(id)
 
@@ -46,6 +46,9 @@ function times(token, timing = session.timing) {
   const server = (ms) => Math.round((ms + timing.skew) / 1000)
   return { iat: server(Date.now()), exp: server(timing.expiresAt), enc: true }
 }
+
+// A timeline event, with the session's skew estimate now (the timeline plots in server time).
+const record = (event) => recordAt(event, session?.timing?.skew)
 
 /** Starts the session of `next` ('jws' or 'jwe'), closing the current one (logged out: the switch is on the login form). */
 function open(next) {

@@ -227,9 +227,9 @@ test('Node loads the SIMD build with the native ops; a runtime without WebAssemb
   }
   assert.deepEqual(run('jwt_wasm_hmac.wasm', false), { sub: 'u', native: 'made' })
   assert.deepEqual(run('jwt_wasm_hmac_native.wasm', true), { sub: 'u', native: 'ERR_INVALID_OPTIONS' })
-  // The SIMD build really has SIMD code (binaryen's disassembler, the one `make pkg` uses); the
+  // The SIMD build really has SIMD code (binaryen's disassembler, from .ci/tools as `make pkg`'s wasm-opt); the
   // browsers' artifact none.
-  const dis = join(process.env.JWT_WASM_REPO, 'tests', 'node_modules', '.bin', 'wasm-dis')
+  const dis = join(process.env.JWT_WASM_REPO, '.ci', 'tools', 'node_modules', '.bin', 'wasm-dis')
   const v128 = (name) =>
     (
       execFileSync(dis, [join(pkgDir, 'wasm', name)], { encoding: 'utf8', maxBuffer: 64 << 20 }).match(
