@@ -22,6 +22,7 @@
  * |              |                          | `unanswered`: it was sent then (ms)   | `unanswered` (the refresh cookie is shared)         |
  * |              |                          | and timed out                         |                                                     |
  * | `token`      | `token`, `skew`, `reason`| logged in, refreshed, answers `sync`  | adopts it unless older (after a logout: only login) |
+ * |              | `iat`, `exp`             |                                       | a JWE: timed by them (ignored without them)         |
  * | `expired`    | `iat`, `exp`             | had its refresh token refused         | ends its session unless its own token is newer      |
  * | `logout`     |                          | logged out                            | clears its token, emits `logout` (`broadcast`)      |
  * | `lease`      | `until`, `held`          | wants or holds the lease (no locks)   | coordination.js: backs off, or answers if it holds  |

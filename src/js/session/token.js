@@ -45,18 +45,20 @@ export const encryptedInfo = (read, iat, exp) => ({ encrypted: true, header: rea
 
 /**
  * Reads a token: `inspect`'s view; for a JWE, `times` (from storage or another tab), without
- * which it is unusable (throws).
+ * which it is unusable (throws): two numbers, `exp` after `iat` (as a positive `expires_in`
+ * gives them); anything else is not its times.
  * @param {string} token
  * @param {number} now client ms
- * @param {{ iat?: unknown, exp?: unknown, [field: string]: unknown }} times
+ * @param {{ iat?: any, exp?: any, [field: string]: unknown }} times
  * @returns {Inspection}
  */
 function readToken(token, now, times) {
   const info = inspect(token, { currentDate: new Date(now) })
   if (!info.encrypted) return info
   const { iat, exp } = times
-  if (!Number.isFinite(iat) || !Number.isFinite(exp)) throw new TypeError() // caught: the token is not used
-  return encryptedInfo(info, /** @type {number} */ (iat), /** @type {number} */ (exp))
+  // Thrown, then caught: the token is not used.
+  if (!Number.isFinite(iat) || !Number.isFinite(exp) || !(exp > iat)) throw new TypeError()
+  return encryptedInfo(info, iat, exp)
 }
 
 export class HeldToken {

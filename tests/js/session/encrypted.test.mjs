@@ -5,38 +5,7 @@
 // or never.
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { createCipheriv, randomBytes } from 'node:crypto'
-import { T0, TOKEN_KEY, json, memoryStorage, tab, world } from './harness.mjs'
-
-const CEK = new Uint8Array(32).fill(9)
-const HEADER = Buffer.from('{"alg":"dir","enc":"A256GCM","cty":"JWT"}').toString('base64url')
-/**
- * A nested JWE of a signed token, as `authRoutes({ encrypt })` mints them (RFC 7516 §5.1 with
- * node:crypto, synchronously: the fake clock's flush never races a crypto promise).
- */
-function seal(jws) {
-  const iv = randomBytes(12)
-  const cipher = createCipheriv('aes-256-gcm', CEK, iv).setAAD(Buffer.from(HEADER))
-  const ct = Buffer.concat([cipher.update(jws), cipher.final()])
-  return [HEADER, '', iv, ct, cipher.getAuthTag()]
-    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
-    .join('.')
-}
-
-/** A world whose auth server answers encrypted access tokens (`expires_in` unless `without`). */
-function encryptedWorld({ bus = false, without = false } = {}) {
-  const w = world({ bus })
-  const s = w.server
-  s.tokenAnswer = (token = s.mint()) =>
-    json(
-      200,
-      { access_token: seal(token), token_type: 'Bearer', ...(without ? {} : { expires_in: s.ttl }) },
-      s.dateHeader(),
-    )
-  return w
-}
-
-const isJwe = (t) => typeof t === 'string' && t.split('.').length === 5
+import { T0, TOKEN_KEY, encryptedWorld, isJwe, memoryStorage, tab, world } from './harness.mjs'
 
 describe('session: encrypted access tokens, timed by expires_in', () => {
   test('login: the JWE is held, its claims are null, its expiry is the answer expires_in', async () => {

@@ -1,9 +1,19 @@
 // The session tests' tabs and worlds, over the shared fake environment (../support/fake-env.mjs):
 // a world is one clock, one auth server and, when asked, shared Web Locks and a channel bus; a tab
-// is a session with its own storage and page events in it, its events logged in order.
+// is a session with its own storage and page events in it, its events logged in order. An
+// encrypted world's server answers opaque JWE access tokens (issue 11).
+import { createCipheriv, randomBytes } from 'node:crypto'
 import { Signer } from 'jwt-wasm'
 import { createSession } from 'jwt-wasm/session'
-import { fakeTime, fakeAuthServer, fakeLocks, channelBus, memoryStorage, pageEvents } from '../support/fake-env.mjs'
+import {
+  fakeTime,
+  fakeAuthServer,
+  fakeLocks,
+  channelBus,
+  memoryStorage,
+  pageEvents,
+  json,
+} from '../support/fake-env.mjs'
 
 export { T0, json, memoryStorage, fakeLocks } from '../support/fake-env.mjs'
 
@@ -72,3 +82,34 @@ export async function loggedIn({ skew = 0, options = {}, storage, w = world() } 
 
 /** A token's `exp`, read without verifying. */
 export const exp = (token) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).exp
+
+const CEK = new Uint8Array(32).fill(9)
+const JWE_HEADER = Buffer.from('{"alg":"dir","enc":"A256GCM","cty":"JWT"}').toString('base64url')
+/**
+ * A nested JWE of a signed token, as `authRoutes({ encrypt })` mints them (RFC 7516 §5.1 with
+ * node:crypto, synchronously: the fake clock's flush never races a crypto promise).
+ */
+export function seal(jws) {
+  const iv = randomBytes(12)
+  const cipher = createCipheriv('aes-256-gcm', CEK, iv).setAAD(Buffer.from(JWE_HEADER))
+  const ct = Buffer.concat([cipher.update(jws), cipher.final()])
+  return [JWE_HEADER, '', iv, ct, cipher.getAuthTag()]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.')
+}
+
+/** A world (see `world`) whose auth server answers encrypted access tokens (`expires_in` unless `without`). */
+export function encryptedWorld({ without = false, ...options } = {}) {
+  const w = world(options)
+  const s = w.server
+  s.tokenAnswer = (token = s.mint()) =>
+    json(
+      200,
+      { access_token: seal(token), token_type: 'Bearer', ...(without ? {} : { expires_in: s.ttl }) },
+      s.dateHeader(),
+    )
+  return w
+}
+
+/** Five segments: a JWE compact token. */
+export const isJwe = (t) => typeof t === 'string' && t.split('.').length === 5
