@@ -44,7 +44,7 @@ const checkNow = (now) => {
 
 /**
  * @param {string | URL} url
- * @param {Parameters<typeof remoteConfig>[1]} [options]
+ * @param {import('./remote-options.js').RemoteKeySetOptions} [options]
  * @returns {import('./key-set-contract.js').KeySet}
  */
 export function remoteKeySet(url, options) {

@@ -86,6 +86,12 @@ function withMethods(v, what, methods) {
 }
 
 /**
+ * @typedef {{
+ *   format?: 'jwks' | 'x509', fetch?: typeof fetch,
+ *   cache?: import('./tiers.js').CacheLike | false, kv?: import('./tiers.js').KvLike,
+ *   timeout?: number, maxBytes?: number, minTtl?: number, maxTtl?: number, cooldown?: number, staleIfError?: number,
+ *   timers?: import('./fetch-body.js').Timers,
+ * }} RemoteKeySetOptions
  * @typedef {import('./fetch-body.js').Timers} Timers
  * @typedef {{
  *   url: string, format: 'jwks' | 'x509', fetch: typeof fetch,
