@@ -18,7 +18,8 @@ setup:
 # (decode, inspect: jwt-wasm/claims, jwt-wasm/session), jwt_wasm_hmac.wasm (also verify and
 # sign: jwt-wasm, edge, hono, in browsers) and jwt_wasm_hmac_native.wasm (the same and the two
 # ops of a verify MACed natively, built for WebAssembly SIMD: jwt-wasm's Node and workerd
-# entries). A new capability is one more line in `package`, an Engine in src/js/wasm.js and its
+# entries) and jwt_wasm_keys.wasm (claims and the public-key ops: JWK/JWKS, the verify whose
+# signature the runtime checks; no SHA-2, no HMAC). A new capability is one more line in `package`, an Engine in src/js/wasm.js and its
 # entry-<name>-*.js, and a budget in tests/size.mjs.
 # $(call artifact,DIR,NAME,FEATURES[,simd]) builds DIR/wasm/jwt_wasm_NAME.wasm; with `simd`, for
 # WebAssembly SIMD (sha2's simd128 SHA-256 backend, and LLVM's vectorising), in a target dir of
@@ -40,6 +41,7 @@ define package
 	$(call artifact,$(1),hmac,hmac$(2))
 	$(call artifact,$(1),hmac_native,native-mac$(2),simd)
 	$(call artifact,$(1),jwe,jwe$(2))
+	$(call artifact,$(1),keys,keys$(2))
 	cp -R src/js/. $(1)/
 	cp pkg.json $(1)/package.json
 	cp README.md LICENSE-MIT LICENSE-APACHE $(1)/
@@ -62,7 +64,7 @@ lint: setup
 	$(NODE_BIN)/biome check --error-on-warnings --max-diagnostics=100
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo clippy --locked --no-default-features --features std,claims --all-targets -- -D warnings
-	for f in claims hmac native-mac jwe claims,test-trap hmac,test-trap native-mac,test-trap jwe,test-trap; do \
+	for f in claims hmac native-mac jwe keys claims,test-trap hmac,test-trap native-mac,test-trap jwe,test-trap keys,test-trap; do \
 	  cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features $$f --lib -- -D warnings || exit 1; done
 	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
 	python3 tests/vectors/generate.py --check

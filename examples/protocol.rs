@@ -14,7 +14,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use jwt_wasm::protocol::{self, cap, err, jwe_refusal, key_problem, op, opt, reason, slot, warn};
+use jwt_wasm::protocol::{
+    self, cap, err, jwe_refusal, jwk_problem, key_problem, op, opt, reason, slot, warn,
+};
 use serde_json::json;
 
 const GENERATED: &str = "Generated from src/protocol.rs by `cargo run --example protocol`.";
@@ -31,10 +33,11 @@ fn main() -> ExitCode {
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut stale = false;
-    let (js, jwe_js) = render_js();
+    let (js, jwe_js, keys_js) = render_js();
     for (path, text) in [
         ("src/js/internal/protocol.js", js),
         ("src/js/internal/protocol-jwe.js", jwe_js),
+        ("src/js/internal/protocol-keys.js", keys_js),
         ("tests/vectors/protocol.json", render_json()),
     ] {
         let full = root.join(path);
@@ -139,12 +142,15 @@ fn warning_position(bit: u32) -> usize {
     bit.trailing_zeros() as usize
 }
 
-fn render_js() -> (String, String) {
+fn render_js() -> (String, String, String) {
     let mut s = String::new();
     let w = &mut s;
-    // The jwe capability's constants go to a file of their own (internal/protocol-jwe.js).
+    // The jwe capability's constants go to a file of their own (internal/protocol-jwe.js), the
+    // keys capability's to internal/protocol-keys.js.
     let mut j = String::new();
     let jw = &mut j;
+    let mut k = String::new();
+    let kw = &mut k;
     writeln!(w, "// {GENERATED}").unwrap();
     writeln!(w, "// {DO_NOT_EDIT}").unwrap();
     writeln!(w, "// @ts-check").unwrap();
@@ -159,7 +165,13 @@ fn render_js() -> (String, String) {
     writeln!(w).unwrap();
     writeln!(w, "/** Operations of `Core.call(op, a, b, c, t, u)`. */").unwrap();
     for (name, n) in op::ALL {
-        let to = if name.starts_with("JWE_") { &mut *jw } else { &mut *w };
+        let to = if name.starts_with("JWE_") {
+            &mut *jw
+        } else if name.starts_with("PK_") {
+            &mut *kw
+        } else {
+            &mut *w
+        };
         writeln!(to, "export const OP_{name} = {n}").unwrap();
     }
     let kinds: Vec<String> = opt::ALL.iter().map(|(name, n)| format!("{}: {n}", camel(name))).collect();
@@ -182,10 +194,21 @@ fn render_js() -> (String, String) {
     writeln!(w, "export const SEP = {}", js_str(&char::from(protocol::SEP).to_string())).unwrap();
     writeln!(w, "/** Error numbers: the status of `Core.call` (0 is success). */").unwrap();
     for (name, e) in err::ALL {
-        let to = if name.starts_with("JWE_") { &mut *jw } else { &mut *w };
+        let to = if name.starts_with("JWE_") {
+            &mut *jw
+        } else if protocol::KEYS_ERRORS.contains(e) {
+            &mut *kw
+        } else {
+            &mut *w
+        };
         writeln!(to, "export const ERR_{name} = {}", e.number).unwrap();
     }
-    let base = || err::ALL.iter().map(|(_, e)| e).filter(|e| !protocol::JWE_ERRORS.contains(e));
+    let base = || {
+        err::ALL
+            .iter()
+            .map(|(_, e)| e)
+            .filter(|e| !protocol::JWE_ERRORS.contains(e) && !protocol::KEYS_ERRORS.contains(e))
+    };
     let numbered = |f: fn(&protocol::ErrorDesc) -> &str| {
         let by = by_index(base().map(|e| (e.number as usize, js_str(f(e)))));
         by.into_iter().map(|v| v.or_else(|| Some("''".into()))).collect::<Vec<_>>()
@@ -216,7 +239,11 @@ fn render_js() -> (String, String) {
     }
     writeln!(w, "/** Capability bits of an artifact's `caps()` (its Cargo features). */").unwrap();
     for (name, n) in cap::ALL {
-        let to = if *name == "JWE" { &mut *jw } else { &mut *w };
+        let to = match *name {
+            "JWE" => &mut *jw,
+            "KEYS" => &mut *kw,
+            _ => &mut *w,
+        };
         writeln!(to, "export const CAP_{name} = {n}").unwrap();
     }
     let names: Vec<String> = warn::ALL.iter().map(|(name, _)| js_str(&name.to_ascii_lowercase())).collect();
@@ -288,12 +315,81 @@ fn render_js() -> (String, String) {
     writeln!(f, " */").unwrap();
     writeln!(f).unwrap();
     f.push_str(&j);
-    for text in [&s, &jwe_file] {
+    let keys_file = render_keys(&k);
+    for text in [&s, &jwe_file, &keys_file] {
         if let Some(long) = text.lines().find(|l| l.chars().count() > WIDTH) {
             panic!("a generated line is longer than {WIDTH} characters: {long}");
         }
     }
-    (s, jwe_file)
+    (s, jwe_file, keys_file)
+}
+
+fn upper_letter_value(letter: u8) -> usize {
+    assert!(letter.is_ascii_uppercase(), "a JWK problem is an upper-case ASCII letter");
+    usize::from(letter - b'A')
+}
+
+/// internal/protocol-keys.js: the keys capability's ops, errors and cap (already in `head`), then
+/// its errors' codes and messages, the JWK problems and the PK_ALGS table.
+fn render_keys(head: &str) -> String {
+    let mut f = String::new();
+    let w = &mut f;
+    writeln!(w, "// {GENERATED}").unwrap();
+    writeln!(w, "// {DO_NOT_EDIT}").unwrap();
+    writeln!(w, "// @ts-check").unwrap();
+    writeln!(w, "/**").unwrap();
+    writeln!(
+        w,
+        " * The wasm wire protocol of the keys capability (the jwt_wasm_keys artifact): its ops, errors,"
+    )
+    .unwrap();
+    writeln!(
+        w,
+        " * JWK problems and the PK_ALGS table. A file apart from protocol.js, so that no entry without"
+    )
+    .unwrap();
+    writeln!(w, " * public keys changes by a byte. Internal: not part of the package's exports.").unwrap();
+    writeln!(w, " */").unwrap();
+    writeln!(w).unwrap();
+    w.push_str(head);
+    let errors = |f: fn(&protocol::ErrorDesc) -> &str| -> String {
+        let items: Vec<String> =
+            protocol::KEYS_ERRORS.iter().map(|e| format!("{}: {}", e.number, js_str(f(e)))).collect();
+        format!("{{ {} }}", items.join(", "))
+    };
+    writeln!(w, "/** The errors only the keys artifact returns, apart so that no other entry carries them: by number. */")
+        .unwrap();
+    writeln!(w, "export const KEYS_ERROR_CODES = {}", errors(|e| e.code)).unwrap();
+    writeln!(w, "export const KEYS_ERROR_MESSAGES = {}", errors(|e| e.message)).unwrap();
+    let problems =
+        by_index(jwk_problem::ALL.iter().map(|(_, p)| (upper_letter_value(p.letter), js_str(p.message))));
+    writeln!(w, "/** Why a JWK was refused (`ERR_JWK_INVALID`), by the letter (A = 0) that starts its error output. */")
+        .unwrap();
+    writeln!(w, "{}", js_array("JWK_MESSAGES", &problems)).unwrap();
+    let names =
+        by_index(jwk_problem::ALL.iter().map(|(_, p)| (upper_letter_value(p.letter), js_str(p.name))));
+    writeln!(w, "/** The JWK problems' stable names, by letter (A = 0). */").unwrap();
+    writeln!(w, "{}", js_array("JWK_PROBLEMS", &names)).unwrap();
+    let algs = |f: fn(&protocol::PkAlgDesc) -> String| -> Vec<Option<String>> {
+        protocol::PK_ALGS.iter().map(|a| Some(f(a))).collect()
+    };
+    writeln!(w, "/** Public-key algorithms by index (bit i of `OP_PK_ALGORITHMS`'s a; the index `OP_PK_ADD_KEYS` outputs). */")
+        .unwrap();
+    writeln!(w, "{}", js_array("PK_ALGS", &algs(|a| js_str(a.name)))).unwrap();
+    writeln!(w, "/** The JWK kty of each PK_ALGS index. */").unwrap();
+    writeln!(w, "{}", js_array("PK_KTY", &algs(|a| js_str(a.kty)))).unwrap();
+    writeln!(w, "/** The WebCrypto algorithm name of each PK_ALGS index. */").unwrap();
+    writeln!(w, "{}", js_array("PK_SCHEME", &algs(|a| js_str(a.scheme)))).unwrap();
+    writeln!(w, "/** The WebCrypto hash of each PK_ALGS index ('': none, Ed25519). */").unwrap();
+    writeln!(w, "{}", js_array("PK_HASH", &algs(|a| js_str(a.hash)))).unwrap();
+    writeln!(w, "/** The WebCrypto named curve of each PK_ALGS index ('': RSA). */").unwrap();
+    writeln!(w, "{}", js_array("PK_CRV", &algs(|a| js_str(a.crv)))).unwrap();
+    writeln!(w, "/** RSA-PSS's saltLength of each PK_ALGS index (0: not PSS). */").unwrap();
+    writeln!(w, "{}", js_array("PK_SALT", &algs(|a| a.salt.to_string()))).unwrap();
+    writeln!(w, "/** The signature's exact length of each PK_ALGS index (0: the RSA modulus length). */")
+        .unwrap();
+    writeln!(w, "{}", js_array("PK_SIG_BYTES", &algs(|a| a.sig_bytes.to_string()))).unwrap();
+    f
 }
 
 fn render_json() -> String {
@@ -324,6 +420,13 @@ fn render_json() -> String {
         })).collect::<Vec<_>>(),
         "jwe_refusals": jwe_refusal::ALL.iter().map(|(_, r)| json!({
             "letter": char::from(r.letter).to_string(), "number": r.error.number, "name": r.name, "message": r.message,
+        })).collect::<Vec<_>>(),
+        "jwk_problems": jwk_problem::ALL.iter().map(|(_, p)| json!({
+            "letter": char::from(p.letter).to_string(), "name": p.name, "message": p.message,
+        })).collect::<Vec<_>>(),
+        "pk_algorithms": protocol::PK_ALGS.iter().enumerate().map(|(i, a)| json!({
+            "name": a.name, "index": i, "kty": a.kty, "crv": a.crv, "scheme": a.scheme, "hash": a.hash,
+            "salt": a.salt, "sig_bytes": a.sig_bytes,
         })).collect::<Vec<_>>(),
         "jwe_algorithms": protocol::JWE_ALGS.iter().enumerate().map(|(i, a)| json!({
             "name": a.name, "index": i, "key_bytes": a.key_bytes,

@@ -10,6 +10,8 @@ use crate::prelude::*;
 use crate::protocol::{err, key_problem, reason, ErrorDesc, KeyProblemDesc, ReasonDesc, MAX_AGE_MESSAGE};
 #[cfg(feature = "jwe")]
 use crate::protocol::{jwe_refusal, JweRefusalDesc};
+#[cfg(feature = "keys")]
+use crate::protocol::{jwk_problem, JwkProblemDesc};
 use core::fmt;
 
 /// Why a registered or required claim failed (jose's `reason`).
@@ -172,6 +174,87 @@ impl JweRefusal {
     }
 }
 
+/// Why a JWK was refused (`ERR_JWK_INVALID`, feature `keys`).
+#[cfg(feature = "keys")]
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JwkProblem {
+    /// A member missing or of the wrong JSON type.
+    Malformed,
+    /// A key member that is not strict base64url.
+    Base64url,
+    /// A private member (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`, `k`).
+    Private,
+    /// `kty: oct` in a public key set.
+    Oct,
+    /// An RSA modulus below 2048 bits.
+    RsaShort,
+    /// An RSA modulus with a leading zero byte, or even.
+    RsaModulus,
+    /// An RSA exponent that is even, below 3, over 4 bytes, or with a leading zero byte.
+    RsaExponent,
+    /// An EC coordinate of the wrong length or not below the field prime.
+    EcCoordinate,
+    /// An Ed25519 `x` that is not 32 bytes.
+    OkpKey,
+    /// `use` other than `sig` or `enc`.
+    Use,
+    /// `key_ops` without `verify`, or repeated or unknown operations.
+    KeyOps,
+    /// `alg` that does not fit `kty`/`crv`, or no JWS algorithm.
+    Alg,
+    /// An RSA key without `alg` while several RSA algorithms are allowed.
+    NoAlg,
+    /// An empty kid or one over the cap.
+    Kid,
+    /// Not a strict DER certificate with a supported key.
+    Certificate,
+}
+
+#[cfg(feature = "keys")]
+impl JwkProblem {
+    /// A stable name (`malformed`, `private`, …).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        self.wire().name
+    }
+
+    /// The static message (never the key).
+    #[must_use]
+    pub const fn message(self) -> &'static str {
+        self.wire().message
+    }
+
+    /// The problem's row of the wire protocol; always inlined (the wasm reads the letter).
+    #[inline(always)]
+    pub(crate) const fn wire(self) -> JwkProblemDesc {
+        match self {
+            Self::Malformed => jwk_problem::MALFORMED,
+            Self::Base64url => jwk_problem::BASE64URL,
+            Self::Private => jwk_problem::PRIVATE,
+            Self::Oct => jwk_problem::OCT,
+            Self::RsaShort => jwk_problem::RSA_SHORT,
+            Self::RsaModulus => jwk_problem::RSA_MODULUS,
+            Self::RsaExponent => jwk_problem::RSA_EXPONENT,
+            Self::EcCoordinate => jwk_problem::EC_COORDINATE,
+            Self::OkpKey => jwk_problem::OKP_KEY,
+            Self::Use => jwk_problem::USE,
+            Self::KeyOps => jwk_problem::KEY_OPS,
+            Self::Alg => jwk_problem::ALG,
+            Self::NoAlg => jwk_problem::NO_ALG,
+            Self::Kid => jwk_problem::KID,
+            Self::Certificate => jwk_problem::CERTIFICATE,
+        }
+    }
+}
+
+#[cfg(feature = "keys")]
+impl From<JwkProblem> for Error {
+    fn from(p: JwkProblem) -> Self {
+        Self::new(ErrorKind::JwkInvalid(p))
+    }
+}
+
 /// The kinds of failure. Stable across minor versions; match on it or on [`ErrorKind::code`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -220,6 +303,13 @@ pub enum ErrorKind {
     /// The JWE asks for something refused before any decryption (feature `jwe`).
     #[cfg(feature = "jwe")]
     JweRefused(JweRefusal),
+    /// Not a key set: not a strict JSON object with a `keys` array of objects, or two keys
+    /// with one kid (feature `keys`).
+    #[cfg(feature = "keys")]
+    JwksInvalid,
+    /// A JWK is malformed or refused; the problem says why (feature `keys`).
+    #[cfg(feature = "keys")]
+    JwkInvalid(JwkProblem),
 }
 
 impl ErrorKind {
@@ -246,6 +336,10 @@ impl ErrorKind {
             Self::JweDecryptionFailed => err::JWE_DECRYPTION_FAILED,
             #[cfg(feature = "jwe")]
             Self::JweRefused(r) => r.wire().error,
+            #[cfg(feature = "keys")]
+            Self::JwksInvalid => err::JWKS_INVALID,
+            #[cfg(feature = "keys")]
+            Self::JwkInvalid(_) => err::JWK_INVALID,
         }
     }
 
@@ -270,6 +364,8 @@ impl ErrorKind {
             Self::KeyInvalid(problem) => problem.message(),
             #[cfg(feature = "jwe")]
             Self::JweRefused(r) => r.message(),
+            #[cfg(feature = "keys")]
+            Self::JwkInvalid(p) => p.message(),
             _ => self.wire().message,
         }
     }
@@ -333,6 +429,16 @@ impl Error {
         }
     }
 
+    /// The problem, for a refused JWK (`ERR_JWK_INVALID`).
+    #[cfg(feature = "keys")]
+    #[must_use]
+    pub fn jwk_problem(&self) -> Option<JwkProblem> {
+        match &*self.0 {
+            ErrorKind::JwkInvalid(p) => Some(*p),
+            _ => None,
+        }
+    }
+
     /// The reason, for claim failures (`check_failed` for expiry, as jose reports it).
     #[must_use]
     pub fn reason(&self) -> Option<ClaimReason> {
@@ -361,8 +467,10 @@ impl core::error::Error for Error {}
 /// Shorthand for this crate's results.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
-/// The number of [`all_codes`]: 11, and the two JWE kinds with feature `jwe`.
-pub const ALL_KINDS: usize = if cfg!(feature = "jwe") { 13 } else { 11 };
+/// The number of [`all_codes`]: 11, the two JWE kinds with feature `jwe`, the two key-set
+/// kinds with feature `keys`.
+pub const ALL_KINDS: usize =
+    11 + if cfg!(feature = "jwe") { 2 } else { 0 } + if cfg!(feature = "keys") { 2 } else { 0 };
 
 /// Every kind with its number and code (the JWE ones with feature `jwe`; a `JweRefused` has its
 /// error's number), for drift guards (`tests/errors.rs` against
@@ -385,6 +493,10 @@ pub fn all_codes() -> [(u32, &'static str); ALL_KINDS] {
         ErrorKind::JweInvalid,
         #[cfg(feature = "jwe")]
         ErrorKind::JweDecryptionFailed,
+        #[cfg(feature = "keys")]
+        ErrorKind::JwksInvalid,
+        #[cfg(feature = "keys")]
+        ErrorKind::JwkInvalid(JwkProblem::Malformed),
     ];
     kinds.map(|k| (k.number(), k.code()))
 }

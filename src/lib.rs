@@ -58,6 +58,9 @@ mod inspect;
 mod sign;
 #[cfg(feature = "hmac")]
 mod verify;
+// Under `keys`: public keys (JWK, JWKS, certificates) and the verify whose signature the runtime checks.
+#[cfg(feature = "keys")]
+mod jwk;
 // Under `jwe`: token encryption, JWE compact (its own directory, one job a file).
 #[cfg(feature = "jwe")]
 mod jwe;
@@ -107,12 +110,19 @@ pub use alg::{Algorithm, AlgorithmSet};
 pub use claims::{Audience, Claims};
 #[cfg(feature = "jwe")]
 pub use error::JweRefusal;
+#[cfg(feature = "keys")]
+pub use error::JwkProblem;
 pub use error::{all_codes, ClaimReason, Error, ErrorKind, KeyProblem, Result};
 pub use header::Header;
 #[cfg(feature = "jwe")]
 pub use jwe::{
     ContentEncryption, Decrypted, Decrypter, EncSet, Encrypter, JweHeader, JweKey, JweKeyRing, KeyManagement,
     KeyManagementSet,
+};
+#[cfg(feature = "keys")]
+pub use jwk::{
+    read_jwk, read_jwks, Begun, KeySetRead, PublicAlgorithm, PublicAlgorithmSet, PublicKey, PublicVerifier,
+    Read, MAX_KID_BYTES,
 };
 #[cfg(feature = "hmac")]
 pub use key::{HmacKey, KeyRing};

@@ -66,6 +66,16 @@ numbered! {
         JWE_ENCRYPTER = 13;
         /// Encrypts a plaintext into a compact JWE with the CEK and IV the caller drew.
         JWE_ENCRYPT = 14;
+        /// Sets the public-key allowlist (feature `keys`).
+        PK_ALGORITHMS = 20;
+        /// Reads a JWKS or one JWK into the public-key ring; outputs each accepted key.
+        PK_ADD_KEYS = 21;
+        /// The minimal public JWK of an X.509 certificate's SubjectPublicKeyInfo.
+        PK_CERT_KEY = 22;
+        /// Verifies a token up to its key (steps 1 to 4) and hands out its signature for the runtime.
+        PK_VERIFY_BEGIN = 23;
+        /// Finishes a public-key verify with the runtime's verdict (steps 1 to 4 again, then 6 and 7).
+        PK_VERIFY_END = 24;
     }
 }
 
@@ -76,7 +86,7 @@ input(len) returns where to write the input parts back to back, call(op, a, b, c
 out() and out_len() give the output, num(slot) the numbers of an inspection";
 
 /// Each operation: its number, what `a`, `b`, `c`, `t`, `u` carry, the input bytes, the output.
-pub const OPS: [OpLayout; 15] = [
+pub const OPS: [OpLayout; 20] = [
     OpLayout { op: op::OPTION, args: "a = option kind, c = value length", input: "value", output: "" },
     OpLayout {
         op: op::ADD_KEY,
@@ -158,7 +168,156 @@ SEP, payload JSON (a = 1; a claim error after a verified inner signature: as ver
         input: "plaintext, CEK, IV (fresh random bytes from the caller: the core draws none)",
         output: "the compact JWE",
     },
+    OpLayout {
+        op: op::PK_ALGORITHMS,
+        args: "a = allowed PK_ALGS (bit i), required non-zero; before pk_add_keys",
+        input: "",
+        output: "",
+    },
+    OpLayout {
+        op: op::PK_ADD_KEYS,
+        args: "a = 1: a JWKS ({\"keys\":[...]}), 0: one JWK; c = length",
+        input: "the JSON text",
+        output: "per accepted key, SEP between: PK_ALGS index (ASCII decimal), SEP, kid (empty: none), SEP, \
+the minimal public JWK JSON; num(0) = keys accepted by this call, num(1) = keys skipped (unknown kty/crv, use enc, \
+a known algorithm outside the allowlist); keys are indexed in the order accepted across calls",
+    },
+    OpLayout {
+        op: op::PK_CERT_KEY,
+        args: "c = length",
+        input: "one PEM CERTIFICATE block, or a bare standard-base64 DER certificate (as in x5c)",
+        output: "the minimal public JWK JSON of its SubjectPublicKeyInfo (RSA, EC P-256/P-384, Ed25519); \
+nothing is added to the ring",
+    },
+    OpLayout {
+        op: op::PK_VERIFY_BEGIN,
+        args: "c = token length, t = now (seconds)",
+        input: "token",
+        output: "the raw signature bytes (ECDSA r||s, range-checked); num(0) = the chosen key's index, \
+num(1) = the signing input's length",
+    },
+    OpLayout {
+        op: op::PK_VERIFY_END,
+        args: "a = 1: the runtime verified the signature with key b, 0: it did not; b = the key index begin chose; \
+c = token length, t = now (seconds)",
+        input: "token (again: end keeps no state from begin)",
+        output: "as verify",
+    },
 ];
+
+/// The public-key signature algorithms by wire index (feature `keys`): bit `i` of
+/// `pk_algorithms`'s `a`, the index `pk_add_keys` outputs per key. What WebCrypto needs to verify.
+pub const PK_ALGS: [PkAlgDesc; 10] = [
+    PkAlgDesc {
+        name: "RS256",
+        kty: "RSA",
+        crv: "",
+        scheme: "RSASSA-PKCS1-v1_5",
+        hash: "SHA-256",
+        salt: 0,
+        sig_bytes: 0,
+    },
+    PkAlgDesc {
+        name: "RS384",
+        kty: "RSA",
+        crv: "",
+        scheme: "RSASSA-PKCS1-v1_5",
+        hash: "SHA-384",
+        salt: 0,
+        sig_bytes: 0,
+    },
+    PkAlgDesc {
+        name: "RS512",
+        kty: "RSA",
+        crv: "",
+        scheme: "RSASSA-PKCS1-v1_5",
+        hash: "SHA-512",
+        salt: 0,
+        sig_bytes: 0,
+    },
+    PkAlgDesc {
+        name: "PS256",
+        kty: "RSA",
+        crv: "",
+        scheme: "RSA-PSS",
+        hash: "SHA-256",
+        salt: 32,
+        sig_bytes: 0,
+    },
+    PkAlgDesc {
+        name: "PS384",
+        kty: "RSA",
+        crv: "",
+        scheme: "RSA-PSS",
+        hash: "SHA-384",
+        salt: 48,
+        sig_bytes: 0,
+    },
+    PkAlgDesc {
+        name: "PS512",
+        kty: "RSA",
+        crv: "",
+        scheme: "RSA-PSS",
+        hash: "SHA-512",
+        salt: 64,
+        sig_bytes: 0,
+    },
+    PkAlgDesc {
+        name: "ES256",
+        kty: "EC",
+        crv: "P-256",
+        scheme: "ECDSA",
+        hash: "SHA-256",
+        salt: 0,
+        sig_bytes: 64,
+    },
+    PkAlgDesc {
+        name: "ES384",
+        kty: "EC",
+        crv: "P-384",
+        scheme: "ECDSA",
+        hash: "SHA-384",
+        salt: 0,
+        sig_bytes: 96,
+    },
+    PkAlgDesc {
+        name: "EdDSA",
+        kty: "OKP",
+        crv: "Ed25519",
+        scheme: "Ed25519",
+        hash: "",
+        salt: 0,
+        sig_bytes: 64,
+    },
+    PkAlgDesc {
+        name: "Ed25519",
+        kty: "OKP",
+        crv: "Ed25519",
+        scheme: "Ed25519",
+        hash: "",
+        salt: 0,
+        sig_bytes: 64,
+    },
+];
+
+/// A public-key signature algorithm on the wire (RFC 7518 §3, RFC 8037, RFC 9864).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PkAlgDesc {
+    /// Its JWS `alg` name.
+    pub name: &'static str,
+    /// The JWK `kty` of its keys.
+    pub kty: &'static str,
+    /// The JWK `crv` of its keys (empty for RSA).
+    pub crv: &'static str,
+    /// The WebCrypto algorithm name (`RSASSA-PKCS1-v1_5`, `RSA-PSS`, `ECDSA`, `Ed25519`).
+    pub scheme: &'static str,
+    /// The WebCrypto hash (empty for Ed25519).
+    pub hash: &'static str,
+    /// RSA-PSS's salt length in bytes: the hash length (0 for the others).
+    pub salt: u8,
+    /// The signature's exact length in bytes; 0: the RSA modulus length.
+    pub sig_bytes: usize,
+}
 
 /// The JWE key-management algorithms by wire index: the `a` of `jwe_add_key` and
 /// `jwe_encrypter`, and bit `i` of `jwe_decrypter`'s `a`.
@@ -218,7 +377,7 @@ pub struct OpLayout {
 /// [`SEP`] and the payload JSON.
 pub const ERROR_OUTPUT: &str =
     "reason digit (for ERR_KEY_INVALID the key-problem digit; for a refused JWE the jwe_refusal \
-letter), claim name; after a verified signature also SEP, payload JSON";
+letter; for ERR_JWK_INVALID the jwk_problem letter), claim name; after a verified signature also SEP, payload JSON";
 
 /// The byte between the parts of an output (NUL).
 pub const SEP: u8 = 0;
@@ -294,8 +453,15 @@ numbered! {
         JWE_INVALID = e(12, "ERR_JWE_INVALID", "token is not a valid compact JWE");
         /// The JWE did not decrypt; one error and one path for every cause (no padding or tag oracle).
         JWE_DECRYPTION_FAILED = e(13, "ERR_JWE_DECRYPTION_FAILED", "decryption operation failed");
+        /// Not a key set: not a strict JSON object with a `keys` array of objects, or duplicate kids (feature `keys`).
+        JWKS_INVALID = e(14, "ERR_JWKS_INVALID", "key set is invalid");
+        /// A JWK is malformed or refused; the `jwk_problem` letter says why (feature `keys`).
+        JWK_INVALID = e(15, "ERR_JWK_INVALID", "key is malformed or refused");
     }
 }
+
+/// The errors only the `keys` capability returns, rendered apart (protocol-keys.js) as the JWE ones are.
+pub const KEYS_ERRORS: [ErrorDesc; 2] = [err::JWKS_INVALID, err::JWK_INVALID];
 
 /// The errors only the `jwe` capability returns. The generator renders them apart from `CODES`
 /// and `MESSAGES` (as `JWE_ERROR_CODES`, `JWE_ERROR_MESSAGES`), so that a JS entry without JWE
@@ -429,6 +595,58 @@ numbered! {
     }
 }
 
+/// Why a JWK was refused (`ERR_JWK_INVALID`, feature `keys`): the first byte of the error
+/// output, an upper-case letter (never a reason or key-problem digit, nor a JWE letter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JwkProblemDesc {
+    /// The ASCII letter on the wire.
+    pub letter: u8,
+    /// A stable name (`JwkProblem::as_str`).
+    pub name: &'static str,
+    /// The message, in Rust and in JS: static, never the key.
+    pub message: &'static str,
+}
+
+const fn p(letter: u8, name: &'static str, message: &'static str) -> JwkProblemDesc {
+    JwkProblemDesc { letter, name, message }
+}
+
+numbered! {
+    /// JWK problems (`JwkProblem`), by letter.
+    pub mod jwk_problem: JwkProblemDesc {
+        /// A member of the wrong JSON type, or a required member missing.
+        MALFORMED = p(b'A', "malformed", "a JWK member is missing or of the wrong type (kty, n, e, crv, x, y, kid, use, key_ops, alg)");
+        /// A key member that is not strict base64url.
+        BASE64URL = p(b'B', "base64url", "a JWK key member is not strict base64url (no padding, canonical)");
+        /// A private member (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`, `k`).
+        PRIVATE = p(b'C', "private", "a public key set holds no private members (d, p, q, dp, dq, qi, oth, k)");
+        /// `kty: oct` in a public key set.
+        OCT = p(b'D', "oct", "a symmetric key (kty oct) has no place in a public key set: the RS256 to HS256 confusion");
+        /// An RSA modulus below 2048 bits.
+        RSA_SHORT = p(b'E', "rsa_short", "an RSA modulus has at least 2048 bits");
+        /// An RSA modulus that is not a canonical odd integer (leading zero byte, even).
+        RSA_MODULUS = p(b'F', "rsa_modulus", "an RSA modulus is an odd integer without leading zero bytes (RFC 7518 6.3.1.1)");
+        /// An RSA exponent that is even, below 3, longer than 4 bytes, or with a leading zero byte.
+        RSA_EXPONENT = p(b'G', "rsa_exponent", "an RSA exponent is odd, at least 3, at most 4 bytes, without leading zero bytes");
+        /// An EC coordinate of the wrong length or not below the field prime.
+        EC_COORDINATE = p(b'H', "ec_coordinate", "an EC coordinate has exactly the field size and is below the field prime");
+        /// An Ed25519 `x` that is not 32 bytes.
+        OKP_KEY = p(b'I', "okp_key", "an Ed25519 public key x is exactly 32 bytes");
+        /// `use` other than `sig` (an `enc` key is skipped, not refused).
+        USE = p(b'J', "use", "a verification key has use sig (or none)");
+        /// `key_ops` without `verify`, or with a repeated or unknown operation.
+        KEY_OPS = p(b'K', "key_ops", "the key_ops of a verification key have verify, and no repeated or unknown operation");
+        /// `alg` that does not fit `kty`/`crv`, or that is no JWS algorithm.
+        ALG = p(b'L', "alg", "the JWK alg is a JWS algorithm that fits its kty and crv");
+        /// An RSA key without `alg` while several RSA algorithms are allowed.
+        NO_ALG = p(b'M', "no_alg", "give the RSA key an alg: several RSA algorithms are allowed and none is chosen from the token");
+        /// An empty kid, or one over the length cap.
+        KID = p(b'N', "kid", "a kid is non-empty and at most 256 bytes");
+        /// A certificate that is not strict DER, or whose key is not RSA, EC P-256/P-384 or Ed25519.
+        CERTIFICATE = p(b'O', "certificate", "not a strict DER X.509 certificate with an RSA, EC P-256/P-384 or Ed25519 key");
+    }
+}
+
 numbered! {
     /// Slots of `Core::num(slot)` after [`op::INSPECT`]: seconds, NaN when absent.
     pub mod slot: usize {
@@ -481,5 +699,7 @@ numbered! {
         NATIVE_MAC = 4;
         /// The `jwe_*` ops: decrypt and encrypt compact JWE (dir, A128KW, A256KW; AES-GCM, AES-CBC-HMAC).
         JWE = 8;
+        /// The `pk_*` ops: JWK/JWKS reading, the public-key verify whose signature the runtime checks.
+        KEYS = 16;
     }
 }

@@ -31,6 +31,8 @@ use crate::segments::Limits;
 mod hmac;
 #[cfg(feature = "jwe")]
 mod jwe;
+#[cfg(feature = "keys")]
+mod keys;
 
 /// Without `std` (the shipped build), a panic is a plain trap: no formatting machinery is
 /// linked. The core is panic-free by lint and by fuzzing; this is the last line.
@@ -58,6 +60,9 @@ pub fn caps() -> u32 {
     if cfg!(feature = "jwe") {
         bits |= cap::JWE;
     }
+    if cfg!(feature = "keys") {
+        bits |= cap::KEYS;
+    }
     bits
 }
 
@@ -70,6 +75,9 @@ pub struct Core {
     /// The `jwe` capability's state: decryption keys, decrypter, encrypter.
     #[cfg(feature = "jwe")]
     jwe: jwe::Jwe,
+    /// The `keys` capability's state: the public-key allowlist, ring, policy, verifier.
+    #[cfg(feature = "keys")]
+    keys: keys::Keys,
     input: Vec<u8>,
     out: Vec<u8>,
     nums: [f64; SLOTS],
@@ -92,13 +100,17 @@ impl Core {
         max_header_bytes: u32,
     ) -> Core {
         let max_bytes = usize::try_from(max_token_bytes).unwrap_or(usize::MAX);
-        #[cfg(not(feature = "hmac"))]
+        #[cfg(not(any(feature = "hmac", feature = "keys")))]
         let _ = (alg_mask, clock_tolerance, max_token_age, max_header_bytes);
+        #[cfg(all(feature = "keys", not(feature = "hmac")))]
+        let _ = alg_mask;
         Core {
             #[cfg(feature = "hmac")]
             mac: hmac::Mac::new(alg_mask, clock_tolerance, max_token_age, max_bytes, max_header_bytes),
             #[cfg(feature = "jwe")]
             jwe: jwe::Jwe::new(max_bytes, max_header_bytes),
+            #[cfg(feature = "keys")]
+            keys: keys::Keys::new(clock_tolerance, max_token_age, max_bytes, max_header_bytes),
             input: Vec::new(),
             out: Vec::new(),
             nums: [f64::NAN; SLOTS],
@@ -137,12 +149,31 @@ impl Core {
             op::INSPECT => self.inspect(c, b, t, u),
             // The `hmac` capability (src/wasm/hmac.rs) and its `native-mac` ops; a future one adds
             // its arms the same way.
-            #[cfg(feature = "hmac")]
+            #[cfg(all(feature = "hmac", not(feature = "keys")))]
             op::OPTION => self.option(a, c),
+            // The `keys` artifact (claims + keys) takes the policy and builds its verifier with
+            // the same ops 0 and 2; a test build with both capabilities gives op 0 to both.
+            #[cfg(all(feature = "keys", not(feature = "hmac")))]
+            op::OPTION => self.pk_option(a, c),
+            #[cfg(all(feature = "keys", not(feature = "hmac")))]
+            op::FINISH => self.pk_finish(),
             #[cfg(feature = "hmac")]
             op::ADD_KEY => self.add_key(a, b, c),
-            #[cfg(feature = "hmac")]
+            #[cfg(all(feature = "hmac", not(feature = "keys")))]
             op::FINISH => self.finish(),
+            #[cfg(all(feature = "hmac", feature = "keys"))]
+            op::OPTION => match self.option(a, c) {
+                0 if a != crate::protocol::opt::KEY_ISSUER => self.pk_option(a, c),
+                n => n,
+            },
+            #[cfg(all(feature = "hmac", feature = "keys"))]
+            op::FINISH => {
+                if self.keys_allowed() {
+                    self.pk_finish()
+                } else {
+                    self.finish()
+                }
+            }
             #[cfg(feature = "hmac")]
             op::VERIFY => self.verify(c, t),
             #[cfg(feature = "native-mac")]
@@ -154,7 +185,7 @@ impl Core {
             #[cfg(feature = "hmac")]
             op::SIGN => self.sign(c, b),
             // An op of a capability this artifact was built without: said, never trapped.
-            #[cfg(not(feature = "hmac"))]
+            #[cfg(all(not(feature = "hmac"), not(feature = "keys")))]
             op::OPTION
             | op::ADD_KEY
             | op::FINISH
@@ -164,6 +195,10 @@ impl Core {
             | op::VERIFY_BEGIN
             | op::VERIFY_MAC => {
                 let _ = a;
+                self.fail(ErrorKind::NotSupported.into())
+            }
+            #[cfg(all(feature = "keys", not(feature = "hmac")))]
+            op::ADD_KEY | op::VERIFY | op::SET_SIGNER | op::SIGN | op::VERIFY_BEGIN | op::VERIFY_MAC => {
                 self.fail(ErrorKind::NotSupported.into())
             }
             #[cfg(all(feature = "hmac", not(feature = "native-mac")))]
@@ -181,6 +216,22 @@ impl Core {
             op::JWE_ENCRYPTER => self.jwe_encrypter(a, b, c, u),
             #[cfg(feature = "jwe")]
             op::JWE_ENCRYPT => self.jwe_encrypt(a, b, c),
+            // The `keys` capability (src/wasm/keys.rs); other artifacts answer these ops as
+            // unknown, so their bytes stay as they were.
+            #[cfg(feature = "keys")]
+            op::PK_ALGORITHMS => {
+                if a == 0 {
+                    self.pk_algorithms(b)
+                } else {
+                    self.fail(ErrorKind::InvalidOptions.into())
+                }
+            }
+            #[cfg(feature = "keys")]
+            op::PK_ADD_KEYS => self.pk_add_keys(a, c),
+            #[cfg(feature = "keys")]
+            op::PK_VERIFY_BEGIN => self.pk_verify_begin(c, t),
+            #[cfg(feature = "keys")]
+            op::PK_VERIFY_END => self.pk_verify_end(a, b, c, t),
             _ => self.fail(ErrorKind::InvalidOptions.into()),
         }
     }
@@ -276,6 +327,12 @@ impl Core {
         if let Some(r) = e.jwe_refusal() {
             self.out.clear();
             self.out.push(r.wire().letter);
+            return e.kind().number();
+        }
+        #[cfg(feature = "keys")]
+        if let Some(p) = e.jwk_problem() {
+            self.out.clear();
+            self.out.push(p.wire().letter);
             return e.kind().number();
         }
         let digit = match e.key_problem() {

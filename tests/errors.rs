@@ -320,6 +320,27 @@ fn messages_never_echo_token_key_or_claim_bytes() {
         assert_quiet(&e, what, &mut seen);
     }
 
+    // Key sets and public keys (feature `keys`): a malformed set, a refused key.
+    let allowed: jwt_wasm::PublicAlgorithmSet = [jwt_wasm::PublicAlgorithm::ES256].into_iter().collect();
+    for (what, set) in [
+        ("jwks not a set", format!(r#"{{"{m}":[]}}"#)),
+        (
+            "jwks duplicate kid",
+            format!(
+                r#"{{"keys":[{{"kty":"OKP","crv":"Ed25519","x":"{x}","kid":"{m}"}},{{"kty":"OKP","crv":"Ed25519","x":"{x}","kid":"{m}"}}]}}"#,
+                x = b64(&[9; 32])
+            ),
+        ),
+        ("jwk private", format!(r#"{{"keys":[{{"kty":"EC","crv":"P-256","d":"{m}"}}]}}"#)),
+        (
+            "jwk alg",
+            format!(r#"{{"keys":[{{"kty":"OKP","crv":"Ed25519","x":"{}","alg":"{m}"}}]}}"#, b64(&[9; 32])),
+        ),
+    ] {
+        let e = jwt_wasm::read_jwks(&set, allowed).unwrap_err();
+        assert_quiet(&e, what, &mut seen);
+    }
+
     // Every kind of error went through this test.
     let all: BTreeSet<&str> = jwt_wasm::all_codes().iter().map(|(_, c)| *c).collect();
     assert_eq!(seen, all, "some error kinds were never produced by this test");

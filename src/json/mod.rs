@@ -22,6 +22,8 @@ mod reader;
 mod tests;
 mod writer;
 
+#[cfg(feature = "keys")]
+pub use reader::array_member_items;
 pub use reader::parse_object;
 // Used by the signer and by the wasm boundary (inspect's names): unused by a native claims-only build.
 #[cfg_attr(not(any(feature = "hmac", target_arch = "wasm32")), allow(unused_imports))]

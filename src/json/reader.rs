@@ -375,3 +375,55 @@ impl<'a> Parser<'a> {
         char::from_u32(code).ok_or(JsonError)
     }
 }
+
+/// The raw text of each element of the array that is the value of the top-level member `name`
+/// of the object `src`, which is first read whole by [`parse_object`] (strict, duplicates refused
+/// at every depth). `None`: there is no such member, or it is not an array. For a key set's
+/// `keys` (feature `keys`), each element then read by [`parse_object`] again.
+#[cfg(feature = "keys")]
+pub fn array_member_items<'a>(src: &'a str, name: &str) -> Result<Option<Vec<&'a str>>, JsonError> {
+    parse_object(src)?;
+    let mut p = Parser { src, bytes: src.as_bytes(), pos: 0 };
+    p.ws();
+    p.eat(b'{')?;
+    p.ws();
+    if p.peek() == Some(b'}') {
+        return Ok(None);
+    }
+    loop {
+        p.ws();
+        let key = p.string()?;
+        p.ws();
+        p.eat(b':')?;
+        p.ws();
+        if key == name {
+            if p.peek() != Some(b'[') {
+                return Ok(None);
+            }
+            p.eat(b'[')?;
+            let mut items = Vec::new();
+            p.ws();
+            if p.peek() == Some(b']') {
+                return Ok(Some(items));
+            }
+            loop {
+                p.ws();
+                let start = p.pos;
+                p.value(2)?;
+                items.push(src.get(start..p.pos).ok_or(JsonError)?);
+                p.ws();
+                match p.bump() {
+                    Some(b',') => {}
+                    Some(b']') => return Ok(Some(items)),
+                    _ => return Err(JsonError),
+                }
+            }
+        }
+        p.value(1)?;
+        p.ws();
+        match p.bump() {
+            Some(b',') => {}
+            _ => return Ok(None),
+        }
+    }
+}

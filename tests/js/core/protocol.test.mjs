@@ -14,8 +14,13 @@ const repo = process.env.JWT_WASM_REPO
 assert.ok(repo, 'JWT_WASM_REPO is not set: run the JS tests with `bash tests/js/run.sh`')
 const spec = JSON.parse(readFileSync(join(repo, 'tests', 'vectors', 'protocol.json'), 'utf8'))
 const internal = (file) => import(new URL(`./internal/${file}`, import.meta.resolve('jwt-wasm')).href)
-// protocol-jwe.js holds the jwe capability's part, apart so that no other entry changes.
-const js = { ...(await internal('protocol.js')), ...(await internal('protocol-jwe.js')) }
+// protocol-jwe.js holds the jwe capability's part, protocol-keys.js the keys capability's, apart
+// so that no other entry changes.
+const js = {
+  ...(await internal('protocol.js')),
+  ...(await internal('protocol-jwe.js')),
+  ...(await internal('protocol-keys.js')),
+}
 const base = await internal('protocol.js')
 const upper = (name) => name.toUpperCase()
 
@@ -42,20 +47,32 @@ test('error numbers, codes and messages', () => {
   )
   // The errors only the jwe artifact returns are rendered apart (src/protocol.rs JWE_ERRORS),
   // so that the claims and hmac entries, which import CODES and MESSAGES, carry none of them.
+  // The same for the keys artifact's (KEYS_ERRORS, protocol-keys.js).
   const apart = Object.values(js.JWE_ERROR_CODES)
   const jwe = spec.errors.filter((e) => apart.includes(e.code))
   assert.deepEqual(
     jwe.map((e) => e.code),
     ['ERR_JWE_INVALID', 'ERR_JWE_DECRYPTION_FAILED'],
   )
+  const keys = spec.errors.filter((e) => Object.values(js.KEYS_ERROR_CODES).includes(e.code))
+  assert.deepEqual(
+    keys.map((e) => e.code),
+    ['ERR_JWKS_INVALID', 'ERR_JWK_INVALID'],
+  )
   for (const { number, code, message } of spec.errors) {
     const isJwe = jwe.some((e) => e.number === number)
-    assert.equal((isJwe ? js.JWE_ERROR_CODES : js.CODES)[number], code, `code of ${number}`)
-    assert.equal((isJwe ? js.JWE_ERROR_MESSAGES : js.MESSAGES)[number], message, `message of ${number}`)
-    if (isJwe) assert.equal(js.CODES[number], undefined, `${code} is not in CODES`)
-    if (isJwe) assert.equal(base[`ERR_${code.slice(4)}`], undefined, `${code} is not in protocol.js`)
+    const isKeys = keys.some((e) => e.number === number)
+    const [codes, messages] = isJwe
+      ? [js.JWE_ERROR_CODES, js.JWE_ERROR_MESSAGES]
+      : isKeys
+        ? [js.KEYS_ERROR_CODES, js.KEYS_ERROR_MESSAGES]
+        : [js.CODES, js.MESSAGES]
+    assert.equal(codes[number], code, `code of ${number}`)
+    assert.equal(messages[number], message, `message of ${number}`)
+    if (isJwe || isKeys) assert.equal(js.CODES[number], undefined, `${code} is not in CODES`)
+    if (isJwe || isKeys) assert.equal(base[`ERR_${code.slice(4)}`], undefined, `${code} is not in protocol.js`)
   }
-  assert.equal(js.CODES.filter(Boolean).length, spec.errors.length - jwe.length)
+  assert.equal(js.CODES.filter(Boolean).length, spec.errors.length - jwe.length - keys.length)
 })
 
 test('the JWE tables: algorithms, encryptions with their lengths, refusal messages by letter', () => {
@@ -86,11 +103,40 @@ test('the JWE tables: algorithms, encryptions with their lengths, refusal messag
   assert.equal(js.CAP_JWE, spec.capabilities.find((c) => c.name === 'jwe').bit)
 })
 
+test('the keys tables: PK_ALGS with what WebCrypto needs, JWK problems by letter, the capability', () => {
+  assert.deepEqual(
+    js.PK_ALGS,
+    spec.pk_algorithms.map(({ name, index }, i) => (assert.equal(index, i), name)),
+  )
+  for (const [table, field] of [
+    ['PK_KTY', 'kty'],
+    ['PK_CRV', 'crv'],
+    ['PK_SCHEME', 'scheme'],
+    ['PK_HASH', 'hash'],
+    ['PK_SALT', 'salt'],
+    ['PK_SIG_BYTES', 'sig_bytes'],
+  ]) {
+    assert.deepEqual(
+      js[table],
+      spec.pk_algorithms.map((a) => a[field]),
+      table,
+    )
+  }
+  for (const { letter, name, message } of spec.jwk_problems) {
+    assert.equal(js.JWK_MESSAGES[letter.charCodeAt(0) - 65], message, `problem ${letter}`)
+    assert.equal(js.JWK_PROBLEMS[letter.charCodeAt(0) - 65], name, `problem ${letter}`)
+  }
+  assert.equal(js.JWK_MESSAGES.length, spec.jwk_problems.length)
+  assert.equal(js.CAP_KEYS, spec.capabilities.find((c) => c.name === 'keys').bit)
+})
+
 test('every core error number has its class, with the code and default message of the table', async () => {
   const { BY_CODE } = await import(new URL('./errors.js', import.meta.resolve('jwt-wasm')).href)
   for (const { number, code, message } of spec.errors) {
     // The JWE errors' classes belong to jwt-wasm/jwe (its own entry), not to the root.
     if (code in { ERR_JWE_INVALID: 1, ERR_JWE_DECRYPTION_FAILED: 1 }) continue
+    // The keys errors' classes belong to jwt-wasm/keys (its own entry), not to the root.
+    if (code in { ERR_JWKS_INVALID: 1, ERR_JWK_INVALID: 1 }) continue
     const C = BY_CODE[js.CODES[number]]
     if (code === 'ERR_INVALID_OPTIONS') {
       assert.equal(C, undefined, 'invalid options are a TypeError, not a JwtError class')
