@@ -53,7 +53,7 @@ export function checked(core, status, what) {
 }
 
 /**
- * @typedef {{ alg: number, kid: string | undefined, jwk: JsonWebKey, key?: unknown, error?: Error }} RingKey
+ * @typedef {{ alg: number, kid: string | undefined, jwk: JsonWebKey, key?: unknown, provider?: import('./signature.js').SignatureProvider, error?: Error }} RingKey
  * @typedef {{ lists: [number, string[]][], args: [number, number, number, number, number], mask: number }} RingSpec
  */
 
@@ -137,8 +137,11 @@ export class Ring {
     const k = this.keys[i]
     if (k.error) throw k.error
     if (k.key === undefined) {
+      // The key keeps the provider that imported it (an entry may install another later).
+      const provider = signatures.provider
       try {
-        k.key ??= await signatures.provider.importKey(k.alg, k.jwk)
+        const key = await provider.importKey(k.alg, k.jwk)
+        if (k.key === undefined) Object.assign(k, { key, provider })
       } catch (cause) {
         const name = k.kid === undefined ? '' : ` "${k.kid}"`
         const e = Object.assign(new JWKInvalid(`the key${name} was refused by the runtime's crypto`, { cause }), {
@@ -148,7 +151,10 @@ export class Ring {
         throw e
       }
     }
-    return (await signatures.provider.verify(k.key, data, signature)) === true
+    return (
+      (await /** @type {import('./signature.js').SignatureProvider} */ (k.provider).verify(k.key, data, signature)) ===
+      true
+    )
   }
 
   /**
