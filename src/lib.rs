@@ -121,8 +121,8 @@ pub use jwe::{
 };
 #[cfg(feature = "keys")]
 pub use jwk::{
-    read_jwk, read_jwks, Begun, KeySetRead, PublicAlgorithm, PublicAlgorithmSet, PublicKey, PublicVerifier,
-    Read, MAX_KID_BYTES,
+    cert_jwk, read_jwk, read_jwks, Begun, KeySetRead, PublicAlgorithm, PublicAlgorithmSet, PublicKey,
+    PublicVerifier, Read, MAX_KID_BYTES,
 };
 #[cfg(feature = "hmac")]
 pub use key::{HmacKey, KeyRing};

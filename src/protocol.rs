@@ -170,7 +170,8 @@ SEP, payload JSON (a = 1; a claim error after a verified inner signature: as ver
     },
     OpLayout {
         op: op::PK_ALGORITHMS,
-        args: "a = allowed PK_ALGS (bit i), required non-zero; before pk_add_keys",
+        args: "b = allowed PK_ALGS (bit i; 10 bits, so b, not the u8 a, which must be 0), required non-zero; \
+before pk_add_keys",
         input: "",
         output: "",
     },

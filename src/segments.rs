@@ -116,6 +116,17 @@ pub(crate) fn decode_segments(seg: &Segments<'_>, bufs: &mut Buffers) -> Result<
     Ok(())
 }
 
+/// The raw signature of the last token, for the public-key verify (feature `keys`): what the
+/// runtime checks. Here, after everything else, so no line of the code above moves.
+#[cfg(feature = "keys")]
+impl Buffers {
+    /// The decoded signature of the last token (after `PublicVerifier::begin`).
+    #[must_use]
+    pub fn signature(&self) -> &[u8] {
+        &self.signature
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -229,6 +229,8 @@ impl Core {
             #[cfg(feature = "keys")]
             op::PK_ADD_KEYS => self.pk_add_keys(a, c),
             #[cfg(feature = "keys")]
+            op::PK_CERT_KEY => self.pk_cert_key(c),
+            #[cfg(feature = "keys")]
             op::PK_VERIFY_BEGIN => self.pk_verify_begin(c, t),
             #[cfg(feature = "keys")]
             op::PK_VERIFY_END => self.pk_verify_end(a, b, c, t),

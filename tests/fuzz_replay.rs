@@ -22,6 +22,9 @@ mod codec;
 #[cfg(feature = "jwe")]
 #[path = "fuzz/src/jwe.rs"]
 mod jwe;
+#[cfg(feature = "keys")]
+#[path = "fuzz/src/keys.rs"]
+mod keys;
 #[path = "fuzz/src/oracle.rs"]
 mod oracle;
 #[path = "fuzz/src/sign.rs"]
@@ -127,4 +130,38 @@ fn the_checks_catch_what_they_claim_to() {
     let stranger = w.keys.iter().find(|k| !k.held).unwrap();
     let token = world::sign_raw(&stranger.key, br#"{"alg":"HS256","kid":"k1"}"#, br#"{"exp":1800000000}"#);
     assert!(w.verifiers().iter().all(|v| v.verify(&token, world::NOW).is_err()));
+}
+
+#[cfg(feature = "keys")]
+#[test]
+fn corpus_jwk_read() {
+    let read = std::sync::atomic::AtomicUsize::new(0);
+    replay("jwk_read", |data| {
+        read.fetch_add(keys::jwk_read(data), std::sync::atomic::Ordering::Relaxed);
+    });
+    // The corpus reaches keys that are read and round-trip, not only refusals.
+    let read = read.into_inner();
+    assert!(read >= 8, "only {read} corpus inputs read a key");
+}
+
+#[cfg(feature = "keys")]
+#[test]
+fn corpus_pk_verify() {
+    let begun = std::sync::atomic::AtomicUsize::new(0);
+    replay("pk_verify", |data| {
+        begun.fetch_add(keys::pk_verify(data), std::sync::atomic::Ordering::Relaxed);
+    });
+    let begun = begun.into_inner();
+    assert!(begun >= 3, "only {begun} corpus tokens reached the runtime's step");
+}
+
+#[cfg(feature = "keys")]
+#[test]
+fn corpus_cert_key() {
+    let read = std::sync::atomic::AtomicUsize::new(0);
+    replay("cert_key", |data| {
+        read.fetch_add(keys::cert_key(data), std::sync::atomic::Ordering::Relaxed);
+    });
+    let read = read.into_inner();
+    assert!(read >= 4, "only {read} corpus certificates gave a JWK");
 }

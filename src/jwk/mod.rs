@@ -7,6 +7,8 @@
 //! certificate's SubjectPublicKeyInfo to a JWK).
 
 mod alg;
+mod cert;
+mod der;
 mod ec;
 mod key;
 mod okp;
@@ -16,6 +18,7 @@ mod set;
 mod verify;
 
 pub use alg::{PublicAlgorithm, PublicAlgorithmSet};
+pub use cert::cert_jwk;
 pub use key::PublicKey;
 pub use read::{read_jwk, Read, MAX_KID_BYTES};
 pub use set::{read_jwks, KeySetRead};

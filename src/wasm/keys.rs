@@ -9,7 +9,7 @@ use crate::prelude::*;
 
 use super::{header_cap, Core};
 use crate::alg::{Algorithm, AlgorithmSet};
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, JwkProblem};
 use crate::jwk::{
     has_duplicate_kid, read_jwk, read_jwks, KeySetRead, PublicAlgorithmSet, PublicKey, PublicVerifier, Read,
 };
@@ -126,6 +126,20 @@ impl Core {
                 self.nums[0] = accepted;
                 self.nums[1] = skipped;
                 self.keys.ring.extend(r.keys);
+                0
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// The minimal public JWK of a certificate (the first `len` input bytes: PEM or base64 DER).
+    pub fn pk_cert_key(&mut self, len: usize) -> u32 {
+        let Some(text) = self.input_str(0, len) else {
+            return self.fail(JwkProblem::Certificate.into());
+        };
+        match crate::jwk::cert_jwk(&text) {
+            Ok(jwk) => {
+                self.out = jwk.into_bytes();
                 0
             }
             Err(e) => self.fail(e),

@@ -33,7 +33,7 @@ def tokens():
 
 
 def main():
-    seeds = {t: set() for t in ["verify", "json", "base64url", "decode_unverified", "inspect", "sign_verify", "jwe"]}
+    seeds = {t: set() for t in ["verify", "json", "base64url", "decode_unverified", "inspect", "sign_verify", "jwe", "jwk_read", "pk_verify", "cert_key"]}
     # jwe: the RFC examples as tokens (mode 0), and every key × enc encrypted by the harness
     # (mode 1; byte 1 the key and enc, byte 2 the bit to flip).
     for v in json.loads((ROOT / "tests" / "vectors" / "jwe" / "rfc.json").read_text())["vectors"]:
@@ -41,6 +41,30 @@ def main():
     for sel in range(48):
         for bit in [0, 77, 255]:
             seeds["jwe"].add(bytes([1, sel, bit]) + b'{"sub":"u1","exp":2000000000}')
+    # keys: the RFC keys and Wycheproof's key sets (jwk_read: mode, allowlist bits, JSON), the
+    # RFC tokens and Wycheproof's JWS tokens (pk_verify), the test certificates (cert_key).
+    keys_dir = ROOT / "tests" / "vectors" / "keys"
+    for v in json.loads((keys_dir / "rfc.json").read_text())["cases"]:
+        jwk = json.dumps(v["jwk"]).encode()
+        for bits in [(0xff, 0x03), (0x01, 0x00), (0x48, 0x01), (0x00, 0x02)]:
+            seeds["jwk_read"].add(bytes([0, *bits]) + jwk)
+        seeds["jwk_read"].add(bytes([1, 0xff, 0x03]) + b'{"keys":[' + jwk + b"]}")
+        seeds["pk_verify"].add(v["token"].encode())
+    wy = ROOT / "tests" / "vectors" / "wycheproof"
+    for name in ["json_web_key_test.json", "json_web_signature_test.json"]:
+        for g in json.loads((wy / name).read_text())["testGroups"]:
+            for part in ["public", "private"]:
+                if part in g:
+                    text = json.dumps(g[part]).encode()
+                    seeds["jwk_read"].add(bytes([1 if "keys" in g[part] else 0, 0xff, 0x03]) + text)
+            for t in g["tests"]:
+                # Every key case, a tenth of the signature cases (the corpus stays small).
+                if isinstance(t.get("jws"), str) and (name.startswith("json_web_key") or t["tcId"] % 10 == 0):
+                    seeds["pk_verify"].add(t["jws"].encode())
+    for c in json.loads((keys_dir / "certs.json").read_text())["cases"]:
+        seeds["cert_key"].add(c["pem"].encode())
+        body = "".join(l for l in c["pem"].splitlines() if not l.startswith("-----"))
+        seeds["cert_key"].add(body.encode())
     for token in tokens():
         raw = token.encode()
         seeds["verify"].add(b"\x00" + raw)
