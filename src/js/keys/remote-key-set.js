@@ -11,7 +11,8 @@
  *   its promise); a promise is never handed to another scope, since workerd hangs on a promise of
  *   another request (jose#355, #509). `'unknown-kid'` looks again (the second tier, then the
  *   network) at most once per `cooldown`; within it the current snapshot answers.
- * - Failures back off: 1, 2, 4 … seconds, at most `MAX_BACKOFF`, with no fetch in between.
+ * - Failures back off: 1, 2, 4 … seconds, at most `MAX_BACKOFF`, with no fetch in between (the
+ *   second tier is still read, so a body another isolate fetched ends the wait).
  * - `refused(version, error)`: the verifier could not use that body: it is forgotten (here and in
  *   the second tier), never handed out again, and counts as a failure; the one before it, if any,
  *   serves within `staleIfError`.
@@ -139,8 +140,11 @@ export function remoteKeySet(url, options) {
     }
     const s = snapshot(now)
     if (s) return s
+    // While backing off, another isolate may have fetched: the second tier still answers.
+    const shared = await fromTier(now, false)
+    if (shared) return shared
     if (now < retryAt) throw lastError
-    return (await fromTier(now, false)) ?? (await fromNetwork(now))
+    return await fromNetwork(now)
   }
 
   return {

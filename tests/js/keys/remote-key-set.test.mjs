@@ -122,14 +122,13 @@ describe('the TTL from Cache-Control', () => {
 })
 
 describe('the fetch', () => {
-  test('a GET with a fixed Accept, no redirects followed, no credentials', async () => {
+  test('a GET with a fixed Accept, no redirects followed', async () => {
     const { ks, fetch } = make(ok(jwks('a')))
     await ks.load({ now: T0 })
     const { url, init } = fetch.calls[0]
     assert.equal(url, URL_)
     assert.equal(init.method, 'GET')
     assert.equal(init.redirect, 'manual')
-    assert.equal(init.credentials, 'omit')
     assert.equal(init.headers.accept, 'application/jwk-set+json, application/json;q=0.9')
     assert.ok(init.signal instanceof AbortSignal)
   })
@@ -364,6 +363,19 @@ describe('the second tier', () => {
     const sb = await b.load({ now: T0 + 11, reason: 'unknown-kid' })
     assert.equal(sb.body, jwks('a', 'b'))
     assert.equal(fetch.calls.length, 2, 'b read the rotation from the tier')
+  })
+  test('while backing off, a body another isolate stored ends the wait', async () => {
+    const cache = fakeCache()
+    let status = 500
+    const fetch = fakeFetch(() => ({ status, body: jwks('a'), headers: { 'cache-control': 'max-age=300' } }))
+    const a = remoteKeySet(URL_, { fetch, cache })
+    const b = remoteKeySet(URL_, { fetch, cache })
+    await assert.rejects(a.load({ now: T0 }), JWKSFetchFailed)
+    await assert.rejects(b.load({ now: T0 }), JWKSFetchFailed)
+    status = 200
+    await a.load({ now: T0 + 1 })
+    assert.equal((await b.load({ now: T0 + 1.5 })).body, jwks('a'), 'b is still backing off, the tier answers')
+    assert.equal(fetch.calls.length, 3)
   })
   test('a failing or garbled tier is a miss, never an error', async () => {
     const fetch = fakeFetch(ok(jwks('a')))
