@@ -11,7 +11,7 @@
  *   its promise); a promise is never handed to another scope, since workerd hangs on a promise of
  *   another request (jose#355, #509). `'unknown-kid'` looks again (the second tier, then the
  *   network) at most once per `cooldown`; within it the current snapshot answers.
- * - Failures back off: 1, 2, 4 … seconds, at most `MAX_BACKOFF`, with no fetch in between (the
+ * - Failures back off: 1, 2, 4 … seconds, at most `cooldown`, with no fetch in between (the
  *   second tier is still read, so a body another isolate fetched ends the wait).
  * - `refused(version, error)`: the verifier could not use that body: it is forgotten (here and in
  *   the second tier), never handed out again, and counts as a failure; the one before it, if any,
@@ -26,8 +26,6 @@ import { remoteConfig } from './remote-options.js'
 import { tiers } from './tiers.js'
 import { nextVersion } from './versions.js'
 
-/** The longest wait between two attempts after failures, in seconds. */
-export const MAX_BACKOFF = 300
 /** How many refused bodies are remembered. */
 const REFUSED_KEPT = 4
 const REASONS = new Set(['empty', 'unknown-kid'])
@@ -98,7 +96,7 @@ export function remoteKeySet(url, options) {
   const failed = (now, error) => {
     failures += 1
     lastError = error
-    retryAt = now + Math.min(2 ** (failures - 1), MAX_BACKOFF)
+    retryAt = now + Math.min(2 ** (failures - 1), c.cooldown)
   }
 
   /**
