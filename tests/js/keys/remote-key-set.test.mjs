@@ -430,15 +430,19 @@ describe('the second tier', () => {
 })
 
 describe('single flight', () => {
-  test('one fetch per scope; never a promise of another scope', async () => {
+  test('one flight per scope; another scope polls on its own timers instead of sharing a promise', async () => {
     let release
     const gate = new Promise((r) => {
       release = r
     })
-    const { ks, fetch } = make(async () => {
-      await gate
-      return { body: jwks('a') }
-    })
+    const timers = manualTimers()
+    const { ks, fetch } = make(
+      async () => {
+        await gate
+        return { body: jwks('a') }
+      },
+      { timers, timeout: 1000 },
+    )
     const r1 = {}
     const r2 = {}
     const p1 = ks.load({ now: T0, scope: r1 })
@@ -447,11 +451,46 @@ describe('single flight', () => {
     assert.equal(p1b, p1, 'the same scope shares its promise')
     assert.notEqual(p2, p1, 'another scope gets its own')
     await new Promise((r) => setImmediate(r))
-    assert.equal(fetch.calls.length, 2, 'one fetch per scope')
+    assert.equal(fetch.calls.length, 1, 'the second scope waits for the fetch in flight')
+    // The second scope's poll timer (10 ms) and the fetch's timeout timer (1000 ms) are pending.
+    assert.deepEqual(
+      [...timers.pending.values()].map((t) => t.ms).sort((a, b) => a - b),
+      [10, 1000],
+    )
     release()
-    const [s1, s2] = await Promise.all([p1, p2])
-    assert.equal(s1.version, s2.version, 'the same body: one version')
+    const s1 = await p1
+    const poll = [...timers.pending.values()].find((t) => t.ms === 10)
+    timers.pending.clear()
+    poll.f()
+    const s2 = await p2
+    assert.equal(s2, s1, 'the body the other fetch brought')
+    assert.equal(fetch.calls.length, 1)
     assert.notEqual(ks.load({ now: T0, scope: r1 }), p1, 'a settled flight is forgotten')
+  })
+  test('a waiting scope gives up after timeout and fetches itself; an old flight is not waited for', async () => {
+    const timers = manualTimers()
+    const { ks, fetch } = make(({ n }) => (n === 1 ? new Promise(() => {}) : { body: jwks('a') }), {
+      timers,
+      timeout: 50,
+    })
+    ks.load({ now: T0, scope: {} }).catch(() => {})
+    const p2 = ks.load({ now: T0, scope: {} })
+    await new Promise((r) => setImmediate(r))
+    assert.equal(fetch.calls.length, 1)
+    // Fire the poll timers only (5 × 10 ms = the timeout): the waiter fetches for itself.
+    for (let i = 0; i < 5; i++) {
+      const [id, t] = [...timers.pending.entries()].find(([, v]) => v.ms === 10)
+      timers.pending.delete(id)
+      t.f()
+    }
+    assert.equal((await p2).body, jwks('a'))
+    assert.equal(fetch.calls.length, 2)
+    // A third fetch hangs again; a load one second later (past the timeout) does not wait for it.
+    const hung = make(() => new Promise(() => {}), { timers: manualTimers(), timeout: 50 })
+    hung.ks.load({ now: T0, scope: {} }).catch(() => {})
+    hung.ks.load({ now: T0 + 1, scope: {} }).catch(() => {})
+    await new Promise((r) => setImmediate(r))
+    assert.equal(hung.fetch.calls.length, 2)
   })
   test('without a scope each load is its own flight', async () => {
     const { ks } = make(ok(jwks('a')))
