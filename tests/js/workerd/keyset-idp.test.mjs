@@ -101,6 +101,7 @@ export default {
 
 after(async () => {
   await mf?.dispose()
+  server?.closeAllConnections()
   server?.close()
 })
 
