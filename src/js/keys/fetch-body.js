@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * One fetch of a key set: a GET with a fixed `Accept`, no credentials and `redirect: 'manual'`
+ * One fetch of a key set: a GET with a fixed `Accept` and `redirect: 'manual'`
  * (workerd does not implement `'error'`; any answer that is not 2xx, a redirect included, is
  * `JWKSFetchFailed` with its status), a timeout (an `AbortController` and an injected timer: the
  * answer is `JWKSTimeout` when the timer fires first, whether or not the fetch honours the
@@ -75,7 +75,6 @@ export async function fetchBody(c) {
         method: 'GET',
         headers: { accept: ACCEPT[c.format] },
         redirect: 'manual',
-        credentials: 'omit',
         signal: controller.signal,
       })
     } catch (cause) {

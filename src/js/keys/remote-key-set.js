@@ -9,9 +9,11 @@
  *   most `staleIfError` seconds past its expiry, and only until the next retry is due.
  * - `load({ now, reason, scope })`: single flight inside one `scope` (a WeakMap from the scope to
  *   its promise); a promise is never handed to another scope, since workerd hangs on a promise of
- *   another request (jose#355, #509). `'unknown-kid'` looks again (the second tier, then the
+ *   another request (jose#355, #509). Across scopes, a load that finds another request's fetch in
+ *   flight polls for its result on its own timers (for at most `timeout`) instead of fetching. `'unknown-kid'` looks again (the second tier, then the
  *   network) at most once per `cooldown`; within it the current snapshot answers.
- * - Failures back off: 1, 2, 4 … seconds, at most `MAX_BACKOFF`, with no fetch in between.
+ * - Failures back off: 1, 2, 4 … seconds, at most `cooldown`, with no fetch in between (the
+ *   second tier is still read, so a body another isolate fetched ends the wait).
  * - `refused(version, error)`: the verifier could not use that body: it is forgotten (here and in
  *   the second tier), never handed out again, and counts as a failure; the one before it, if any,
  *   serves within `staleIfError`.
@@ -25,8 +27,8 @@ import { remoteConfig } from './remote-options.js'
 import { tiers } from './tiers.js'
 import { nextVersion } from './versions.js'
 
-/** The longest wait between two attempts after failures, in seconds. */
-export const MAX_BACKOFF = 300
+/** How often a request waiting for another request's fetch looks again, in milliseconds. */
+const POLL = 10
 /** How many refused bodies are remembered. */
 const REFUSED_KEPT = 4
 const REASONS = new Set(['empty', 'unknown-kid'])
@@ -64,6 +66,8 @@ export function remoteKeySet(url, options) {
   let lastError
   /** @type {WeakMap<object, Promise<KeySetSnapshot>>} */
   const inflight = new WeakMap()
+  /** The fetch in flight in this isolate, if any, and the time it started. @type {{ at: number } | undefined} */
+  let fetching
 
   /** @param {Entry | undefined} e @param {number} now */
   const usable = (e, now) =>
@@ -97,7 +101,7 @@ export function remoteKeySet(url, options) {
   const failed = (now, error) => {
     failures += 1
     lastError = error
-    retryAt = now + Math.min(2 ** (failures - 1), MAX_BACKOFF)
+    retryAt = now + Math.min(2 ** (failures - 1), c.cooldown)
   }
 
   /**
@@ -114,8 +118,31 @@ export function remoteKeySet(url, options) {
     return same && news ? undefined : entry.view
   }
 
+  /**
+   * Waits (on this scope's own timers, polling every `POLL` ms) until the fetch another request
+   * started ends, for at most `timeout`: a burst of requests on a cold isolate costs one fetch,
+   * and no request ever awaits another's promise. A fetch that started more than `timeout` ago
+   * (its request may be gone) is not waited for.
+   * @param {number} now
+   */
+  const otherFetch = (now) => {
+    const f = fetching
+    if (!f || now - f.at > c.timeout / 1000) return undefined
+    return new Promise((resolve) => {
+      let left = Math.ceil(c.timeout / POLL)
+      const tick = () => {
+        left -= 1
+        if (fetching !== f || left <= 0) resolve(undefined)
+        else c.timers.setTimeout(tick, POLL)
+      }
+      c.timers.setTimeout(tick, POLL)
+    })
+  }
+
   /** @param {number} now */
   const fromNetwork = async (now) => {
+    const mine = { at: now }
+    fetching = mine
     try {
       const { body, headers } = await fetchBody(c)
       const entry = adopt(body, now + freshFor(headers, c))
@@ -126,21 +153,36 @@ export function remoteKeySet(url, options) {
       const stale = snapshot(now)
       if (stale) return stale
       throw error
+    } finally {
+      if (fetching === mine) fetching = undefined
     }
   }
 
-  /** @param {number} now @param {string} reason */
-  const run = async (now, reason) => {
+  /** @param {number} now @param {string} reason @param {boolean} [waited] */
+  const run = async (now, reason, waited = false) => {
     if (reason === 'unknown-kid' && snapshot(now)) {
       const s = /** @type {KeySetSnapshot} */ (snapshot(now))
       if (now - lastLook < c.cooldown || now < retryAt) return s
+      const wait = !waited && otherFetch(now)
+      if (wait) {
+        await wait
+        return await run(now, 'empty', true)
+      }
       lastLook = now
       return (await fromTier(now, true)) ?? (await fromNetwork(now))
     }
     const s = snapshot(now)
     if (s) return s
+    // While backing off, another isolate may have fetched: the second tier still answers.
+    const shared = await fromTier(now, false)
+    if (shared) return shared
     if (now < retryAt) throw lastError
-    return (await fromTier(now, false)) ?? (await fromNetwork(now))
+    const wait = !waited && otherFetch(now)
+    if (wait) {
+      await wait
+      return await run(now, reason, true)
+    }
+    return await fromNetwork(now)
   }
 
   return {

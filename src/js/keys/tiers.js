@@ -33,7 +33,8 @@ export const tierKey = (url, format) => `https://key-set.jwt-wasm.invalid/v1/${f
  * @returns {TierEntry | undefined}
  */
 function fresh(body, expiresAt, fetchedAt, format, now) {
-  if (!Number.isFinite(expiresAt) || !Number.isFinite(fetchedAt) || now >= expiresAt || fetchedAt > now) return
+  // fetchedAt is not compared with now: isolates' clocks differ by a little.
+  if (!Number.isFinite(expiresAt) || !Number.isFinite(fetchedAt) || now >= expiresAt) return
   try {
     checkBody(body, format)
   } catch {

@@ -6,7 +6,7 @@ import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { fakeCache, fakeFetch, fakeKv, invalid, jwks, keysModule, manualTimers } from './support.mjs'
 
-const { remoteKeySet, MAX_BACKOFF } = await keysModule('remote-key-set.js')
+const { remoteKeySet } = await keysModule('remote-key-set.js')
 const { freshFor } = await keysModule('cache-control.js')
 const { JWKSFetchFailed, JWKSInvalid, JWKSTimeout, JWKSTooLarge } = await keysModule('key-set-errors.js')
 const { DEFAULTS } = await keysModule('remote-options.js')
@@ -122,14 +122,13 @@ describe('the TTL from Cache-Control', () => {
 })
 
 describe('the fetch', () => {
-  test('a GET with a fixed Accept, no redirects followed, no credentials', async () => {
+  test('a GET with a fixed Accept, no redirects followed', async () => {
     const { ks, fetch } = make(ok(jwks('a')))
     await ks.load({ now: T0 })
     const { url, init } = fetch.calls[0]
     assert.equal(url, URL_)
     assert.equal(init.method, 'GET')
     assert.equal(init.redirect, 'manual')
-    assert.equal(init.credentials, 'omit')
     assert.equal(init.headers.accept, 'application/jwk-set+json, application/json;q=0.9')
     assert.ok(init.signal instanceof AbortSignal)
   })
@@ -269,7 +268,7 @@ describe('rotation and the unknown-kid cooldown', () => {
 })
 
 describe('failures: backoff and stale-if-error', () => {
-  test('stale for staleIfError past expiry, one fetch per backoff step, then nothing', async () => {
+  test('stale for staleIfError past expiry, one fetch per backoff step (at most one per cooldown), then an error', async () => {
     let status = 200
     const { ks, fetch } = make(() => ({ status, body: jwks('a'), headers: { 'cache-control': 'max-age=100' } }), {
       staleIfError: 1000,
@@ -285,25 +284,28 @@ describe('failures: backoff and stale-if-error', () => {
     assert.equal(ks.snapshot(T0 + 101), undefined)
     assert.equal(await ks.load({ now: T0 + 101 }), good)
     assert.equal(fetch.calls.length, 3)
-    // Simulate a request every second until the window closes: fetches grow with log2 of the time.
+    // A request every second until the window closes: one fetch per backoff step (1, 2, 4, 8, 16 s,
+    // then one per 30 s cooldown).
     let served = 0
     for (let t = 102; t < 1100; t++) {
       const s = ks.snapshot(T0 + t) ?? (await ks.load({ now: T0 + t }).catch(() => undefined))
       if (s === good) served += 1
     }
     assert.equal(served, 998, 'stale answers until expiry + staleIfError')
-    assert.ok(fetch.calls.length <= 3 + 10, `fetches while failing: ${fetch.calls.length}`)
+    const bound = 3 + 5 + Math.ceil(998 / 30)
+    assert.ok(fetch.calls.length <= bound, `fetches while failing: ${fetch.calls.length} > ${bound}`)
+    assert.ok(fetch.calls.length >= 3 + 30, 'it keeps trying, once per cooldown')
     // Past the window: no snapshot, load rejects with the status.
     const n = fetch.calls.length
     assert.equal(ks.snapshot(T0 + 1100), undefined)
-    const e = await ks.load({ now: T0 + 1100 + MAX_BACKOFF }).catch((x) => x)
+    const e = await ks.load({ now: T0 + 1100 + 30 }).catch((x) => x)
     assert.ok(e instanceof JWKSFetchFailed && e.status === 500)
     assert.equal(fetch.calls.length, n + 1)
     // Recovery: the next successful fetch serves again and resets the backoff.
     status = 200
-    const back = await ks.load({ now: T0 + 1100 + 2 * MAX_BACKOFF })
+    const back = await ks.load({ now: T0 + 1100 + 2 * 30 })
     assert.equal(back.version, good.version)
-    assert.equal(ks.snapshot(T0 + 1100 + 2 * MAX_BACKOFF + 50), back)
+    assert.equal(ks.snapshot(T0 + 1100 + 2 * 30 + 50), back)
   })
   test('staleIfError 0: an expired body is never served', async () => {
     let status = 200
@@ -365,6 +367,19 @@ describe('the second tier', () => {
     assert.equal(sb.body, jwks('a', 'b'))
     assert.equal(fetch.calls.length, 2, 'b read the rotation from the tier')
   })
+  test('while backing off, a body another isolate stored ends the wait', async () => {
+    const cache = fakeCache()
+    let status = 500
+    const fetch = fakeFetch(() => ({ status, body: jwks('a'), headers: { 'cache-control': 'max-age=300' } }))
+    const a = remoteKeySet(URL_, { fetch, cache })
+    const b = remoteKeySet(URL_, { fetch, cache })
+    await assert.rejects(a.load({ now: T0 }), JWKSFetchFailed)
+    await assert.rejects(b.load({ now: T0 }), JWKSFetchFailed)
+    status = 200
+    await a.load({ now: T0 + 1 })
+    assert.equal((await b.load({ now: T0 + 1.5 })).body, jwks('a'), 'b is still backing off, the tier answers')
+    assert.equal(fetch.calls.length, 3)
+  })
   test('a failing or garbled tier is a miss, never an error', async () => {
     const fetch = fakeFetch(ok(jwks('a')))
     const broken = {
@@ -415,15 +430,19 @@ describe('the second tier', () => {
 })
 
 describe('single flight', () => {
-  test('one fetch per scope; never a promise of another scope', async () => {
+  test('one flight per scope; another scope polls on its own timers instead of sharing a promise', async () => {
     let release
     const gate = new Promise((r) => {
       release = r
     })
-    const { ks, fetch } = make(async () => {
-      await gate
-      return { body: jwks('a') }
-    })
+    const timers = manualTimers()
+    const { ks, fetch } = make(
+      async () => {
+        await gate
+        return { body: jwks('a') }
+      },
+      { timers, timeout: 1000 },
+    )
     const r1 = {}
     const r2 = {}
     const p1 = ks.load({ now: T0, scope: r1 })
@@ -432,11 +451,46 @@ describe('single flight', () => {
     assert.equal(p1b, p1, 'the same scope shares its promise')
     assert.notEqual(p2, p1, 'another scope gets its own')
     await new Promise((r) => setImmediate(r))
-    assert.equal(fetch.calls.length, 2, 'one fetch per scope')
+    assert.equal(fetch.calls.length, 1, 'the second scope waits for the fetch in flight')
+    // The second scope's poll timer (10 ms) and the fetch's timeout timer (1000 ms) are pending.
+    assert.deepEqual(
+      [...timers.pending.values()].map((t) => t.ms).sort((a, b) => a - b),
+      [10, 1000],
+    )
     release()
-    const [s1, s2] = await Promise.all([p1, p2])
-    assert.equal(s1.version, s2.version, 'the same body: one version')
+    const s1 = await p1
+    const poll = [...timers.pending.values()].find((t) => t.ms === 10)
+    timers.pending.clear()
+    poll.f()
+    const s2 = await p2
+    assert.equal(s2, s1, 'the body the other fetch brought')
+    assert.equal(fetch.calls.length, 1)
     assert.notEqual(ks.load({ now: T0, scope: r1 }), p1, 'a settled flight is forgotten')
+  })
+  test('a waiting scope gives up after timeout and fetches itself; an old flight is not waited for', async () => {
+    const timers = manualTimers()
+    const { ks, fetch } = make(({ n }) => (n === 1 ? new Promise(() => {}) : { body: jwks('a') }), {
+      timers,
+      timeout: 50,
+    })
+    ks.load({ now: T0, scope: {} }).catch(() => {})
+    const p2 = ks.load({ now: T0, scope: {} })
+    await new Promise((r) => setImmediate(r))
+    assert.equal(fetch.calls.length, 1)
+    // Fire the poll timers only (5 × 10 ms = the timeout): the waiter fetches for itself.
+    for (let i = 0; i < 5; i++) {
+      const [id, t] = [...timers.pending.entries()].find(([, v]) => v.ms === 10)
+      timers.pending.delete(id)
+      t.f()
+    }
+    assert.equal((await p2).body, jwks('a'))
+    assert.equal(fetch.calls.length, 2)
+    // A third fetch hangs again; a load one second later (past the timeout) does not wait for it.
+    const hung = make(() => new Promise(() => {}), { timers: manualTimers(), timeout: 50 })
+    hung.ks.load({ now: T0, scope: {} }).catch(() => {})
+    hung.ks.load({ now: T0 + 1, scope: {} }).catch(() => {})
+    await new Promise((r) => setImmediate(r))
+    assert.equal(hung.fetch.calls.length, 2)
   })
   test('without a scope each load is its own flight', async () => {
     const { ks } = make(ok(jwks('a')))
