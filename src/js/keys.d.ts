@@ -25,6 +25,9 @@ export {
   WasmCapabilityMissing,
   InvalidOptionsError,
 } from './index.js'
+import type { KeySet } from './keys/key-sets.js'
+// The key sets, their errors and the presets (keys/index.js).
+export * from './keys/key-sets.js'
 
 /** A public-key signature algorithm (`Ed25519` is RFC 9864's name of `EdDSA` with Ed25519). */
 export type PublicKeyAlgorithm =
@@ -59,32 +62,6 @@ export interface Jwks {
   keys: PublicJwk[]
 }
 
-/** A key set body, as a key set hands it to the verifier. */
-export interface KeySetSnapshot {
-  readonly version: number
-  readonly format: 'jwks' | 'x509'
-  readonly body: string
-}
-
-/** The marker of a key set (a registered symbol). */
-export declare const KEY_SET: unique symbol
-
-/**
- * A source of keys the verifier reads when it needs them (`localKeySet`, `remoteKeySet`, the
- * presets). Times are seconds since the epoch.
- */
-export interface KeySet {
-  readonly [KEY_SET]: true
-  snapshot(now: number): KeySetSnapshot | undefined
-  load(request: { now: number; reason?: 'empty' | 'unknown-kid'; scope?: object }): Promise<KeySetSnapshot>
-  refused(version: number, error?: unknown): void
-}
-
-/** Whether `v` is a key set. */
-export declare function isKeySet(v: unknown): v is KeySet
-
-/** Exact claim values checked after the policy (`{ token_use: 'access' }`, `{ tid: [a, b] }`). */
-export type ClaimValues = Readonly<Record<string, string | readonly string[]>>
 
 /** Options of `new PublicKeyVerifier(...)`: a Verifier's policy options, public keys and algorithms. */
 export interface PublicKeyVerifierOptions
@@ -99,7 +76,7 @@ export interface PublicKeyVerifierOptions
   /** Allowed algorithms, public-key ones only (an HMAC name is a `TypeError`). Required, non-empty. */
   algorithms: PublicKeyAlgorithm[]
   /** Exact claim values, checked after the policy (the presets' `token_use`, `tid` …). */
-  claimValues?: ClaimValues
+  claimValues?: Readonly<Record<string, string | readonly string[]>>
 }
 
 /** A verified token. */
@@ -131,109 +108,8 @@ export declare class PublicKeyVerifier {
   free(): void
 }
 
-/** The key set is not a valid key set (its shape, duplicate `kid`s), or the verifier refused it. */
-export declare class JWKSInvalid extends JwtError {
-  readonly code: 'ERR_JWKS_INVALID'
-}
 /** A key is malformed or refused; `problem` names why (`rsa_short`, `private`, `ec_coordinate`, `runtime` …). */
 export declare class JWKInvalid extends JwtError {
   readonly code: 'ERR_JWK_INVALID'
   readonly problem?: string
 }
-/** The key set did not answer within `timeout`. */
-export declare class JWKSTimeout extends JwtError {
-  readonly code: 'ERR_JWKS_TIMEOUT'
-}
-/** The key set answer was larger than `maxBytes`. */
-export declare class JWKSTooLarge extends JwtError {
-  readonly code: 'ERR_JWKS_TOO_LARGE'
-}
-/** The key set could not be fetched (`status` 0: no answer; a redirect or another non-2xx status). */
-export declare class JWKSFetchFailed extends JwtError {
-  readonly code: 'ERR_JWKS_FETCH_FAILED'
-  readonly status: number
-}
-
-/** A fixed key set over a JWKS (object or JSON text), or with `format: 'x509'` an object of kid → PEM. */
-export declare function localKeySet(jwks: Jwks | string | Record<string, string>, options?: { format?: 'jwks' | 'x509' }): KeySet
-
-/** The Cache API as a second tier (`caches.default` on Workers). */
-export interface CacheLike {
-  match(key: Request | string): Promise<Response | undefined>
-  put(key: Request | string, res: Response): Promise<void>
-  delete?(key: Request | string): Promise<boolean>
-}
-/** A KV namespace as a second tier. */
-export interface KvLike {
-  get(key: string): Promise<string | null>
-  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>
-  delete?(key: string): Promise<void>
-}
-
-/** Options of `remoteKeySet`. Seconds unless said otherwise. */
-export interface RemoteKeySetOptions {
-  /** `'jwks'` (default) or `'x509'` (an object of kid → PEM certificate, as Firebase publishes). */
-  format?: 'jwks' | 'x509'
-  /** The fetch to use. Default: the global `fetch`. */
-  fetch?: typeof fetch
-  /** The Cache API tier (default on Workers: `caches.default`); `false`: none. */
-  cache?: CacheLike | false
-  /** A KV namespace tier. Default: none. */
-  kv?: KvLike
-  /** Milliseconds before a fetch is abandoned. Default 5000. */
-  timeout?: number
-  /** Bytes an answer may have. Default 65536. */
-  maxBytes?: number
-  /** Lower bound of the TTL taken from `Cache-Control`. Default 60. */
-  minTtl?: number
-  /** Upper bound of the TTL. Default 600. */
-  maxTtl?: number
-  /** Least time between two looks for an unknown `kid`. Default 30. */
-  cooldown?: number
-  /** How long past its expiry a body serves while fetching fails. Default 3600. */
-  staleIfError?: number
-  /** Injected timers, for tests. */
-  timers?: { setTimeout(f: () => void, ms: number): unknown; clearTimeout(id: any): void }
-}
-
-/** A key set fetched from `url` and cached per isolate (and in the Cache API or KV). Make it once, at module scope. */
-export declare function remoteKeySet(url: string | URL, options?: RemoteKeySetOptions): KeySet
-
-/** What a preset returns: the options of a `PublicKeyVerifier` for that provider. */
-export interface PresetOptions {
-  keys: KeySet
-  algorithms: PublicKeyAlgorithm[]
-  issuer: string | string[]
-  audience?: string | string[]
-  requiredClaims: string[]
-  claimValues?: ClaimValues
-}
-
-/** Cloudflare Access application tokens (RS256; `Cf-Access-Jwt-Assertion`). */
-export declare function cloudflareAccess(
-  options: { teamDomain: string; audience: string | string[] },
-  keySet?: RemoteKeySetOptions,
-): PresetOptions
-/** Auth0 access tokens for an API (RS256, or PS256). */
-export declare function auth0(
-  options: { domain: string; audience: string | string[]; algorithms?: ('RS256' | 'PS256')[] },
-  keySet?: RemoteKeySetOptions,
-): PresetOptions
-/** Firebase Authentication ID tokens (RS256, keys as x509 certificates). */
-export declare function firebase(options: { projectId: string }, keySet?: RemoteKeySetOptions): PresetOptions
-/** Amazon Cognito user pool tokens (`id` or `access`). */
-export declare function cognito(
-  options: { region: string; userPoolId: string; clientId: string | string[]; tokenUse: 'id' | 'access' },
-  keySet?: RemoteKeySetOptions,
-): PresetOptions
-/** Google ID tokens. */
-export declare function google(options: { clientId: string | string[] }, keySet?: RemoteKeySetOptions): PresetOptions
-/** Microsoft Entra ID v2.0 tokens of one tenant. */
-export declare function entraId(
-  options: { tenantId: string; clientId: string | string[] },
-  keySet?: RemoteKeySetOptions,
-): PresetOptions
-/** Where Firebase publishes its certificates. */
-export declare const FIREBASE_CERTS: string
-/** Applies exact claim values to a verified payload (throws `JWTClaimValidationFailed`). */
-export declare function checkClaimValues(payload: Record<string, unknown>, rules: ClaimValues): void

@@ -92,7 +92,7 @@ export type ClaimValues = Readonly<Record<string, readonly string[]>>
 /** The verifier options a preset returns. */
 export interface PresetOptions {
   keys: KeySet
-  algorithms: string[]
+  algorithms: ('RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'EdDSA' | 'Ed25519')[]
   issuer: string | string[]
   audience?: string[] | string
   requiredClaims: string[]
