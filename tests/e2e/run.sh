@@ -50,9 +50,11 @@ cp -R tests/e2e/rfc8725.e2e.mjs tests/e2e/rfc8725-page "$project/"
 mkdir -p "$project/support" && cp tests/js/support/rfc8725-run.mjs tests/js/support/rfc8725-check.mjs "$project/support/"
 # jwt-wasm/jwe in Chromium (issue 11): its driver serves its own page; jose from tests/node_modules.
 cp tests/e2e/jwe.e2e.mjs "$project/" && ln -s "$root/tests/node_modules/jose" "$project/node_modules/jose"
+# jwt-wasm/keys in Chromium (issue 13): its driver serves its own page too.
+cp tests/e2e/keys.e2e.mjs "$project/"
 
 export JWT_WASM_REPO=$root
 cd "$project"
 # JWT_WASM_E2E_FILES="./rfc8725.e2e.mjs" bash tests/e2e/run.sh runs only some files.
 # shellcheck disable=SC2086
-node --test --test-reporter=tap --test-concurrency=1 --test-timeout=150000 ${JWT_WASM_E2E_FILES:-./session.e2e.mjs ./rfc8725.e2e.mjs ./jwe.e2e.mjs}
+node --test --test-reporter=tap --test-concurrency=1 --test-timeout=150000 ${JWT_WASM_E2E_FILES:-./session.e2e.mjs ./rfc8725.e2e.mjs ./jwe.e2e.mjs ./keys.e2e.mjs}
