@@ -57,6 +57,25 @@ export function checked(core, status, what) {
  * @typedef {{ lists: [number, string[]][], args: [number, number, number, number, number], mask: number }} RingSpec
  */
 
+/**
+ * Imports `k` with the provider of this moment, which the key then keeps (an entry may install
+ * another later); a refusal makes it unusable.
+ * @param {RingKey} k
+ */
+async function imported(k) {
+  const provider = signatures.provider
+  try {
+    const key = await provider.importKey(k.alg, k.jwk)
+    if (k.key === undefined) Object.assign(k, { key, provider })
+  } catch (cause) {
+    const name = k.kid === undefined ? '' : ` "${k.kid}"`
+    k.error = Object.assign(new JWKInvalid(`the key${name} was refused by the runtime's crypto`, { cause }), {
+      problem: 'runtime',
+    })
+    throw k.error
+  }
+}
+
 export class Ring {
   /** @type {RingKey[]} */
   keys = []
@@ -125,36 +144,20 @@ export class Ring {
   }
 
   /**
-   * The runtime's verdict on `signature` over `data` under key `i`, imported now if this is its
-   * first use (and kept: the import is the costly part). A key the runtime refuses is unusable
-   * from then on: `JWKInvalid` (`problem` 'runtime').
+   * The runtime's verdict on `signature` over `data` under key `i`: a boolean at once once the
+   * key is imported and the provider is synchronous (node:crypto), else a promise of one. The key
+   * is imported at its first use and kept (the import is the costly part); a key the runtime
+   * refuses is unusable from then on: `JWKInvalid` (`problem` 'runtime').
    * @param {number} i
    * @param {Uint8Array<ArrayBuffer>} data
    * @param {Uint8Array<ArrayBuffer>} signature
-   * @returns {Promise<boolean>}
+   * @returns {boolean | Promise<boolean>}
    */
-  async verify(i, data, signature) {
+  verify(i, data, signature) {
     const k = this.keys[i]
     if (k.error) throw k.error
-    if (k.key === undefined) {
-      // The key keeps the provider that imported it (an entry may install another later).
-      const provider = signatures.provider
-      try {
-        const key = await provider.importKey(k.alg, k.jwk)
-        if (k.key === undefined) Object.assign(k, { key, provider })
-      } catch (cause) {
-        const name = k.kid === undefined ? '' : ` "${k.kid}"`
-        const e = Object.assign(new JWKInvalid(`the key${name} was refused by the runtime's crypto`, { cause }), {
-          problem: 'runtime',
-        })
-        k.error = e
-        throw e
-      }
-    }
-    return (
-      (await /** @type {import('./signature.js').SignatureProvider} */ (k.provider).verify(k.key, data, signature)) ===
-      true
-    )
+    if (k.key === undefined) return imported(k).then(() => this.verify(i, data, signature))
+    return /** @type {import('./signature.js').SignatureProvider} */ (k.provider).verify(k.key, data, signature)
   }
 
   /**

@@ -13,6 +13,7 @@
 import { JWSInvalid, JWTTooLarge } from '../errors.js'
 import { bad, callOptions, object } from '../internal/options.js'
 import { utf8 } from '../internal/encoding.js'
+import { fromBase64url } from '../internal/base64url-decode.js'
 import { parts } from '../internal/calls.js'
 import { OP_DECODE, SEP } from '../internal/protocol.js'
 import { PK_ALGS } from '../internal/protocol-keys.js'
@@ -38,8 +39,6 @@ const OPTIONS = new Set([
 ])
 const VERIFY_OPTIONS = new Set(['now', 'scope'])
 
-/** @param {string} s base64url, checked strict by the core @returns {Uint8Array<ArrayBuffer>} */
-const unbase64url = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
 const HMAC = /^HS(256|384|512)$/
 
 /**
@@ -125,17 +124,20 @@ export class PublicKeyVerifier {
   }
 
   /**
-   * The ring to verify with at `now`: the fixed keys, the key set's snapshot, or what its `load`
-   * brings (`reason` 'empty', or 'unknown-kid' for a token whose kid no key has).
+   * The ring to verify with at `now`: the fixed keys or the key set's snapshot (at once, on the
+   * hot path), else a promise of what its `load` brings (`reason` 'empty', or 'unknown-kid' for a
+   * token whose kid no key has).
    * @param {number} now
    * @param {object | undefined} scope
    * @param {'empty' | 'unknown-kid'} [reason]
+   * @returns {Ring | Promise<Ring>}
    */
-  async #ring(now, scope, reason) {
+  #ring(now, scope, reason) {
     const keySet = this.#keySet
     if (!keySet) return /** @type {{ ring: Ring }} */ (this.#current).ring
     const snap = reason ? undefined : keySet.snapshot(now)
-    return this.#ringOf(snap ?? (await keySet.load({ now, reason: reason ?? 'empty', scope })), now)
+    if (snap) return this.#ringOf(snap, now)
+    return keySet.load({ now, reason: reason ?? 'empty', scope }).then((s) => this.#ringOf(s, now))
   }
 
   /**
@@ -157,7 +159,8 @@ export class PublicKeyVerifier {
     if (typeof token !== 'string') throw new JWSInvalid('token must be a string')
     if (token.length > this.#maxTokenBytes) throw new JWTTooLarge()
     const scope = o?.scope
-    let ring = await this.#ring(now, scope)
+    let ring = this.#ring(now, scope)
+    if (ring instanceof Promise) ring = await ring
     let [key, signed, error] = ring.begin(token, now)
     // A kid no key has: the key set may have rotated. Look again once (its cooldown bounds it).
     if (/** @type {any} */ (error)?.code === 'ERR_JWKS_NO_MATCHING_KEY' && this.#keySet && hasKid(ring, token)) {
@@ -166,8 +169,9 @@ export class PublicKeyVerifier {
     }
     if (error) throw error
     // After phase 1 the token is strict base64url: ASCII, so its bytes are its characters.
-    const verified = await ring.verify(key, utf8.encode(token.slice(0, signed)), unbase64url(token.slice(signed + 1)))
-    ring.end(token, key, verified, now)
+    let verified = ring.verify(key, utf8.encode(token.slice(0, signed)), fromBase64url(token.slice(signed + 1)))
+    if (verified instanceof Promise) verified = await verified
+    ring.end(token, key, verified === true, now)
     const [header, payload] = parts(ring.core)
     if (this.#claimValues) checkClaimValues(payload, this.#claimValues)
     return { header, payload }
