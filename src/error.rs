@@ -209,6 +209,8 @@ pub enum JwkProblem {
     Kid,
     /// Not a strict DER certificate with a supported key.
     Certificate,
+    /// An RSA modulus with the ROCA fingerprint (CVE-2017-15361).
+    RsaRoca,
 }
 
 #[cfg(feature = "keys")]
@@ -244,6 +246,7 @@ impl JwkProblem {
             Self::NoAlg => jwk_problem::NO_ALG,
             Self::Kid => jwk_problem::KID,
             Self::Certificate => jwk_problem::CERTIFICATE,
+            Self::RsaRoca => jwk_problem::RSA_ROCA,
         }
     }
 }

@@ -643,6 +643,8 @@ numbered! {
         NO_ALG = p(b'M', "no_alg", "give the RSA key an alg: several RSA algorithms are allowed and none is chosen from the token");
         /// An empty kid, or one over the length cap.
         KID = p(b'N', "kid", "a kid is non-empty and at most 256 bytes");
+        /// An RSA modulus with the ROCA fingerprint (CVE-2017-15361).
+        RSA_ROCA = p(b'P', "rsa_roca", "an RSA modulus made by the ROCA-vulnerable generator (CVE-2017-15361) is refused: its private key can be computed");
         /// A certificate that is not strict DER, or whose key is not RSA, EC P-256/P-384 or Ed25519.
         CERTIFICATE = p(b'O', "certificate", "not a strict DER X.509 certificate with an RSA, EC P-256/P-384 or Ed25519 key");
     }

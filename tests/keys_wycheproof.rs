@@ -27,11 +27,7 @@ const DECISIONS: &[(u64, &str, &str)] = &[
     (4, "reader:oct", "duplicate kids of HMAC keys: the first key already refuses the set"),
     (5, "runtime", "valid: the RS256 signature is WebCrypto's (keys-js)"),
     (6, "begin:ERR_JWKS_NO_MATCHING_KEY", "use enc: the key is skipped, no key for the token"),
-    (
-        7,
-        "runtime",
-        "ROCA-weak modulus (2049 bits): not detected by the reader (no fingerprint test); known limit",
-    ),
+    (7, "reader:rsa_roca", "a ROCA modulus (CVE-2017-15361), refused by its fingerprint"),
     (8, "reader:rsa_short", "1024-bit modulus"),
     (9, "reader:rsa_exponent", "e = 1"),
     (10, "reader:oct", ""),

@@ -35,6 +35,7 @@ export const JWK_MESSAGES = [
   'give the RSA key an alg: several RSA algorithms are allowed and none is chosen from the token',
   'a kid is non-empty and at most 256 bytes',
   'not a strict DER X.509 certificate with an RSA, EC P-256/P-384 or Ed25519 key',
+  'an RSA modulus made by the ROCA-vulnerable generator (CVE-2017-15361) is refused: its private key can be computed',
 ]
 /** The JWK problems' stable names, by letter (A = 0). */
 export const JWK_PROBLEMS = [
@@ -53,6 +54,7 @@ export const JWK_PROBLEMS = [
   'no_alg',
   'kid',
   'certificate',
+  'rsa_roca',
 ]
 /** Public-key algorithms by index (bit i of `OP_PK_ALGORITHMS`'s a; the index `OP_PK_ADD_KEYS` outputs). */
 export const PK_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA', 'Ed25519']
