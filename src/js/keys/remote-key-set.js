@@ -13,7 +13,8 @@
  *   flight polls for its result on its own timers (for at most `timeout`) instead of fetching. `'unknown-kid'` looks again (the second tier, then the
  *   network) at most once per `cooldown`; within it the current snapshot answers.
  * - Failures back off: 1, 2, 4 … seconds, at most `cooldown`, with no fetch in between (the
- *   second tier is still read, so a body another isolate fetched ends the wait).
+ *   second tier is still read, so a body another isolate fetched ends the wait). A failure is
+ *   recorded in the Cache API with its retry time, and the other isolates wait with it.
  * - `refused(version, error)`: the verifier could not use that body: it is forgotten (here and in
  *   the second tier), never handed out again, and counts as a failure; the one before it, if any,
  *   serves within `staleIfError`.
@@ -22,7 +23,7 @@ import { bad } from '../internal/options.js'
 import { freshFor } from './cache-control.js'
 import { fetchBody } from './fetch-body.js'
 import { KEY_SET } from './key-set-contract.js'
-import { JWKSInvalid } from './key-set-errors.js'
+import { JWKSFetchFailed, JWKSInvalid, JWKSTimeout, JWKSTooLarge } from './key-set-errors.js'
 import { remoteConfig } from './remote-options.js'
 import { tiers } from './tiers.js'
 import { nextVersion } from './versions.js'
@@ -37,6 +38,18 @@ const REASONS = new Set(['empty', 'unknown-kid'])
  * @typedef {import('./key-set-contract.js').KeySetSnapshot} KeySetSnapshot
  * @typedef {{ view: KeySetSnapshot, expiresAt: number }} Entry
  */
+
+/**
+ * The error of a failure another isolate recorded (its code and status; the message says whose).
+ * @param {{ code: string, status: number }} f
+ */
+const failureOf = ({ code, status }) => {
+  const message = 'the key set failed in another isolate; retrying later'
+  if (code === 'ERR_JWKS_TIMEOUT') return new JWKSTimeout(message)
+  if (code === 'ERR_JWKS_TOO_LARGE') return new JWKSTooLarge(message)
+  if (code === 'ERR_JWKS_INVALID') return new JWKSInvalid(message)
+  return new JWKSFetchFailed(message, { status })
+}
 
 /** @param {unknown} now @returns {number} */
 const checkNow = (now) => {
@@ -150,6 +163,8 @@ export function remoteKeySet(url, options) {
       return entry.view
     } catch (error) {
       failed(now, error)
+      const e = /** @type {any} */ (error)
+      await tier.failed({ retryAt, failures, code: String(e?.code ?? ''), status: e?.status ?? 0 }, now)
       const stale = snapshot(now)
       if (stale) return stale
       throw error
@@ -177,6 +192,19 @@ export function remoteKeySet(url, options) {
     const shared = await fromTier(now, false)
     if (shared) return shared
     if (now < retryAt) throw lastError
+    // Another isolate's fetch failed: take its count of failures (so the location's backoff keeps
+    // growing whichever isolate tries next) and, while its retry time is ahead, wait with it.
+    const other = await tier.failure(now, c.cooldown)
+    if (other) {
+      failures = Math.max(failures, other.failures)
+      if (now < other.retryAt) {
+        lastError = failureOf(other)
+        retryAt = other.retryAt
+        const stale = snapshot(now)
+        if (stale) return stale
+        throw lastError
+      }
+    }
     const wait = !waited && otherFetch(now)
     if (wait) {
       await wait

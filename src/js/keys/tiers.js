@@ -4,7 +4,9 @@
  * API (`caches.default`, or the injected `cache`) and, optionally, a KV namespace. Each entry
  * carries its own expiry (the fetching isolate's `expiresAt`, in the caller's seconds), so the
  * reader judges freshness with its injected clock, never with the tier's. A tier that fails or
- * holds something unreadable is a miss: it can cost a fetch, never a wrong key set.
+ * holds something unreadable is a miss: it can cost a fetch, never a wrong key set. A failed
+ * fetch is recorded there too (the Cache API only: its retry time, the count of failures in a row, code and status), so the
+ * other isolates of the location wait with it rather than each asking a failing provider.
  */
 import { checkBody } from './body-shape.js'
 
@@ -48,6 +50,7 @@ function fresh(body, expiresAt, fetchedAt, format, now) {
  */
 export function tiers(c) {
   const key = tierKey(c.url, c.format)
+  const failureKey = `${key}/failure`
   return {
     /**
      * The freshest entry of the tiers at `now` (the Cache API first, then KV), or undefined.
@@ -98,11 +101,48 @@ export function tiers(c) {
         const cache = c.cache
         jobs.push((async () => cache.put(key, new Response(e.body, { headers })))())
       }
+      // A fetch that worked ends the failure recorded by any isolate.
+      if (c.cache?.delete) {
+        const cache = c.cache
+        jobs.push((async () => cache.delete?.(failureKey))())
+      }
       if (c.kv) {
         const kv = c.kv
         jobs.push((async () => kv.put(key, JSON.stringify(e), { expirationTtl: Math.max(KV_MIN_TTL, ttl) }))())
       }
       await Promise.allSettled(jobs)
+    },
+    /**
+     * The failure another isolate recorded, unless it is older than a `cooldown` past its retry
+     * time: its retry time (while ahead, this isolate waits too instead of fetching), the count of
+     * failures in a row (so the location's backoff keeps growing), its error's code and status.
+     * The Cache API only.
+     * @param {number} now
+     * @param {number} cooldown
+     * @returns {Promise<{ retryAt: number, failures: number, code: string, status: number } | undefined>}
+     */
+    async failure(now, cooldown) {
+      try {
+        const res = await c.cache?.match(failureKey)
+        const f = res && JSON.parse(await res.text())
+        if (f && Number.isFinite(f.retryAt) && now < f.retryAt + cooldown && typeof f.code === 'string') {
+          const failures = Number.isInteger(f.failures) && f.failures > 0 ? Math.min(f.failures, 64) : 1
+          return { retryAt: f.retryAt, failures, code: f.code, status: Number.isInteger(f.status) ? f.status : 0 }
+        }
+      } catch {}
+      return undefined
+    },
+    /**
+     * Records a failed fetch for the other isolates (failures ignored).
+     * @param {{ retryAt: number, failures: number, code: string, status: number }} f
+     * @param {number} now
+     */
+    async failed(f, now) {
+      const cache = c.cache
+      if (!cache) return
+      const ttl = Math.max(1, Math.ceil(f.retryAt - now + 3600))
+      const headers = { 'content-type': 'application/json', 'cache-control': `max-age=${ttl}` }
+      await (async () => cache.put(failureKey, new Response(JSON.stringify(f), { headers })))().catch(() => {})
     },
     /** Forgets the tiers' entry (a body the verifier refused), failures ignored. */
     async drop() {

@@ -374,11 +374,40 @@ describe('the second tier', () => {
     const a = remoteKeySet(URL_, { fetch, cache })
     const b = remoteKeySet(URL_, { fetch, cache })
     await assert.rejects(a.load({ now: T0 }), JWKSFetchFailed)
-    await assert.rejects(b.load({ now: T0 }), JWKSFetchFailed)
+    // a recorded its failure in the Cache API: b waits with it, without a fetch.
+    const e = await b.load({ now: T0 + 0.5 }).catch((x) => x)
+    assert.ok(e instanceof JWKSFetchFailed && e.status === 500)
+    assert.equal(fetch.calls.length, 1)
+    assert.equal([...cache.store.keys()].filter((k) => k.endsWith('/failure')).length, 1, 'the failure recorded')
     status = 200
     await a.load({ now: T0 + 1 })
+    assert.equal([...cache.store.keys()].filter((k) => k.endsWith('/failure')).length, 0, 'a success ends it')
     assert.equal((await b.load({ now: T0 + 1.5 })).body, jwks('a'), 'b is still backing off, the tier answers')
+    assert.equal(fetch.calls.length, 2)
+  })
+  test("another isolate's failure: its error and retry time, the stale body meanwhile", async () => {
+    const cache = fakeCache()
+    let status = 200
+    const fetch = fakeFetch(() => ({ status, body: jwks('a'), headers: { 'cache-control': 'max-age=100' } }))
+    const a = remoteKeySet(URL_, { fetch, cache })
+    const b = remoteKeySet(URL_, { fetch, cache })
+    const good = await a.load({ now: T0 })
+    assert.equal((await b.load({ now: T0 })).body, good.body)
+    status = 503
+    assert.equal(await a.load({ now: T0 + 100 }), good, 'a: stale after its failure')
+    assert.equal(fetch.calls.length, 2)
+    const sb = await b.load({ now: T0 + 100.5 })
+    assert.equal(sb.body, good.body, "b: stale too, on a's failure")
+    assert.equal(fetch.calls.length, 2, 'b did not fetch')
+    assert.equal(b.snapshot(T0 + 100.9).body, good.body)
+    // Past the recorded retry time b fetches itself.
+    await b.load({ now: T0 + 101 })
     assert.equal(fetch.calls.length, 3)
+    // Timeouts and size are recorded by their code.
+    const c2 = fakeCache()
+    const t = remoteKeySet(URL_, { fetch: fakeFetch(() => ({ body: ' '.repeat(70000) })), cache: c2 })
+    await assert.rejects(t.load({ now: T0 }), JWKSTooLarge)
+    await assert.rejects(remoteKeySet(URL_, { fetch, cache: c2 }).load({ now: T0 }), JWKSTooLarge)
   })
   test('a failing or garbled tier is a miss, never an error', async () => {
     const fetch = fakeFetch(ok(jwks('a')))
