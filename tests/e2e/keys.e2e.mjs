@@ -1,7 +1,8 @@
 // jwt-wasm/keys in real Chromium (issue 13): a plain module page imports the installed package's
 // `jwt-wasm/keys` through an import map pointing at its `browser` entry (read from the exports
 // map), which fetches and stream-compiles jwt_wasm_keys.wasm, and only that artifact; signatures
-// are Chromium's WebCrypto (Ed25519 included). There it verifies the RFC examples, tokens of
+// are Chromium's WebCrypto (Ed25519 included). There it runs Wycheproof's five primitive files
+// through the core and WebCrypto, verifies the RFC examples, tokens of
 // every algorithm signed in Node by WebCrypto and by jose's SignJWT, and refuses a forgery, a
 // psychic signature and alg none with the codes of Node and workerd. Served on 127.0.0.1 (test only).
 import { test, before, after } from 'node:test'
@@ -24,7 +25,9 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>jwt-wasm/keys</title>
 <script type="importmap">{"imports":{"jwt-wasm/keys":"/node_modules/jwt-wasm/${entry}"}}</script>
 <script type="module">
   import * as K from 'jwt-wasm/keys'
+  import { Ring } from '/node_modules/jwt-wasm/keys/ring.js'
   window.__keys = K
+  window.__Ring = Ring
   K.ready.then(() => { document.title = 'ready' }, (e) => { document.title = 'failed: ' + e })
 </script>`
 // RFC 7515 A.3 (ES256) and RFC 8037 A.4 (Ed25519): key and token.
@@ -173,6 +176,68 @@ test("jose's SignJWT tokens verify in Chromium", async () => {
     )
   }
 })
+
+// Wycheproof's primitive files (tests/vectors/wycheproof/, Apache-2.0) through the verifier's
+// own path in the page: the core's form checks, then Chromium's WebCrypto (keys/ring.js of the
+// installed package, the very module the entry uses).
+const repo = process.env.JWT_WASM_REPO
+for (const [file, alg, jwkOf] of [
+  ['ecdsa_secp256r1_sha256_p1363_test.json', 'ES256', (g) => g.publicKeyJwk],
+  ['ecdsa_secp384r1_sha384_p1363_test.json', 'ES384', (g) => g.publicKeyJwk],
+  ['ed25519_test.json', 'EdDSA', (g) => g.publicKeyJwk],
+  ['rsa_signature_2048_sha256_test.json', 'RS256', (g) => g.keyJwk],
+  ['rsa_pss_2048_sha256_mgf1_32_test.json', 'PS256', (g) => g.publicKeyJwk],
+]) {
+  test(`${file}: every case with a JWK through the core and Chromium's WebCrypto, by its result`, async () => {
+    const doc = JSON.parse(readFileSync(join(repo, 'tests', 'vectors', 'wycheproof', file), 'utf8'))
+    const groups = doc.testGroups
+      .filter((g) => jwkOf(g))
+      .map((g) => {
+        const { kid, ...jwk } = jwkOf(g)
+        void kid
+        return {
+          jwk: { ...jwk, alg },
+          cases: g.tests.map(({ tcId, msg, sig, result }) => ({ tcId, msg, sig, result })),
+        }
+      })
+    const verdicts = await page.evaluate(
+      async ([groups, alg]) => {
+        const PK = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA', 'Ed25519']
+        const hex = (h) => Uint8Array.from(h.match(/../g) ?? [], (x) => Number.parseInt(x, 16))
+        const b64 = (u) =>
+          btoa(String.fromCharCode(...u))
+            .replace(/\+/g, '-')
+            .replace(/\//g, '_')
+            .replace(/=+$/, '')
+        const out = []
+        for (const { jwk, cases } of groups) {
+          const ring = new window.__Ring(
+            { lists: [[4, ['exp']]], mask: 1 << PK.indexOf(alg), args: [0, 0, -1, 16384, 8192] },
+            'jwks',
+            JSON.stringify({ keys: [jwk] }),
+            'keys',
+          )
+          const header = b64(new TextEncoder().encode(JSON.stringify({ alg })))
+          for (const c of cases) {
+            const [key, , error] = ring.begin(`${header}.e30.${b64(hex(c.sig))}`, 1700000000)
+            out.push([
+              c.tcId,
+              c.result,
+              error ? 'core' : (await ring.verify(key, hex(c.msg), hex(c.sig))) ? 'accepted' : 'runtime',
+            ])
+          }
+          ring.core.free()
+        }
+        return out
+      },
+      [groups, alg],
+    )
+    assert.ok(verdicts.length >= doc.numberOfTests - 12, `${verdicts.length} of ${doc.numberOfTests}`)
+    // The one acceptable case (PKCS#1 DigestInfo without NULL) is refused, as in Node and on workerd.
+    for (const [tcId, result, verdict] of verdicts)
+      assert.equal(verdict === 'accepted', result === 'valid', `${file} tcId ${tcId}: ${result}, ${verdict}`)
+  })
+}
 
 test('the page loaded the browser entry and fetched only the keys artifact', () => {
   assert.ok(served.includes(`/node_modules/jwt-wasm/${entry}`), served.join(', '))
