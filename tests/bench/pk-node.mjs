@@ -4,7 +4,7 @@
 // Env: BENCH_NOW, BENCH_ROUNDS, BENCH_SLICE_MS, BENCH_WARMUP_MS.
 import * as jose from 'jose'
 import * as keys from 'jwt-wasm/keys'
-import { PK_ALGS, pkCases } from './pk.mjs'
+import { PK_ALGS, pkCases, timedFn } from './pk.mjs'
 import { measure } from './timing.mjs'
 
 const now = Number(process.env.BENCH_NOW)
@@ -26,7 +26,7 @@ for (const alg of PK_ALGS) {
     console.log(JSON.stringify({ gate: failures }))
     process.exit(0)
   }
-  const fns = cases.map((c) => ({ ...c, fn: c.make(token) }))
+  const fns = cases.map((c) => ({ ...c, fn: timedFn(c, token) }))
   const timed = await measure(fns, (c, n) => batch(c.fn, n), opts)
   pk[alg] = {
     bytes: token.length,

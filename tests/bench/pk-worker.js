@@ -5,7 +5,7 @@
 //   GET /fetches?alg=ES256               the remote key set's fetch count
 import * as jose from 'jose'
 import * as keys from 'jwt-wasm/keys'
-import { pkCases } from './pk.mjs'
+import { pkCases, timedFn } from './pk.mjs'
 
 /** @type {Map<string, Promise<any>>} */
 const states = new Map()
@@ -20,7 +20,7 @@ export default {
         alg,
         pkCases({ keys, jose }, alg, Number(env.NOW)).then((s) => ({
           ...s,
-          fns: new Map(s.cases.map((c) => [c.id, c.make(s.token)])),
+          fns: new Map(s.cases.map((c) => [c.id, timedFn(c, s.token)])),
         })),
       )
     const s = await states.get(alg)

@@ -26,6 +26,8 @@ import { Core, call, keys as engine, put } from '../wasm.js'
 import { signatures } from './signature.js'
 import { JWKInvalid } from './key-errors.js'
 import { JWKSInvalid } from './key-set-errors.js'
+import { utf8 } from '../internal/encoding.js'
+import { fromBase64url } from '../internal/base64url-decode.js'
 
 /**
  * A core call's status to its error: the keys artifact's own (`ERR_JWKS_INVALID`,
@@ -76,9 +78,15 @@ async function imported(k) {
   }
 }
 
+/** The verified tokens a Ring remembers (the oldest goes first), and the longest it keeps. */
+const SEEN_TOKENS = 512
+const SEEN_CHARS = 4096
+
 export class Ring {
   /** @type {RingKey[]} */
   keys = []
+  /** @type {Set<string>} tokens whose signature the runtime verified under this version's keys */
+  #seen = new Set()
 
   /**
    * @param {RingSpec} spec the policy and allowlist (verifier.js)
@@ -158,6 +166,37 @@ export class Ring {
     if (k.error) throw k.error
     if (k.key === undefined) return imported(k).then(() => this.verify(i, data, signature))
     return /** @type {import('./signature.js').SignatureProvider} */ (k.provider).verify(k.key, data, signature)
+  }
+
+  /**
+   * The runtime's verdict on the signature of `token` (its signing input the first `signed`
+   * characters) under key `i`, remembered once true: an access token is presented many times in
+   * its life, and the same bytes under the same key (this version's, chosen again by phase 1 for
+   * the same token) always verify the same, so a token seen verified skips the signature, never
+   * the rest (phases 1 and 2, the claims and the time, run every time). At most `SEEN_TOKENS`
+   * tokens of at most `SEEN_CHARS` characters are kept, the oldest dropped first; a refused one
+   * is never kept.
+   * @param {string} token
+   * @param {number} i
+   * @param {number} signed
+   * @returns {boolean | Promise<boolean>}
+   */
+  checkSignature(token, i, signed) {
+    if (this.#seen.has(token)) return true
+    // After phase 1 the token is strict base64url: ASCII, so its bytes are its characters.
+    const v = this.verify(i, utf8.encode(token.slice(0, signed)), fromBase64url(token.slice(signed + 1)))
+    return v instanceof Promise ? v.then((ok) => this.#remember(token, ok)) : this.#remember(token, v)
+  }
+
+  /** @param {string} token @param {boolean} ok @returns {boolean} */
+  #remember(token, ok) {
+    if (ok !== true) return false
+    const seen = this.#seen
+    if (token.length <= SEEN_CHARS) {
+      seen.add(token)
+      if (seen.size > SEEN_TOKENS) seen.delete(/** @type {string} */ (seen.values().next().value))
+    }
+    return true
   }
 
   /**

@@ -338,3 +338,35 @@ describe('a key set: one load when cold, one look again for an unknown kid, a re
     assert.equal((await v.verifyAsync(await sign(a, {}, claims()), at())).payload.sub, 'u1')
   })
 })
+
+describe('a token seen verified skips the signature, never the claims', () => {
+  test('the runtime checks a repeated token once; its claims and time are judged every time; a forgery is still checked', async () => {
+    const { signatures } = await import(new URL('../node_modules/jwt-wasm/keys/signature.js', import.meta.url).href)
+    const real = signatures.provider
+    const calls = { verify: 0 }
+    signatures.provider = { ...real, name: 'counting', verify: (k, d, s) => (calls.verify++, real.verify(k, d, s)) }
+    try {
+      const pair = await keyPair('ES256', { kid: 'a' })
+      const v = new PublicKeyVerifier({ keys: [pair.jwk], algorithms: ['ES256'], ...POLICY })
+      const token = await sign(pair, {}, claims())
+      for (let i = 0; i < 5; i++) assert.equal((await v.verifyAsync(token, at())).payload.sub, 'u1')
+      assert.equal(calls.verify, 1, 'one signature check for five verifications')
+      // The same token later: expired, though its signature is remembered.
+      assert.equal(await outcome(v.verifyAsync(token, at(NOW + 301))), 'ERR_JWT_EXPIRED')
+      // Another signature over the same input is another token: checked, and refused.
+      const p = token.split('.')
+      const sig = Buffer.from(p[2], 'base64url')
+      sig[7] ^= 1
+      const forged = `${p[0]}.${p[1]}.${sig.toString('base64url')}`
+      for (let i = 0; i < 2; i++)
+        assert.equal(await outcome(v.verifyAsync(forged, at())), 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED')
+      assert.equal(calls.verify, 3, 'a refused token is never remembered')
+      // A new verifier (a new key-set version) remembers nothing.
+      const w = new PublicKeyVerifier({ keys: [pair.jwk], algorithms: ['ES256'], ...POLICY })
+      await w.verifyAsync(token, at())
+      assert.equal(calls.verify, 4)
+    } finally {
+      signatures.provider = real
+    }
+  })
+})
