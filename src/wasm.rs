@@ -162,10 +162,20 @@ impl Core {
             #[cfg(all(feature = "hmac", not(feature = "keys")))]
             op::FINISH => self.finish(),
             #[cfg(all(feature = "hmac", feature = "keys"))]
-            op::OPTION => match self.option(a, c) {
-                0 if a != crate::protocol::opt::KEY_ISSUER => self.pk_option(a, c),
-                n => n,
-            },
+            op::OPTION => {
+                // A keys Core (alg_mask 0) has no HMAC policy: its own answer counts then.
+                let mac = self.option(a, c);
+                if a == crate::protocol::opt::KEY_ISSUER {
+                    mac
+                } else {
+                    let keys = self.pk_option(a, c);
+                    if mac == 0 {
+                        0
+                    } else {
+                        keys
+                    }
+                }
+            }
             #[cfg(all(feature = "hmac", feature = "keys"))]
             op::FINISH => {
                 if self.keys_allowed() {
