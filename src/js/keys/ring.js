@@ -55,7 +55,7 @@ export function checked(core, status, what) {
 }
 
 /**
- * @typedef {{ alg: number, kid: string | undefined, jwk: JsonWebKey, key?: unknown, provider?: import('./signature.js').SignatureProvider, error?: Error }} RingKey
+ * @typedef {{ at: number, alg: number, kid: string | undefined, jwk: JsonWebKey, key?: unknown, provider?: import('./signature.js').SignatureProvider, error?: Error }} RingKey
  * @typedef {{ lists: [number, string[]][], args: [number, number, number, number, number], mask: number }} RingSpec
  */
 
@@ -70,10 +70,12 @@ async function imported(k) {
     const key = await provider.importKey(k.alg, k.jwk)
     if (k.key === undefined) Object.assign(k, { key, provider })
   } catch (cause) {
-    const name = k.kid === undefined ? '' : ` "${k.kid}"`
-    k.error = Object.assign(new JWKInvalid(`the key${name} was refused by the runtime's crypto`, { cause }), {
-      problem: 'runtime',
-    })
+    k.error = Object.assign(
+      new JWKInvalid(`key ${k.at + 1} of the key set was refused by the runtime's crypto`, { cause }),
+      {
+        problem: 'runtime',
+      },
+    )
     throw k.error
   }
 }
@@ -117,7 +119,12 @@ export class Ring {
       if (!first || core.num(0) === 0) return
       const out = core.out().split(SEP)
       for (let i = 0; i + 2 < out.length; i += 3)
-        this.keys.push({ alg: +out[i], kid: out[i + 1] || undefined, jwk: JSON.parse(out[i + 2]) })
+        this.keys.push({
+          at: this.keys.length,
+          alg: +out[i],
+          kid: out[i + 1] || undefined,
+          jwk: JSON.parse(out[i + 2]),
+        })
     }
     this.core = new Core(engine, CAP_KEYS, spec.args, (core) => {
       sendPolicy(core, spec.lists)
@@ -126,8 +133,9 @@ export class Ring {
         checked(core, call(core, OP_PK_ADD_KEYS, 1, 0, put(core, [body])[0], 0, 0), what)
         read(core)
       }
-      for (const [kid, pem] of certs ?? []) {
-        const at = `${what}[${JSON.stringify(kid)}]`
+      for (const [n, [kid, pem]] of (certs ?? []).entries()) {
+        // Named by position: a kid is the provider's text, never echoed in a message.
+        const at = `${what}: certificate ${n + 1}`
         checked(core, call(core, OP_PK_CERT_KEY, 0, 0, put(core, [pem])[0], 0, 0), at)
         const jwk = JSON.stringify({ ...JSON.parse(core.out()), kid })
         checked(core, call(core, OP_PK_ADD_KEYS, 0, 0, put(core, [jwk])[0], 0, 0), at)
