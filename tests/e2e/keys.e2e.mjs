@@ -161,6 +161,24 @@ test('every algorithm: WebCrypto tokens from Node verify in Chromium; a forgery,
   }
 })
 
+test("an EC point off its curve: Chromium's WebCrypto refuses the key at import, so its tokens get JWKInvalid", async () => {
+  const pair = await webcrypto.subtle.generateKey(GEN.ES256[0], true, ['sign', 'verify'])
+  const { key_ops, ext, ...jwk } = await webcrypto.subtle.exportKey('jwk', pair.publicKey)
+  void key_ops, void ext
+  const input = `${b64({ alg: 'ES256', kid: 'k' })}.${b64(claims)}`
+  const token = `${input}.${Buffer.from(await webcrypto.subtle.sign(GEN.ES256[1], pair.privateKey, Buffer.from(input))).toString('base64url')}`
+  const y = Buffer.from(jwk.y, 'base64url')
+  y[y.length - 1] ^= 1
+  const bad = {
+    keys: [{ ...jwk, y: y.toString('base64url'), kid: 'k' }],
+    algorithms: ['ES256'],
+    issuer: 'https://idp.test',
+    audience: 'api',
+  }
+  assert.deepEqual(await verifyIn(bad, token, NOW), { code: 'ERR_JWK_INVALID', name: 'JWKInvalid' })
+  assert.deepEqual(await verifyIn({ ...bad, keys: [{ ...jwk, kid: 'k' }] }, token, NOW), { ok: claims })
+})
+
 test("jose's SignJWT tokens verify in Chromium", async () => {
   for (const alg of ['RS256', 'ES256', 'EdDSA']) {
     const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true })

@@ -204,6 +204,23 @@ for (const [file, alg, jwkOf] of [
   })
 }
 
+test("an EC point off its curve: workerd's WebCrypto refuses the key at import, so its tokens get ERR_JWK_INVALID", async () => {
+  const pair = await keyPair('ES256', { kid: 'ec' })
+  const y = Buffer.from(pair.jwk.y, 'base64url')
+  y[y.length - 1] ^= 1
+  const token = await sign(pair, {}, claims())
+  const cases = [1, 2].map(() => ({
+    keys: [{ ...pair.jwk, y: y.toString('base64url') }],
+    algorithms: ['ES256'],
+    token,
+    now: NOW,
+    policy: POLICY,
+  }))
+  assert.deepEqual(await post('/verify', cases), [{ code: 'ERR_JWK_INVALID' }, { code: 'ERR_JWK_INVALID' }])
+  // The true point verifies.
+  assert.equal((await post('/verify', [{ ...cases[0], keys: [pair.jwk] }]))[0].payload.sub, 'u1')
+})
+
 test('the guard with a localKeySet and with a remoteKeySet: 200, 401 for a forgery, no fetch on the hot path, 503 when the key set is down', async () => {
   const ask = async (path, token) =>
     mf.dispatchFetch(`http://localhost${path}`, { headers: { authorization: `Bearer ${token}` } })
