@@ -90,7 +90,9 @@ export interface PublicKeyVerifyResult<Custom extends object = Record<string, un
  * (size, segments, base64url, header, allowlist, key by `kid`, the signature's form: its length,
  * ECDSA `r` and `s` in range), the runtime checks the signature with a non-extractable key
  * imported once per key, then the core judges the claims and the policy. A token whose `kid` no
- * key has makes a key set look again once (within its cooldown it does not fetch).
+ * key has makes a key set look again once (within its cooldown it does not fetch). A token whose
+ * signature verified is remembered (the last 512, up to 4 KB each): presented again, it skips the
+ * signature, never the claims or the time.
  */
 export declare class PublicKeyVerifier {
   /** Throws `TypeError` (`ERR_INVALID_OPTIONS`) for bad options, `JWKSInvalid` / `JWKInvalid` for bad fixed keys. */
