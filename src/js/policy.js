@@ -102,6 +102,47 @@ export function verifierPolicy(options, what, names = VERIFIER_OPTIONS) {
     if (k.issuer !== undefined && issuers && !issuers.includes(k.issuer))
       throw bad(`${what}.keys[${i}].issuer is not in ${what}.issuer`)
   })
+  const [lists, clockTolerance, maxTokenAge, maxTokenBytes, maxHeaderBytes] = claimsPolicy(o, what)
+  const mask = o.algorithms.reduce((m, a) => m | (1 << ALGS.indexOf(a)), 0)
+  // The setup, replayed on a fresh instance after a trap: it keeps copies of what it sends.
+  const ring = keys.map((k) => ({ ...k, secret: k.secret.slice() }))
+  /** @param {Core} core */
+  const setup = (core) => {
+    sendPolicy(core, lists)
+    ring.forEach((k, i) => {
+      const [kidLen, secretLen] = put(core, [k.kid ?? '', k.secret])
+      const kid = k.kid === undefined ? ABSENT : kidLen
+      check(core, call(core, OP_ADD_KEY, k.alg, kid, secretLen, 0, 0), `${what}.keys[${i}].secret`)
+      if (k.issuer !== undefined) check(core, call(core, OP_OPTION, OPT.keyIssuer, 0, put(core, [k.issuer])[0], 0, 0))
+    })
+    check(core, call(core, OP_FINISH, 0, 0, 0, 0, 0), `${what}.keys`)
+  }
+  return {
+    args: /** @type {[number, number, number, number, number]} */ ([
+      mask,
+      clockTolerance,
+      maxTokenAge,
+      maxTokenBytes,
+      maxHeaderBytes,
+    ]),
+    setup,
+    maxTokenBytes,
+    mac: o.mac,
+    ring,
+  }
+}
+
+/**
+ * The claims policy of Verifier options (`o`, checked as an object already; `what` names it):
+ * the lists of issuer, audience, subject, typ and requiredClaims (`sendPolicy` sends them through
+ * op 0), then the `Core` arguments after the algorithm mask: clockTolerance, maxTokenAge and the
+ * size caps.
+ * Shared by the Verifier's options above and the public-key verifier's (keys/verifier.js), so
+ * that the same option means the same check.
+ * @param {Record<string, any>} o
+ * @param {string} what
+ */
+export function claimsPolicy(o, what) {
   const lists = /** @type {[number, string[]][]} */ ([])
   for (const name of /** @type {const} */ (['issuer', 'audience', 'subject', 'typ'])) {
     if (o[name] === undefined) continue
@@ -125,34 +166,17 @@ export function verifierPolicy(options, what, names = VERIFIER_OPTIONS) {
   const { maxTokenBytes, maxHeaderBytes } = sizeCaps(o, what)
   const clockTolerance = seconds(o.clockTolerance, `${what}.clockTolerance`, 0)
   const maxTokenAge = seconds(o.maxTokenAge, `${what}.maxTokenAge`, ABSENT)
-  const mask = o.algorithms.reduce((m, a) => m | (1 << ALGS.indexOf(a)), 0)
-  // The setup, replayed on a fresh instance after a trap: it keeps copies of what it sends.
-  const ring = keys.map((k) => ({ ...k, secret: k.secret.slice() }))
-  /** @param {Core} core */
-  const setup = (core) => {
-    for (const [kind, list] of lists)
-      for (const s of list) check(core, call(core, OP_OPTION, kind, 0, put(core, [s])[0], 0, 0))
-    ring.forEach((k, i) => {
-      const [kidLen, secretLen] = put(core, [k.kid ?? '', k.secret])
-      const kid = k.kid === undefined ? ABSENT : kidLen
-      check(core, call(core, OP_ADD_KEY, k.alg, kid, secretLen, 0, 0), `${what}.keys[${i}].secret`)
-      if (k.issuer !== undefined) check(core, call(core, OP_OPTION, OPT.keyIssuer, 0, put(core, [k.issuer])[0], 0, 0))
-    })
-    check(core, call(core, OP_FINISH, 0, 0, 0, 0, 0), `${what}.keys`)
-  }
-  return {
-    args: /** @type {[number, number, number, number, number]} */ ([
-      mask,
-      clockTolerance,
-      maxTokenAge,
-      maxTokenBytes,
-      maxHeaderBytes,
-    ]),
-    setup,
-    maxTokenBytes,
-    mac: o.mac,
-    ring,
-  }
+  return /** @type {const} */ ([lists, clockTolerance, maxTokenAge, maxTokenBytes, maxHeaderBytes])
+}
+
+/**
+ * Sends the lists of `claimsPolicy` to `core` (op 0), in order.
+ * @param {Core} core
+ * @param {[number, string[]][]} lists
+ */
+export function sendPolicy(core, lists) {
+  for (const [kind, list] of lists)
+    for (const s of list) checkStatus(core, call(core, OP_OPTION, kind, 0, put(core, [s])[0], 0, 0))
 }
 
 /** The `Core` arguments of a signer: no policy, the default token cap. */

@@ -2,7 +2,8 @@
 /**
  * The single accessor of the WebAssembly engines, and what makes a trap survivable. There is one
  * `Engine` per wasm artifact (Cargo features of the one core, built by `make pkg`: `claims`
- * decodes and inspects, `hmac` also verifies and signs, `jwe` also encrypts and decrypts); the
+ * decodes and inspects, `hmac` also verifies and signs, `jwe` also encrypts and decrypts, `keys`
+ * reads public keys and verifies with them); the
  * entry points (`entry-*.js`) obtain the compiled module of their artifact the way their runtime
  * allows and call its `load`;
  * everything else makes `Core` objects on an engine (one per Verifier, Signer, and a shared
@@ -113,6 +114,8 @@ export const claims = /* @__PURE__ */ new Engine('claims')
 export const hmac = /* @__PURE__ */ new Engine('hmac')
 /** The artifact that also encrypts and decrypts compact JWE, nested (`jwt-wasm/jwe`). */
 export const jwe = /* @__PURE__ */ new Engine('jwe')
+/** The artifact that reads public keys and verifies with them, the runtime checking the signature (`jwt-wasm/keys`). */
+export const keys = /* @__PURE__ */ new Engine('keys')
 /**
  * Calls export `name` of `inst`. Any exception drops the instance and becomes `WasmTrapped`;
  * a dropped instance has no exports, so a call on it fails the same way.

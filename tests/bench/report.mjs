@@ -8,6 +8,8 @@ export const BEGIN = '<!-- make bench: begin (written by tests/bench/run.mjs fro
 export const END = '<!-- make bench: end -->'
 // The encrypted-token rows (issue 11) come from jwe.mjs, beside its cases.
 import { decryptRows } from './jwe.mjs'
+// The public-key rows (issue 13) come from pk.mjs, beside its cases.
+import { pkRows } from './pk.mjs'
 
 const f2 = (x) => x.toFixed(2)
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`
@@ -110,6 +112,7 @@ function summary(r) {
     rows.push([`${rt === 'node' ? 'Node' : 'workerd'}, sign (small claims)`, us(e('jwt-wasm')), peers, ''])
   }
   rows.push(...decryptRows(r, goal, us))
+  rows.push(...pkRows(r, goal, us))
   const cold = r.cold
   const delta = cold['jwt-wasm'].firstVerifyMs.med - cold.jose.firstVerifyMs.med
   rows.push([

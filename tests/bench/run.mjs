@@ -10,6 +10,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { Signer } from 'jwt-wasm'
 import { benchJweWorkerd } from './jwe-workerd.mjs'
+import { benchPkWorkerd } from './pk-workerd.mjs'
 import { coldStart } from './coldstart.mjs'
 import { SECRET, tokens as makeTokens } from './fixtures.mjs'
 import { render, replaceSection } from './report.mjs'
@@ -112,6 +113,17 @@ const jweWorkerd = await benchJweWorkerd({ dir, now, ...method })
 if (jweWorkerd.gate.length) fail('workerd (jwe)', jweWorkerd.gate)
 Object.assign(node, { decrypt: jweNode.decrypt, decryptBytes: jweNode.bytes })
 Object.assign(workerd, { decrypt: jweWorkerd.decrypt, decryptBytes: jweWorkerd.bytes })
+log('keys: gate, then verify of a small ES256, RS256 and EdDSA token, Node then workerd (pk.mjs)')
+const pkNode = child(['pk-node.mjs'], {
+  BENCH_ROUNDS: String(method.rounds),
+  BENCH_SLICE_MS: String(method.sliceMs),
+  BENCH_WARMUP_MS: String(method.warmupMs),
+})
+if (pkNode.gate.length) fail('Node (keys)', pkNode.gate)
+const pkWorkerd = await benchPkWorkerd({ dir, now, ...method })
+if (pkWorkerd.gate.length) fail('workerd (keys)', pkWorkerd.gate)
+Object.assign(node, { pk: pkNode.pk })
+Object.assign(workerd, { pk: pkWorkerd.pk })
 log(`cold start: ${coldRuns} fresh processes each`)
 const signer = new Signer({ key: { alg: 'HS256', secret: SECRET } })
 const cold = coldStart({ dir, runs: coldRuns, now, token: makeTokens((c) => signer.sign(c), now).small })

@@ -52,9 +52,11 @@ mkdir -p "$project/support" && cp tests/js/support/rfc8725-run.mjs tests/js/supp
 cp tests/e2e/jwe.e2e.mjs "$project/" && ln -s "$root/tests/node_modules/jose" "$project/node_modules/jose"
 # Its shared cases and runner (the same files run in Node and on workerd, tests/js/support/).
 cp tests/js/support/jwe-paths-cases.mjs tests/js/support/jwe-paths-run.mjs "$project/support/"
+# jwt-wasm/keys in Chromium (issue 13): its driver serves its own page too.
+cp tests/e2e/keys.e2e.mjs "$project/"
 
 export JWT_WASM_REPO=$root
 cd "$project"
 # JWT_WASM_E2E_FILES="./rfc8725.e2e.mjs" bash tests/e2e/run.sh runs only some files.
 # shellcheck disable=SC2086
-node --test --test-reporter=tap --test-concurrency=1 --test-timeout=150000 ${JWT_WASM_E2E_FILES:-./session.e2e.mjs ./rfc8725.e2e.mjs ./jwe.e2e.mjs}
+node --test --test-reporter=tap --test-concurrency=1 --test-timeout=150000 ${JWT_WASM_E2E_FILES:-./session.e2e.mjs ./rfc8725.e2e.mjs ./jwe.e2e.mjs ./keys.e2e.mjs}

@@ -19,6 +19,8 @@ const REQUIRED = [
   'worker-auth/wrangler.toml',
   'worker-auth/schema.sql',
   'worker-auth/seed.mjs',
+  'worker-keys/wrangler.toml',
+  'worker-keys/worker.js',
   'browser/main.js',
   'browser/vite.config.js',
   'browser/importmap.html',

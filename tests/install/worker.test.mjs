@@ -17,7 +17,7 @@ import { run, secret } from './support.mjs'
 const WRANGLER = join(process.cwd(), 'node_modules/wrangler/bin/wrangler.js')
 
 /** `wrangler deploy --dry-run` of a fixture: its bundle directory and its wrangler.toml's settings. */
-async function bundle(fixture) {
+async function bundle(fixture, artifacts = ['jwt_wasm_hmac_native.wasm']) {
   const dir = join(process.cwd(), 'fixtures', fixture)
   const r = await run(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', 'dist'], {
     cwd: dir,
@@ -33,11 +33,8 @@ async function bundle(fixture) {
   assert.match(r.stdout, /--dry-run: exiting now/)
   const out = join(dir, 'dist')
   const wasm = readdirSync(out).filter((f) => f.endsWith('.wasm'))
-  // The workerd entry's one artifact, as a module of its own that workerd compiles at load.
-  assert.deepEqual(
-    wasm.map((f) => f.replace(/^[0-9a-f]+-/, '')),
-    ['jwt_wasm_hmac_native.wasm'],
-  )
+  // The workerd entries' artifacts (one per entry imported), each a module of its own that workerd compiles at load.
+  assert.deepEqual(wasm.map((f) => f.replace(/^[0-9a-f]+-/, '')).sort(), artifacts)
   const toml = readFileSync(join(dir, 'wrangler.toml'), 'utf8')
   const date = /^compatibility_date = "([\d-]+)"/m.exec(toml)[1]
   const flags = /^compatibility_flags = \[(.*)\]/m.exec(toml)?.[1].match(/[\w-]+/g) ?? []
@@ -77,7 +74,9 @@ test('the quick-start Worker: wrangler bundles it, workerd verifies small and la
     const big = await ask(large)
     assert.equal(big.status, 200)
     assert.equal((await big.json()).sub, 'u2')
-    for (const bad of [`${small}x`, `${large.slice(0, -1)}A`, 'not-a-token']) {
+    // The last character changed for sure (an 'A' replaced by 'A' would leave the token as it was).
+    const tampered = `${large.slice(0, -1)}${large.endsWith('A') ? 'B' : 'A'}`
+    for (const bad of [`${small}x`, tampered, 'not-a-token']) {
       const refused = await ask(bad)
       assert.equal(refused.status, 401)
       assert.equal(refused.headers.get('www-authenticate'), 'Bearer error="invalid_token"')
@@ -203,5 +202,52 @@ test('wrangler dev serves the quick-start Worker with its wrangler.toml as it is
   } finally {
     if (child.exitCode === null) process.kill(-child.pid, 'SIGTERM')
     await exited
+  }
+})
+
+test('the identity-provider Worker (jwt-wasm/keys): wrangler bundles the keys artifact beside the edge one; the guard verifies ES256 and RS256 tokens', async () => {
+  const built = await bundle('worker-keys', ['jwt_wasm_hmac_native.wasm', 'jwt_wasm_keys.wasm'])
+  const subtle = globalThis.crypto.subtle
+  const b64 = (v) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url')
+  const pairs = {
+    ES256: [
+      await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']),
+      { name: 'ECDSA', hash: 'SHA-256' },
+    ],
+    RS256: [
+      await subtle.generateKey(
+        { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
+        true,
+        ['sign', 'verify'],
+      ),
+      { name: 'RSASSA-PKCS1-v1_5' },
+    ],
+  }
+  const jwks = { keys: [] }
+  for (const [alg, [pair]] of Object.entries(pairs)) {
+    const { key_ops, ext, ...jwk } = await subtle.exportKey('jwk', pair.publicKey)
+    void key_ops, void ext
+    jwks.keys.push({ ...jwk, kid: alg, alg })
+  }
+  const sign = async (alg, claims) => {
+    const input = `${b64({ alg, kid: alg, typ: 'JWT' })}.${b64(claims)}`
+    const [pair, params] = pairs[alg]
+    return `${input}.${Buffer.from(await subtle.sign(params, pair.privateKey, Buffer.from(input))).toString('base64url')}`
+  }
+  const mf = start(built, { bindings: { ISSUER: 'https://idp.example', JWKS: JSON.stringify(jwks) } })
+  try {
+    const ask = (token) => mf.dispatchFetch('http://localhost/', { headers: { authorization: `Bearer ${token}` } })
+    const exp = Math.floor(Date.now() / 1000) + 300
+    for (const alg of ['ES256', 'RS256']) {
+      const ok = await ask(await sign(alg, { iss: 'https://idp.example', aud: 'api', sub: `u-${alg}`, exp }))
+      assert.equal(ok.status, 200, alg)
+      assert.deepEqual(await ok.json(), { sub: `u-${alg}` })
+    }
+    const wrong = await ask(await sign('ES256', { iss: 'https://evil.example', aud: 'api', sub: 'u', exp }))
+    assert.equal(wrong.status, 401)
+    assert.match(wrong.headers.get('www-authenticate'), /error="invalid_token"/)
+    await wrong.arrayBuffer()
+  } finally {
+    await mf.dispose()
   }
 })

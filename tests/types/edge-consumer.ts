@@ -133,3 +133,13 @@ const legacy = guard<Response, Env>((_request: Request, env: Env) => new Respons
 })
 const legacyAnswer: Promise<Response> = legacy(new Request('https://api.example/'), { JWT_SECRET: 's', JWT_SECRET_PREVIOUS: 'p' }, {})
 void legacyAnswer
+// An injected public-key verifier (jwt-wasm/keys' PublicKeyVerifier, or anything with verifyAsync).
+const pk = { verifyAsync: async (_token: string, _o: { now?: Date; scope?: object }) => ({ header: { alg: 'ES256' }, payload: {} }) }
+guard(() => new Response('ok'), { verifier: pk, scopes: ['read'], realm: 'api' })
+guard<Env>(() => new Response('ok'), { verifier: async (_env: Env) => pk })
+// @ts-expect-error: with a verifier, its options are the whole policy: no keys beside it
+guard(() => new Response('ok'), { verifier: pk, keys })
+// @ts-expect-error: nor Verifier options (no at+jwt default either)
+guard(() => new Response('ok'), { verifier: pk, typ: 'at+jwt' })
+// @ts-expect-error: a verifier has verifyAsync
+guard(() => new Response('ok'), { verifier: { verify: () => ({ header: {}, payload: {} }) } })

@@ -9,6 +9,7 @@
  * - a cross-site request to an unsafe method with the token from the cookie: 403 `invalid_request`;
  * - a verification failure or another device: 401 `invalid_token`;
  * - a missing scope: 403 `insufficient_scope` with `scope="..."`;
+ * - the keys of a public-key verifier unavailable: 503 `temporarily_unavailable`, without a challenge;
  * - anything unexpected: 500 `server_error`, without a challenge.
  *
  * Descriptions never contain the token, a key, a claim value or an internal error message.
@@ -28,6 +29,15 @@ export const TWO_TOKENS = 'two_tokens'
 export const DEVICE = 'device'
 export const SCOPE = 'scope'
 export const CROSS_SITE = 'cross_site'
+/**
+ * The errors of a key set that has no usable keys (keys/: fetch failed, timed out, too large, a
+ * body or key the core refused: `ERR_JWKS_TIMEOUT`, `ERR_JWKS_FETCH_FAILED`, `ERR_JWKS_TOO_LARGE`,
+ * `ERR_JWKS_INVALID`, `ERR_JWK_INVALID`). No token can be judged then, so none is called invalid: RFC 6750
+ * §3.1's `invalid_token` would tell the client to drop a token that may be good. The answer is
+ * 503 (RFC 9110 §15.6.4: a temporary overload or maintenance of the server), without a Bearer
+ * challenge, with the error name RFC 6749 §4.1.2.1 gives a temporarily unavailable server.
+ */
+const UNAVAILABLE = /^ERR_JWKS?_(TIMEOUT|FETCH_FAILED|TOO_LARGE|INVALID)$/
 /** The answers that are 400 `invalid_request`; every other refusal of a token is 401. */
 const REQUEST_ERRORS = new Set([MALFORMED_HEADER, MALFORMED_COOKIE, TWO_TOKENS, CROSS_SITE])
 
@@ -109,7 +119,8 @@ export function describedAs(e) {
  * @property {(e: import('jwt-wasm').JwtError) => Response | undefined} refuseToken the 401 for a
  *   verification error; undefined for an error that is not the token's fault (engine not
  *   loaded, a bad key), which the caller treats as unexpected
- * @property {() => Response} serverError 500 `server_error`
+ * @property {(e?: unknown) => Response} serverError the answer to an unexpected failure `e`: 503
+ *   `temporarily_unavailable` when it is a key set's (`UNAVAILABLE`), else 500 `server_error`
  */
 
 /**
@@ -148,6 +159,12 @@ export function guardAnswers(realm, scopes) {
         answers.get(describedAs(e)) ?? (e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? answers.get(e.code) : undefined)
       return a && respond(a)
     },
-    serverError,
+    serverError: (e) =>
+      UNAVAILABLE.test(/** @type {any} */ (e)?.code)
+        ? answer(503, {
+            error: 'temporarily_unavailable',
+            error_description: 'The keys that verify access tokens are unavailable',
+          })
+        : serverError(),
   }
 }

@@ -3,8 +3,8 @@
  * The guard's decision for one request, in order: find the credentials, refuse a cross-site
  * unsafe request whose token came from the cookie, verify the token with the core, check the device binding, check the scopes. Resolves to the verified
  * `{ header, payload }` (deeply frozen) or to the `Response` that refuses the request; rejects
- * only on an unexpected failure (the engine not loaded, a bad key ring, a broken clock), which
- * the caller reports and answers 500.
+ * only on an unexpected failure (the engine not loaded, a bad key ring, a broken clock, a key set
+ * that could not be fetched), which the caller reports and answers 500 (503 for the key set).
  */
 import { JwtError } from 'jwt-wasm'
 import { DEVICE_COOKIE, DEVICE_CLAIM, deviceHash } from './device.js'
@@ -80,11 +80,15 @@ export async function decide(config, answers, request, env) {
   const verifier = loaded instanceof Promise ? await loaded : loaded
   let result
   try {
-    result = await verifier.verify(credentials.token, config.clock ? { currentDate: config.clock() } : undefined)
+    // A public-key verifier is awaited (the runtime's crypto checks its signature); its key set
+    // gets the request as the scope of its single flight.
+    result = verifier.verifyAsync
+      ? await verifier.verifyAsync(credentials.token, { now: config.clock?.(), scope: request })
+      : await verifier.verify(credentials.token, config.clock ? { currentDate: config.clock() } : undefined)
   } catch (e) {
     if (!(e instanceof JwtError)) throw e
     const refused = answers.refuseToken(e)
-    if (!refused) throw e // ERR_WASM_NOT_INITIALIZED, ERR_KEY_INVALID: not the token's fault
+    if (!refused) throw e // ERR_WASM_NOT_INITIALIZED, ERR_KEY_INVALID, a key set unavailable: not the token's fault
     return refused
   }
   const { header, payload } = result

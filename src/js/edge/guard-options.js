@@ -5,7 +5,8 @@
  * option handed to `new Verifier()`, which rejects unknown ones; the key ring and the device
  * secret turned into per-isolate resolvers. The result, `GuardConfig`, is frozen. With `decrypt`
  * (a `Decrypter` of `jwt-wasm/jwe`, injected: nothing of it is imported here, so a guard without
- * encryption bundles none of it) the Decrypter, its inner Verifier, is the whole token policy.
+ * encryption bundles none of it) the Decrypter, its inner Verifier, is the whole token policy;
+ * with `verifier` (a `PublicKeyVerifier` of `jwt-wasm/keys`, injected the same way) its options are.
  */
 import { Verifier, JwtError } from 'jwt-wasm'
 import { bad, object, originList, secretBytes } from '../internal/options.js'
@@ -28,7 +29,13 @@ import { perIsolateAsync } from './per-isolate.js'
  * @property {(error: unknown) => void} onError
  */
 
-/** @typedef {{ verify(token: string, options?: { currentDate: Date }): { header: any, payload: any } | Promise<{ header: any, payload: any }> }} Verifies */
+/**
+ * What verifies a token: `verify` (a Verifier; a Decrypter's, whose promise is awaited), or
+ * `verifyAsync` (a PublicKeyVerifier, whose signature the runtime's crypto checks; `scope` is
+ * the request, for its key set's single flight).
+ * @typedef {{ verify(token: string, options?: { currentDate: Date }): { header: any, payload: any } | Promise<{ header: any, payload: any }>, verifyAsync?: undefined }
+ *   | { verifyAsync(token: string, options: { now?: Date, scope: object }): Promise<{ header: any, payload: any }> }} Verifies
+ */
 
 /**
  * The `typ` an access token must carry unless the guard names another (RFC 8725 §3.11, RFC 9068
@@ -48,6 +55,7 @@ const OWN_OPTIONS = new Set([
   'clock',
   'onError',
   'decrypt',
+  'verifier',
 ])
 /** A scope token (RFC 6749 §3.3 allows %x21 / %x23-5B / %x5D-7E; `"` and `\` are accepted and escaped). */
 const SCOPE_TOKEN = /^[\x21-\x7e]+$/
@@ -95,6 +103,21 @@ function decrypterOf(option) {
 }
 
 /**
+ * The verifier of tokens signed with public keys: the `verifier` option (a PublicKeyVerifier of
+ * `jwt-wasm/keys`, or `(env) => PublicKeyVerifier`, once per guard), awaited per request. Its
+ * options are the whole policy: the guard adds no `typ` of its own (an identity provider's
+ * tokens carry theirs, or none), as a Verifier's or Decrypter's options would have to say.
+ * @param {unknown} option
+ * @returns {(env: unknown) => Verifies | Promise<Verifies>}
+ */
+function publicVerifierOf(option) {
+  return perIsolateAsync(option, (/** @type {any} */ v) => {
+    if (typeof v?.verifyAsync !== 'function') throw bad('options.verifier must be a PublicKeyVerifier (jwt-wasm/keys)')
+    return v
+  })
+}
+
+/**
  * Checks the options of `guard` and resolves them into the frozen configuration its decision
  * reads.
  * @param {import('./guard.js').GuardOptions} options
@@ -104,17 +127,18 @@ export function resolveGuardOptions(options) {
   const o = object(options, 'guard options')
   /** @type {Record<string, unknown>} */
   const verifierOptions = { typ: ACCESS_TOKEN_TYP }
+  // One policy, not two that could disagree: with `decrypt`, its Verifier's; with `verifier`, its own.
+  const injected = o.decrypt !== undefined ? 'decrypt' : o.verifier !== undefined ? 'verifier' : undefined
   for (const k of Object.keys(o)) {
-    // One policy, not two that could disagree: with `decrypt`, its Verifier's.
-    if (o.decrypt !== undefined && (k === 'keys' || !OWN_OPTIONS.has(k)))
-      throw bad(`options.${k} is not used with options.decrypt`)
+    if (injected && (k === 'keys' || k === 'decrypt' || k === 'verifier' || !OWN_OPTIONS.has(k)) && k !== injected)
+      throw bad(`options.${k} is not used with options.${injected}`)
     if (!OWN_OPTIONS.has(k)) verifierOptions[k] = o[k]
   }
   // `typ: undefined` would be an option that came out empty: it must not switch the check off.
   if (verifierOptions.typ === undefined) throw bad(`options.typ must be a string; omit it for "${ACCESS_TOKEN_TYP}"`)
 
   const keys = o.keys
-  if (o.decrypt === undefined && typeof keys !== 'function' && !Array.isArray(keys))
+  if (!injected && typeof keys !== 'function' && !Array.isArray(keys))
     throw bad('options.keys must be an array of keys or a function (env) => keys')
   const scopes = o.scopes ?? []
   if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && SCOPE_TOKEN.test(s))) {
@@ -145,7 +169,12 @@ export function resolveGuardOptions(options) {
   if (typeof onError !== 'function') throw bad('options.onError must be a function')
 
   return Object.freeze({
-    verifier: o.decrypt === undefined ? verifierOf(keys, verifierOptions) : decrypterOf(o.decrypt),
+    verifier:
+      injected === 'decrypt'
+        ? decrypterOf(o.decrypt)
+        : injected
+          ? publicVerifierOf(o.verifier)
+          : verifierOf(keys, verifierOptions),
     scopes: Object.freeze([...scopes]),
     realm,
     cookie,

@@ -95,8 +95,40 @@ export interface GuardDecryptOptions<Env = unknown>
   keys?: undefined
 }
 
+/**
+ * What verifies tokens signed with public keys: a `PublicKeyVerifier` of `jwt-wasm/keys` (RS256,
+ * PS256, ES256, EdDSA … against a JWKS, JWKs or a key set). Its signature check is the runtime's
+ * (WebCrypto or node:crypto), so it is asynchronous; the guard awaits it per request and passes
+ * the request as `scope` (its key set's single flight never awaits another request's promise).
+ */
+export interface TokenVerifier {
+  verifyAsync(token: string, options: { now?: Date; scope?: object }): Promise<{ header: Header; payload: Claims<any> }>
+}
+
+/**
+ * The options of a guard of tokens signed with public keys (an identity provider's). The
+ * verifier's options are the whole token policy (issuer, audience, algorithms, `typ` …), so
+ * `keys`, `decrypt` and every Verifier option are a `TypeError` here; in particular the guard's
+ * `at+jwt` default does not apply (an identity provider's tokens carry their own `typ`, or none):
+ * name one in the verifier's options to require it. A key set that has no usable keys (its fetch
+ * failed, timed out, was too large or was refused, and no good copy is cached) is answered 503
+ * `temporarily_unavailable` (reported to `onError`): the token may be good, so it is not called
+ * invalid.
+ */
+export interface GuardVerifierOptions<Env = unknown>
+  extends Pick<GuardBaseOptions<Env>, 'scopes' | 'realm' | 'cookie' | 'allowedOrigins' | 'clock' | 'onError'> {
+  /** The verifier, or a function of `env` returning one (called once per guard, like `keys`). */
+  verifier: TokenVerifier | ((env: Env) => TokenVerifier | Promise<TokenVerifier>)
+  keys?: undefined
+  decrypt?: undefined
+}
+
 /** Options of `guard` and of the Hono middleware. */
-export type GuardOptions<Env = unknown> = ((GuardBaseOptions<Env> & { decrypt?: undefined }) | GuardDecryptOptions<Env>) &
+export type GuardOptions<Env = unknown> = (
+  | (GuardBaseOptions<Env> & { decrypt?: undefined; verifier?: undefined })
+  | (GuardDecryptOptions<Env> & { verifier?: undefined })
+  | GuardVerifierOptions<Env>
+) &
   (
     | { bind?: undefined; deviceSecret?: undefined }
     | {
@@ -138,6 +170,7 @@ export declare function bearerChallenge(params?: BearerChallengeParams): string
  * - a cross-site request to an unsafe method with the token from the cookie: 403 `invalid_request`;
  * - any verification failure (including device binding): 401 `invalid_token`;
  * - a missing scope: 403 `insufficient_scope`;
+ * - the keys of the `verifier` option unavailable: 503 `temporarily_unavailable` (reported to `onError`);
  * - an unexpected internal failure: 500 `server_error` (reported to `onError`).
  *
  * Bodies are `{"error", "error_description"}` JSON with static text; every answer of the guard

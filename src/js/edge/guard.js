@@ -6,13 +6,16 @@
  * - `./guard-options.js`: the options, checked once into a frozen configuration;
  * - `./guard-credentials.js`: the token from the `Authorization` header or the token cookie;
  * - `./guard-decision.js`: verification, device binding, scopes;
- * - `./guard-answers.js`: the 400/401/403/500 answers and their challenges (`bearerChallenge`).
+ * - `./guard-answers.js`: the 400/401/403/500/503 answers and their challenges (`bearerChallenge`).
  *
  * The handler runs only for a request that passed every check, as
  * `handler(request, env, ctx, auth)` with `auth = { header, payload }`, deeply frozen. Errors the
  * handler throws are the application's and propagate unchanged. Anything unexpected before it
  * (the wasm engine missing, a `keys` function that throws or returns bad keys, a clock that
- * returns garbage) is reported to `onError` and answered 500 `server_error`.
+ * returns garbage) is reported to `onError` and answered 500 `server_error`; a key set of the
+ * `verifier` option that has no usable keys (its fetch failed, timed out or was refused, and no
+ * good copy is cached) is reported too and answered 503 `temporarily_unavailable`: the token may
+ * be fine, so it is not called invalid (which would make a client drop it).
  *
  * The core is imported through the package's own name so that the runtime's wasm loader (the
  * `workerd` condition under wrangler, `node` in Node) is the one the exports map picks.
@@ -62,7 +65,7 @@ export function guard(handler, options) {
       } catch {
         // A reporting failure must not change the answer.
       }
-      return answers.serverError()
+      return answers.serverError(e)
     }
     if (outcome instanceof Response) return outcome
     return handler(request, env, ctx, outcome)

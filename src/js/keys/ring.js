@@ -1,0 +1,222 @@
+// @ts-check
+/**
+ * One version of a key set, ready to verify: its `Core` on the keys artifact (the policy, the
+ * public-key allowlist and the keys the core read from the body) and, beside it, each key as the
+ * runtime needs it, imported at its first use and then kept (signature.js). A body the core
+ * refuses throws here (`JWKSInvalid`, `JWKInvalid` with the reason), and a key the runtime
+ * refuses (an EC point off its curve) becomes unusable: every token it would verify gets
+ * `JWKInvalid`. The verifier keeps one `Ring` per key-set version (verifier.js).
+ */
+import { fromCore } from '../errors.js'
+import { OP_FINISH, SEP } from '../internal/protocol.js'
+import {
+  CAP_KEYS,
+  ERR_JWK_INVALID,
+  ERR_JWKS_INVALID,
+  JWK_MESSAGES,
+  JWK_PROBLEMS,
+  OP_PK_ADD_KEYS,
+  OP_PK_ALGORITHMS,
+  OP_PK_CERT_KEY,
+  OP_PK_VERIFY_BEGIN,
+  OP_PK_VERIFY_END,
+} from '../internal/protocol-keys.js'
+import { sendPolicy } from '../policy.js'
+import { Core, call, keys as engine, put } from '../wasm.js'
+import { signatures } from './signature.js'
+import { JWKInvalid } from './key-errors.js'
+import { JWKSInvalid } from './key-set-errors.js'
+import { utf8 } from '../internal/encoding.js'
+import { fromBase64url } from '../internal/base64url-decode.js'
+
+/**
+ * A core call's status to its error: the keys artifact's own (`ERR_JWKS_INVALID`,
+ * `ERR_JWK_INVALID`: the reason a letter A… of `JWK_MESSAGES`, its stable name in `problem`),
+ * else as for any call; `what` names the key set or key in messages. Undefined for 0.
+ * @param {Core} core
+ * @param {number} status
+ * @param {string} [what]
+ * @returns {Error | undefined}
+ */
+export function errorOf(core, status, what) {
+  if (status === 0) return undefined
+  const C = status === ERR_JWKS_INVALID ? JWKSInvalid : status === ERR_JWK_INVALID ? JWKInvalid : undefined
+  if (!C) return fromCore(status, core.out(), what)
+  const i = core.out().charCodeAt(0) - 65
+  const reason = JWK_MESSAGES[i]
+  const e = new C(reason && (what ? `${what}: ${reason}` : reason))
+  return reason ? Object.assign(e, { problem: JWK_PROBLEMS[i] }) : e
+}
+
+/** Throws the error of a failed call (`errorOf`). @param {Core} core @param {number} status @param {string} [what] */
+export function checked(core, status, what) {
+  const e = errorOf(core, status, what)
+  if (e) throw e
+}
+
+/**
+ * @typedef {{ at: number, alg: number, kid: string | undefined, jwk: JsonWebKey, key?: unknown, provider?: import('./signature.js').SignatureProvider, error?: Error }} RingKey
+ * @typedef {{ lists: [number, string[]][], args: [number, number, number, number, number], mask: number }} RingSpec
+ */
+
+/**
+ * Imports `k` with the provider of this moment, which the key then keeps (an entry may install
+ * another later); a refusal makes it unusable.
+ * @param {RingKey} k
+ */
+async function imported(k) {
+  const provider = signatures.provider
+  try {
+    const key = await provider.importKey(k.alg, k.jwk)
+    if (k.key === undefined) Object.assign(k, { key, provider })
+  } catch (cause) {
+    k.error = Object.assign(
+      new JWKInvalid(`key ${k.at + 1} of the key set was refused by the runtime's crypto`, { cause }),
+      {
+        problem: 'runtime',
+      },
+    )
+    throw k.error
+  }
+}
+
+/** The verified tokens a Ring remembers (the oldest goes first), and the longest it keeps. */
+const SEEN_TOKENS = 512
+const SEEN_CHARS = 4096
+
+export class Ring {
+  /** @type {RingKey[]} */
+  keys = []
+  /** @type {Set<string>} tokens whose signature the runtime verified under this version's keys */
+  #seen = new Set()
+
+  /**
+   * @param {RingSpec} spec the policy and allowlist (verifier.js)
+   * @param {'jwks' | 'x509'} format
+   * @param {string} body a JWKS's JSON text, or x509's `{ kid: PEM }` JSON text
+   * @param {string} what how messages name the key set
+   */
+  constructor(spec, format, body, what) {
+    /** @type {[string, string][] | undefined} the certificates of an x509 body, by kid */
+    let certs
+    if (format === 'x509') {
+      let o
+      try {
+        o = JSON.parse(body)
+      } catch {}
+      if (
+        o === null ||
+        typeof o !== 'object' ||
+        Array.isArray(o) ||
+        !Object.values(o).every((v) => typeof v === 'string')
+      )
+        throw new JWKSInvalid(`${what} is not an object of kid: PEM certificate`)
+      certs = Object.entries(o)
+    }
+    let first = true
+    /** Reads one pk_add_keys output (the first time only: a replay after a trap reads the same). @param {Core} core */
+    const read = (core) => {
+      if (!first || core.num(0) === 0) return
+      const out = core.out().split(SEP)
+      for (let i = 0; i + 2 < out.length; i += 3)
+        this.keys.push({
+          at: this.keys.length,
+          alg: +out[i],
+          kid: out[i + 1] || undefined,
+          jwk: JSON.parse(out[i + 2]),
+        })
+    }
+    this.core = new Core(engine, CAP_KEYS, spec.args, (core) => {
+      sendPolicy(core, spec.lists)
+      checked(core, call(core, OP_PK_ALGORITHMS, 0, spec.mask, 0, 0, 0), `${what}: algorithms`)
+      if (!certs) {
+        checked(core, call(core, OP_PK_ADD_KEYS, 1, 0, put(core, [body])[0], 0, 0), what)
+        read(core)
+      }
+      for (const [n, [kid, pem]] of (certs ?? []).entries()) {
+        // Named by position: a kid is the provider's text, never echoed in a message.
+        const at = `${what}: certificate ${n + 1}`
+        checked(core, call(core, OP_PK_CERT_KEY, 0, 0, put(core, [pem])[0], 0, 0), at)
+        const jwk = JSON.stringify({ ...JSON.parse(core.out()), kid })
+        checked(core, call(core, OP_PK_ADD_KEYS, 0, 0, put(core, [jwk])[0], 0, 0), at)
+        read(core)
+      }
+      checked(core, call(core, OP_FINISH, 0, 0, 0, 0, 0), what)
+      first = false
+    })
+  }
+
+  /**
+   * Phase 1 (`pk_verify_begin`): the chosen key's index and the signing input's length, read at
+   * once (another verification may use this core across an await), or the error (not thrown).
+   * @param {string} token
+   * @param {number} now seconds
+   * @returns {[number, number, Error | undefined]}
+   */
+  begin(token, now) {
+    const core = this.core
+    const status = call(core, OP_PK_VERIFY_BEGIN, 0, 0, put(core, [token])[0], now, 0)
+    return status === 0 ? [core.num(0), core.num(1), undefined] : [0, 0, errorOf(core, status)]
+  }
+
+  /**
+   * The runtime's verdict on `signature` over `data` under key `i`: a boolean at once once the
+   * key is imported and the provider is synchronous (node:crypto), else a promise of one. The key
+   * is imported at its first use and kept (the import is the costly part); a key the runtime
+   * refuses is unusable from then on: `JWKInvalid` (`problem` 'runtime').
+   * @param {number} i
+   * @param {Uint8Array<ArrayBuffer>} data
+   * @param {Uint8Array<ArrayBuffer>} signature
+   * @returns {boolean | Promise<boolean>}
+   */
+  verify(i, data, signature) {
+    const k = this.keys[i]
+    if (k.error) throw k.error
+    if (k.key === undefined) return imported(k).then(() => this.verify(i, data, signature))
+    return /** @type {import('./signature.js').SignatureProvider} */ (k.provider).verify(k.key, data, signature)
+  }
+
+  /**
+   * The runtime's verdict on the signature of `token` (its signing input the first `signed`
+   * characters) under key `i`, remembered once true: an access token is presented many times in
+   * its life, and the same bytes under the same key (this version's, chosen again by phase 1 for
+   * the same token) always verify the same, so a token seen verified skips the signature, never
+   * the rest (phases 1 and 2, the claims and the time, run every time). At most `SEEN_TOKENS`
+   * tokens of at most `SEEN_CHARS` characters are kept, the oldest dropped first; a refused one
+   * is never kept.
+   * @param {string} token
+   * @param {number} i
+   * @param {number} signed
+   * @returns {boolean | Promise<boolean>}
+   */
+  checkSignature(token, i, signed) {
+    if (this.#seen.has(token)) return true
+    // After phase 1 the token is strict base64url: ASCII, so its bytes are its characters.
+    const v = this.verify(i, utf8.encode(token.slice(0, signed)), fromBase64url(token.slice(signed + 1)))
+    return v instanceof Promise ? v.then((ok) => this.#remember(token, ok)) : this.#remember(token, v)
+  }
+
+  /** @param {string} token @param {boolean} ok @returns {boolean} */
+  #remember(token, ok) {
+    if (ok !== true) return false
+    const seen = this.#seen
+    if (token.length <= SEEN_CHARS) {
+      seen.add(token)
+      if (seen.size > SEEN_TOKENS) seen.delete(/** @type {string} */ (seen.values().next().value))
+    }
+    return true
+  }
+
+  /**
+   * Phase 2 (`pk_verify_end`): the verdict judged by the core with the same key, then the
+   * claims; throws the typed error or leaves header SEP payload in the output.
+   * @param {string} token
+   * @param {number} i
+   * @param {boolean} verified
+   * @param {number} now seconds
+   */
+  end(token, i, verified, now) {
+    const core = this.core
+    checked(core, call(core, OP_PK_VERIFY_END, verified ? 1 : 0, i, put(core, [token])[0], now, 0))
+  }
+}
