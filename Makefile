@@ -21,7 +21,8 @@ setup:
 # (decode, inspect: jwt-wasm/claims, jwt-wasm/session), jwt_wasm_hmac.wasm (also verify and
 # sign: jwt-wasm, edge, hono, in browsers) and jwt_wasm_hmac_native.wasm (the same and the two
 # ops of a verify MACed natively, built for WebAssembly SIMD: jwt-wasm's Node and workerd
-# entries) and jwt_wasm_keys.wasm (claims and the public-key ops: JWK/JWKS, the verify whose
+# entries), jwt_wasm_jwe.wasm (hmac and the jwe ops: jwt-wasm/jwe in browsers) and jwt_wasm_jwe_simd.wasm
+# (the same built for WebAssembly SIMD: jwt-wasm/jwe's Node and workerd entries) and jwt_wasm_keys.wasm (claims and the public-key ops: JWK/JWKS, the verify whose
 # signature the runtime checks; no SHA-2, no HMAC). A new capability is one more line in `package`, an Engine in src/js/wasm.js and its
 # entry-<name>-*.js, and a budget in tests/size.mjs.
 # $(call artifact,DIR,NAME,FEATURES[,simd]) builds DIR/wasm/jwt_wasm_NAME.wasm; with `simd`, for
@@ -44,6 +45,7 @@ define package
 	$(call artifact,$(1),hmac,hmac$(2))
 	$(call artifact,$(1),hmac_native,native-mac$(2),simd)
 	$(call artifact,$(1),jwe,jwe$(2))
+	$(call artifact,$(1),jwe_simd,jwe$(2),simd)
 	$(call artifact,$(1),keys,keys$(2))
 	cp -R src/js/. $(1)/
 	cp pkg.json $(1)/package.json

@@ -213,3 +213,35 @@ fn finish_stands_on_its_own_token_and_dir_keys_are_named_by_index() {
     assert_eq!(d.finish(b"a.b.c", Some(b"{}")).unwrap_err().code(), "ERR_JWE_INVALID");
     assert_eq!(d.finish(ta.as_bytes(), None).unwrap_err().code(), FAILED);
 }
+
+/// `finish` re-derives what it judges (steps 1 to 5 but the ciphertext's decoding, and the
+/// unwrap) and never decodes the ciphertext again: its bytes are the runtime's plaintext's
+/// source, checked by `begin`. So a finish over the same token with another ciphertext segment
+/// gives the same verdict, and everything else it reads still refuses on its own.
+#[test]
+fn finish_reads_the_header_key_lengths_and_unwrap_again_but_not_the_ciphertext() {
+    for alg in [A::Dir, A::A128Kw] {
+        let k = key(alg, E::A128Gcm, 7);
+        let d = decrypter(vec![k.clone()]);
+        let token = seal(alg, E::A128Gcm, k, b"{\"sub\":\"u\"}");
+        let mut parts: Vec<&str> = token.split('.').collect();
+        parts[3] = "not*base64url";
+        let other = parts.join(".");
+        assert_eq!(d.begin(other.as_bytes()).unwrap_err().code(), "ERR_JWE_INVALID", "begin decodes it");
+        let done = d.finish(other.as_bytes(), Some(b"{}")).unwrap();
+        assert_eq!(done.plaintext, b"{}", "{alg:?}: finish takes the runtime's plaintext");
+        // The parts it does read: header, IV and tag lengths, the unwrap (a wrapped key flipped).
+        let short_iv = with_part(&token, 2, |iv| iv.truncate(8));
+        assert_eq!(d.finish(short_iv.as_bytes(), Some(b"{}")).unwrap_err().code(), "ERR_JWE_INVALID");
+        let short_tag = with_part(&token, 4, |t| t.truncate(8));
+        assert_eq!(d.finish(short_tag.as_bytes(), Some(b"{}")).unwrap_err().code(), "ERR_JWE_INVALID");
+        let alg_name = if alg == A::Dir { "dir" } else { "A128KW" };
+        let header = format!(r#"{{"alg":"{alg_name}","enc":"A256GCM","kid":"k1"}}"#);
+        let other_enc = with_part(&token, 0, |h| *h = header.as_bytes().to_vec());
+        assert!(d.finish(other_enc.as_bytes(), Some(b"{}")).is_err(), "{alg:?}: its own header, read again");
+        if alg != A::Dir {
+            let flipped = with_part(&token, 1, |w| w[3] ^= 1);
+            assert_eq!(d.finish(flipped.as_bytes(), Some(b"{}")).unwrap_err().code(), FAILED, "unwrap again");
+        }
+    }
+}

@@ -1,4 +1,4 @@
-//! The wire protocol (src/protocol.rs) against its checked-in description,
+//! The wire protocol (src/protocol/) against its checked-in description,
 //! `tests/vectors/protocol.json`, table by table, read here with serde_json, independently of
 //! the generator (`examples/protocol.rs`, whose `--check` also compares the generated JS). So a
 //! protocol number changed in Rust and not regenerated fails `cargo test` as well as `make lint`;
@@ -113,4 +113,22 @@ fn every_table_has_unique_numbers_and_the_layout_covers_every_operation() {
         op::ALL.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
         "OPS lays out every op, in order"
     );
+}
+
+/// The house's 500-line rule for the module that declares the protocol: its shared part and each
+/// capability's part (`src/protocol/{mod,jwe,keys}.rs`) stay files of one job, and `OPS` joins
+/// their rows in op order.
+#[test]
+fn the_protocol_module_is_split_by_capability_each_file_under_500_lines() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join("protocol");
+    for name in ["mod.rs", "jwe.rs", "keys.rs"] {
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let lines = text.lines().count();
+        assert!(lines <= 500, "{} has {lines} lines (the house's limit is 500)", path.display());
+    }
+    let ops: Vec<u8> = protocol::OPS.iter().map(|l| l.op).collect();
+    let mut sorted = ops.clone();
+    sorted.sort_by_key(|&n| (n >= 20, n));
+    assert_eq!(ops, sorted, "OPS lists the shared rows, then jwe's (10 to 16), then keys' (20 to 24)");
 }

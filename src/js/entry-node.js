@@ -3,19 +3,16 @@
  * `jwt-wasm` in Node (and Deno, Bun): the `hmac` artifact is read from the file beside this
  * module and instantiated synchronously: `jwt_wasm_hmac_native.wasm`, built for WebAssembly SIMD
  * and with the ops of the native MAC (`node:crypto` MACs large tokens: native-mac.js). A runtime
- * whose WebAssembly lacks SIMD (the probe below fails; never in Node 20+) gets the browsers'
+ * whose WebAssembly lacks SIMD (internal/simd.js's probe fails; never in Node 20+) gets the browsers'
  * `jwt_wasm_hmac.wasm` instead, which MACs every token in wasm.
  */
 import * as crypto from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { hmac } from './wasm.js'
 import { installNativeMac } from './native-mac.js'
+import { hasSimd } from './internal/simd.js'
 
-/** `(func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)`: valid only with SIMD. */
-const SIMD = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
-])
-const artifact = WebAssembly.validate(SIMD) ? 'jwt_wasm_hmac_native.wasm' : 'jwt_wasm_hmac.wasm'
+const artifact = hasSimd() ? 'jwt_wasm_hmac_native.wasm' : 'jwt_wasm_hmac.wasm'
 
 try {
   hmac.load(readFileSync(new URL(`./wasm/${artifact}`, import.meta.url)))

@@ -103,11 +103,12 @@ impl Decrypter {
     }
 
     /// The second half (`jwe_decrypt_end`), stateless: the token is read again (steps 1 to 5
-    /// and the unwrap, so nothing is taken on the first half's word) and the runtime's
-    /// plaintext, `None` when its decryption failed, taken; a failure or a key that did not
-    /// unwrap is the one `ERR_JWE_DECRYPTION_FAILED`.
+    /// and the unwrap, so nothing is taken on the first half's word; only the ciphertext is not
+    /// decoded again: its bytes are the runtime's, decrypted from what the first half checked)
+    /// and the runtime's plaintext, `None` when its decryption failed, taken; a failure or a key
+    /// that did not unwrap is the one `ERR_JWE_DECRYPTION_FAILED`.
     pub fn finish(&self, token: &[u8], plaintext: Option<&[u8]>) -> Result<Decrypted> {
-        let (mut done, s) = self.open(token)?;
+        let (mut done, s) = self.read(token, false)?;
         let (Some(plaintext), true) = (plaintext, s.unwrapped) else {
             return Err(ErrorKind::JweDecryptionFailed.into());
         };
@@ -119,8 +120,14 @@ impl Decrypter {
     /// read (an empty plaintext) and the sealed parts. A key that does not unwrap gives a zero
     /// CEK and `unwrapped` false: the caller still decrypts, then refuses, on the path of a
     /// wrong tag.
-    #[inline(never)]
     pub fn open<'t>(&self, token: &'t [u8]) -> Result<(Decrypted, Sealed<'t>)> {
+        self.read(token, true)
+    }
+
+    /// [`Self::open`]; without `content` the ciphertext is left undecoded (empty), for
+    /// [`Self::finish`], which has the runtime's plaintext of it.
+    #[inline(never)]
+    fn read<'t>(&self, token: &'t [u8], content: bool) -> Result<(Decrypted, Sealed<'t>)> {
         let invalid = || ErrorKind::JweInvalid;
         let parts = compact::split(token, self.limits)?;
         let mut header_bytes = Vec::new();
@@ -138,8 +145,12 @@ impl Decrypter {
             let mut out = Vec::new();
             b64::decode_into(seg, &mut out).map(|()| out).map_err(|()| invalid())
         };
-        let (wrapped, iv, ciphertext, tag) =
-            (decode(parts.encrypted_key)?, decode(parts.iv)?, decode(parts.ciphertext)?, decode(parts.tag)?);
+        let (wrapped, iv, ciphertext, tag) = (
+            decode(parts.encrypted_key)?,
+            decode(parts.iv)?,
+            if content { decode(parts.ciphertext)? } else { Vec::new() },
+            decode(parts.tag)?,
+        );
         let d = h.enc.desc();
         let dir = h.alg == KeyManagement::Dir;
         if iv.len() != d.iv_bytes || tag.len() != d.tag_bytes || dir != wrapped.is_empty() {

@@ -140,9 +140,40 @@ test('jwt-wasm/jwe loads only the jwe artifact: it encrypts and decrypts with th
   assert.deepEqual(out, { sub: 'u' })
 })
 
+test('jwt-wasm/jwe in Node loads the SIMD jwe artifact; a runtime without WebAssembly SIMD gets the plain one', () => {
+  const decrypts = (gone, noSimd) =>
+    inCopy(
+      (wasm) => rmSync(join(wasm, gone)),
+      `${noSimd ? 'WebAssembly.validate = () => false' : ''}
+      const m = await import(new URL('entry-jwe-node.js', dir).href)
+      const key = { alg: 'dir', enc: 'A128CBC-HS256', secret: new Uint8Array(32).fill(2) }
+      const e = new m.Encrypter({ key, enc: 'A128CBC-HS256' })
+      const d = new m.Decrypter({ keys: [key], algorithms: ['dir'], encryptions: ['A128CBC-HS256'], cipher: 'webcrypto', verifier: { keys: [{ alg: 'HS256', secret: '${SECRET}' }], algorithms: ['HS256'] } })
+      const token = e.encrypt(${JSON.stringify(TOKEN)})
+      console.log(JSON.stringify({ sub: d.decrypt(token).payload.sub, async: (await d.decryptAsync(token)).payload.sub }))`,
+    )
+  assert.deepEqual(decrypts('jwt_wasm_jwe.wasm', false), { sub: 'u', async: 'u' }, 'SIMD: the simd build')
+  assert.deepEqual(decrypts('jwt_wasm_jwe_simd.wasm', true), { sub: 'u', async: 'u' }, 'no SIMD: the plain build')
+  assert.equal(raw(artifact('jwe-simd')).caps(), CAP.claims | CAP.hmac | CAP.jwe, 'the same capabilities')
+  // It really has SIMD code (binaryen's disassembler from .ci/tools, as native-mac.test.mjs checks
+  // the hmac one); the browsers' jwe artifact has none.
+  const dis = join(repo, '.ci', 'tools', 'node_modules', '.bin', 'wasm-dis')
+  const v128 = (name) =>
+    (
+      execFileSync(dis, [join(pkgDir, 'wasm', name)], { encoding: 'utf8', maxBuffer: 64 << 20 }).match(
+        /\bi32x4\.|\bv128\./g,
+      ) ?? []
+    ).length
+  assert.ok(v128('jwt_wasm_jwe_simd.wasm') > 10, 'the SIMD jwe artifact has SIMD instructions')
+  assert.equal(v128('jwt_wasm_jwe.wasm'), 0, "the browsers' jwe artifact has none")
+})
+
 test('Decrypter and Encrypter on an artifact without jwe: WasmCapabilityMissing, typed', () => {
   const out = inCopy(
-    (wasm) => copyFileSync(join(wasm, 'jwt_wasm_hmac.wasm'), join(wasm, 'jwt_wasm_jwe.wasm')),
+    (wasm) => {
+      for (const a of ['jwe', 'jwe_simd'])
+        copyFileSync(join(wasm, 'jwt_wasm_hmac.wasm'), join(wasm, `jwt_wasm_${a}.wasm`))
+    },
     `const m = await import(new URL('entry-jwe-node.js', dir).href)
     ${report}
     const key = { alg: 'A128KW', secret: new Uint8Array(16) }

@@ -15,6 +15,9 @@
 //! The output buffer (`out()`, `out_len()`) then holds the parts in [`OPS`], separated by
 //! [`SEP`]; an error's output is in [`ERROR_OUTPUT`]. After `inspect`, `num(slot)` reads the
 //! numbers of `slot`.
+//!
+//! This file holds what every artifact shares; `jwe.rs` the `jwe` capability's rows, tables,
+//! errors and refusals, `keys.rs` the `keys` capability's (`PK_ALGS`, the JWK problems).
 
 use crate::alg::Algorithm;
 
@@ -32,6 +35,12 @@ macro_rules! numbered {
         }
     };
 }
+
+// The capabilities' own parts, each in a file apart; their items keep their paths here.
+mod jwe;
+mod keys;
+pub use jwe::{jwe_refusal, JweAlgDesc, JweEncDesc, JweRefusalDesc, JWE_ALGS, JWE_ENCS, JWE_ERRORS};
+pub use keys::{jwk_problem, JwkProblemDesc, PkAlgDesc, KEYS_ERRORS, PK_ALGS};
 
 numbered! {
     /// Operations of `Core::call(op, a, b, c, t, u)`; [`OPS`] says what each argument means.
@@ -89,8 +98,17 @@ pub const EXCHANGE: &str = "new Core(alg_mask, clock_tolerance, max_token_age, m
 input(len) returns where to write the input parts back to back, call(op, a, b, c, t, u) returns 0 or an error number, \
 out() and out_len() give the output, num(slot) the numbers of an inspection";
 
-/// Each operation: its number, what `a`, `b`, `c`, `t`, `u` carry, the input bytes, the output.
-pub const OPS: [OpLayout; 22] = [
+/// Each operation: its number, what `a`, `b`, `c`, `t`, `u` carry, the input bytes, the output
+/// (the `jwe_*` rows are in `jwe.rs`, the `pk_*` rows in `keys.rs`, joined here in this order).
+pub const OPS: [OpLayout; 22] = {
+    let [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9] = CORE_OPS;
+    let [j0, j1, j2, j3, j4, j5, j6] = jwe::JWE_OPS;
+    let [k0, k1, k2, k3, k4] = keys::PK_OPS;
+    [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, j0, j1, j2, j3, j4, j5, j6, k0, k1, k2, k3, k4]
+};
+
+/// The rows of [`OPS`] for the ops every artifact with `hmac` knows (0 to 9).
+const CORE_OPS: [OpLayout; 10] = [
     OpLayout { op: op::OPTION, args: "a = option kind, c = value length", input: "value", output: "" },
     OpLayout {
         op: op::ADD_KEY,
@@ -137,247 +155,7 @@ u = lifetime ceiling (seconds)",
         input: "the MAC of the signing input under the chosen key",
         output: "as verify",
     },
-    OpLayout {
-        op: op::JWE_ADD_KEY,
-        args: "a = JWE_ALGS index, b = kid length (negative: no kid), c = key length, \
-u = JWE_ENCS index for dir (negative for a key-wrapping key)",
-        input: "kid, key",
-        output: "",
-    },
-    OpLayout {
-        op: op::JWE_DECRYPTER,
-        args: "a = allowed JWE_ALGS (bit i), b = allowed JWE_ENCS (bit i); the caps are the constructor's",
-        input: "",
-        output: "",
-    },
-    OpLayout {
-        op: op::JWE_DECRYPT,
-        args: "a = 1: nested (cty JWT required, the plaintext verified by this Core's verifier at t), \
-0: not; c = token length, t = now (seconds)",
-        input: "token",
-        output: "protected header JSON, SEP, plaintext (a = 0); protected header JSON, SEP, inner header JSON, \
-SEP, payload JSON (a = 1; a claim error after a verified inner signature: as verify)",
-    },
-    OpLayout {
-        op: op::JWE_ENCRYPTER,
-        args: "a = JWE_ALGS index, b = kid length (negative: no kid), c = key length, u = JWE_ENCS index",
-        input: "kid, key",
-        output: "",
-    },
-    OpLayout {
-        op: op::JWE_ENCRYPT,
-        args: "a = 1: cty JWT (the plaintext is a signed token), 0: none; b = CEK length \
-(0 for dir, else JWE_CEK_BYTES of the enc), c = plaintext length; the IV is the rest of the input \
-(JWE_IV_BYTES of the enc)",
-        input: "plaintext, CEK, IV (fresh random bytes from the caller: the core draws none)",
-        output: "the compact JWE",
-    },
-    OpLayout {
-        op: op::JWE_DECRYPT_BEGIN,
-        args: "c = token length",
-        input: "token",
-        output: "the key to decrypt with (none for dir: num(1) its index; GCM: the CEK, zero bytes when it \
-did not unwrap; CBC-HMAC, its tag checked: the AES half), IV, ciphertext, GCM tag, back to back (bytes: num(6) their address in the memory); \
-num(0) the JWE_ENCS index, num(2..6) the four lengths",
-    },
-    OpLayout {
-        op: op::JWE_DECRYPT_END,
-        args: "a = 1: the runtime decrypted, 0: it failed; b = token length, c = plaintext length, \
-t = now (seconds)",
-        input: "token (read again: stateless), plaintext",
-        output: "as a nested jwe_decrypt (a = 0, or a key that did not unwrap: ERR_JWE_DECRYPTION_FAILED)",
-    },
-    OpLayout {
-        op: op::PK_ALGORITHMS,
-        args: "b = allowed PK_ALGS (bit i; 10 bits, so b, not the u8 a, which must be 0), required non-zero; \
-before pk_add_keys",
-        input: "",
-        output: "",
-    },
-    OpLayout {
-        op: op::PK_ADD_KEYS,
-        args: "a = 1: a JWKS ({\"keys\":[...]}), 0: one JWK; c = length",
-        input: "the JSON text",
-        output: "per accepted key, SEP between: PK_ALGS index (ASCII decimal), SEP, kid (empty: none), SEP, \
-the minimal public JWK JSON; num(0) = keys accepted by this call, num(1) = keys skipped (unknown kty/crv, use enc, \
-a known algorithm outside the allowlist); keys are indexed in the order accepted across calls",
-    },
-    OpLayout {
-        op: op::PK_CERT_KEY,
-        args: "c = length",
-        input: "one PEM CERTIFICATE block, or a bare standard-base64 DER certificate (as in x5c)",
-        output: "the minimal public JWK JSON of its SubjectPublicKeyInfo (RSA, EC P-256/P-384, Ed25519); \
-nothing is added to the ring",
-    },
-    OpLayout {
-        op: op::PK_VERIFY_BEGIN,
-        args: "c = token length, t = now (seconds)",
-        input: "token",
-        output: "the raw signature bytes (ECDSA r||s, range-checked); num(0) = the chosen key's index, \
-num(1) = the signing input's length",
-    },
-    OpLayout {
-        op: op::PK_VERIFY_END,
-        args: "a = 1: the runtime verified the signature with key b, 0: it did not; b = the key index begin chose; \
-c = token length, t = now (seconds)",
-        input: "token (again: end keeps no state from begin)",
-        output: "as verify",
-    },
 ];
-
-/// The public-key signature algorithms by wire index (feature `keys`): bit `i` of
-/// `pk_algorithms`'s `a`, the index `pk_add_keys` outputs per key. What WebCrypto needs to verify.
-pub const PK_ALGS: [PkAlgDesc; 10] = [
-    PkAlgDesc {
-        name: "RS256",
-        kty: "RSA",
-        crv: "",
-        scheme: "RSASSA-PKCS1-v1_5",
-        hash: "SHA-256",
-        salt: 0,
-        sig_bytes: 0,
-    },
-    PkAlgDesc {
-        name: "RS384",
-        kty: "RSA",
-        crv: "",
-        scheme: "RSASSA-PKCS1-v1_5",
-        hash: "SHA-384",
-        salt: 0,
-        sig_bytes: 0,
-    },
-    PkAlgDesc {
-        name: "RS512",
-        kty: "RSA",
-        crv: "",
-        scheme: "RSASSA-PKCS1-v1_5",
-        hash: "SHA-512",
-        salt: 0,
-        sig_bytes: 0,
-    },
-    PkAlgDesc {
-        name: "PS256",
-        kty: "RSA",
-        crv: "",
-        scheme: "RSA-PSS",
-        hash: "SHA-256",
-        salt: 32,
-        sig_bytes: 0,
-    },
-    PkAlgDesc {
-        name: "PS384",
-        kty: "RSA",
-        crv: "",
-        scheme: "RSA-PSS",
-        hash: "SHA-384",
-        salt: 48,
-        sig_bytes: 0,
-    },
-    PkAlgDesc {
-        name: "PS512",
-        kty: "RSA",
-        crv: "",
-        scheme: "RSA-PSS",
-        hash: "SHA-512",
-        salt: 64,
-        sig_bytes: 0,
-    },
-    PkAlgDesc {
-        name: "ES256",
-        kty: "EC",
-        crv: "P-256",
-        scheme: "ECDSA",
-        hash: "SHA-256",
-        salt: 0,
-        sig_bytes: 64,
-    },
-    PkAlgDesc {
-        name: "ES384",
-        kty: "EC",
-        crv: "P-384",
-        scheme: "ECDSA",
-        hash: "SHA-384",
-        salt: 0,
-        sig_bytes: 96,
-    },
-    PkAlgDesc {
-        name: "EdDSA",
-        kty: "OKP",
-        crv: "Ed25519",
-        scheme: "Ed25519",
-        hash: "",
-        salt: 0,
-        sig_bytes: 64,
-    },
-    PkAlgDesc {
-        name: "Ed25519",
-        kty: "OKP",
-        crv: "Ed25519",
-        scheme: "Ed25519",
-        hash: "",
-        salt: 0,
-        sig_bytes: 64,
-    },
-];
-
-/// A public-key signature algorithm on the wire (RFC 7518 §3, RFC 8037, RFC 9864).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PkAlgDesc {
-    /// Its JWS `alg` name.
-    pub name: &'static str,
-    /// The JWK `kty` of its keys.
-    pub kty: &'static str,
-    /// The JWK `crv` of its keys (empty for RSA).
-    pub crv: &'static str,
-    /// The WebCrypto algorithm name (`RSASSA-PKCS1-v1_5`, `RSA-PSS`, `ECDSA`, `Ed25519`).
-    pub scheme: &'static str,
-    /// The WebCrypto hash (empty for Ed25519).
-    pub hash: &'static str,
-    /// RSA-PSS's salt length in bytes: the hash length (0 for the others).
-    pub salt: u8,
-    /// The signature's exact length in bytes; 0: the RSA modulus length.
-    pub sig_bytes: usize,
-}
-
-/// The JWE key-management algorithms by wire index: the `a` of `jwe_add_key` and
-/// `jwe_encrypter`, and bit `i` of `jwe_decrypter`'s `a`.
-pub const JWE_ALGS: [JweAlgDesc; 3] = [
-    JweAlgDesc { name: "dir", key_bytes: 0 },
-    JweAlgDesc { name: "A128KW", key_bytes: 16 },
-    JweAlgDesc { name: "A256KW", key_bytes: 32 },
-];
-
-/// A JWE key-management algorithm on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct JweAlgDesc {
-    /// Its `alg` name.
-    pub name: &'static str,
-    /// The key-encryption key's exact length in bytes (0 for `dir`: the key is the CEK, so it
-    /// has the length of its one `enc`).
-    pub key_bytes: usize,
-}
-
-/// The JWE content encryptions by wire index: the `u` of `jwe_add_key` (for `dir`) and
-/// `jwe_encrypter`, and bit `i` of `jwe_decrypter`'s `b`.
-pub const JWE_ENCS: [JweEncDesc; 4] = [
-    JweEncDesc { name: "A128GCM", cek_bytes: 16, iv_bytes: 12, tag_bytes: 16 },
-    JweEncDesc { name: "A256GCM", cek_bytes: 32, iv_bytes: 12, tag_bytes: 16 },
-    JweEncDesc { name: "A128CBC-HS256", cek_bytes: 32, iv_bytes: 16, tag_bytes: 16 },
-    JweEncDesc { name: "A256CBC-HS512", cek_bytes: 64, iv_bytes: 16, tag_bytes: 32 },
-];
-
-/// A JWE content encryption on the wire, with its exact lengths (RFC 7518 §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct JweEncDesc {
-    /// Its `enc` name.
-    pub name: &'static str,
-    /// The content encryption key (CEK), in bytes (for CBC-HMAC: the MAC key then the AES key).
-    pub cek_bytes: usize,
-    /// The initialization vector, in bytes.
-    pub iv_bytes: usize,
-    /// The authentication tag, in bytes.
-    pub tag_bytes: usize,
-}
 
 /// How one operation uses the arguments and the buffers (the description, not code).
 #[derive(Debug, Clone, Copy)]
@@ -480,14 +258,6 @@ numbered! {
     }
 }
 
-/// The errors only the `keys` capability returns, rendered apart (protocol-keys.js) as the JWE ones are.
-pub const KEYS_ERRORS: [ErrorDesc; 2] = [err::JWKS_INVALID, err::JWK_INVALID];
-
-/// The errors only the `jwe` capability returns. The generator renders them apart from `CODES`
-/// and `MESSAGES` (as `JWE_ERROR_CODES`, `JWE_ERROR_MESSAGES`), so that a JS entry without JWE
-/// carries none of their bytes (the claims and hmac entries do not grow because of JWE).
-pub const JWE_ERRORS: [ErrorDesc; 2] = [err::JWE_INVALID, err::JWE_DECRYPTION_FAILED];
-
 /// Rust's message for `ERR_JWT_EXPIRED` on `iat` (older than the maximum age); JS keeps the
 /// default of [`err::EXPIRED`].
 pub const MAX_AGE_MESSAGE: &str = "token is older than the maximum age";
@@ -558,114 +328,6 @@ numbered! {
         TWO_ALGORITHMS = k(b'7', "two_algorithms", "one secret is listed under two algorithms: RFC 8725 §3.1 binds each key to one");
         /// Two keys with the same algorithm and kid (or both without one).
         AMBIGUOUS = k(b'8', "ambiguous", "two keys share an algorithm and a kid (or both have none)");
-    }
-}
-
-/// Why a JWE was refused before any decryption: its own static message, under the error
-/// number it is reported with (`ERR_JOSE_NOT_SUPPORTED`, `ERR_JOSE_ALG_NOT_ALLOWED` or
-/// `ERR_JWE_INVALID`). On the wire it is the first byte of the error output, a lower-case letter
-/// (so it is never a reason or key-problem digit).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct JweRefusalDesc {
-    /// The ASCII letter on the wire.
-    pub letter: u8,
-    /// The error it is reported with.
-    pub error: ErrorDesc,
-    /// A stable name (`JweRefusal::as_str`).
-    pub name: &'static str,
-    /// The message, in Rust and in JS: static, never the input.
-    pub message: &'static str,
-}
-
-const fn j(letter: u8, error: ErrorDesc, name: &'static str, message: &'static str) -> JweRefusalDesc {
-    JweRefusalDesc { letter, error, name, message }
-}
-
-numbered! {
-    /// JWE refusals (`JweRefusal`), by letter.
-    pub mod jwe_refusal: JweRefusalDesc {
-        /// `zip` in the header.
-        ZIP = j(b'a', err::NOT_SUPPORTED, "zip", "compressed JWE (\"zip\") is refused: decompression bombs");
-        /// PBES2 key management, or `p2c`/`p2s` in the header.
-        PBES2 = j(b'b', err::NOT_SUPPORTED, "pbes2", "PBES2 key management (\"p2c\", \"p2s\") is refused: its iteration count is a denial of service");
-        /// ECDH-ES key management (or `epk`).
-        ECDH = j(b'c', err::NOT_SUPPORTED, "ecdh", "ECDH-ES key management is not supported");
-        /// RSA key management.
-        RSA = j(b'd', err::NOT_SUPPORTED, "rsa", "RSA key management is not supported");
-        /// Any `crit`.
-        CRIT = j(b'e', err::NOT_SUPPORTED, "crit", "a JWE with \"crit\" is refused: no extension is understood");
-        /// `jku`, `jwk`, `x5u` or `x5c`.
-        KEY_SOURCE = j(b'f', err::NOT_SUPPORTED, "key_source", "\"jku\", \"jwk\", \"x5u\" and \"x5c\" are refused: keys come only from the configuration");
-        /// The JWE JSON serialization.
-        JSON = j(b'g', err::NOT_SUPPORTED, "json", "the JWE JSON serialization is not supported: compact only");
-        /// Another key-management algorithm (A192KW, AES-GCM key wrap, an unknown name).
-        ALG = j(b'h', err::NOT_SUPPORTED, "alg", "JWE key management algorithm is not supported (dir, A128KW, A256KW)");
-        /// Another content encryption (A192GCM, A192CBC-HS384, an unknown name).
-        ENC = j(b'i', err::NOT_SUPPORTED, "enc", "JWE content encryption is not supported (A128GCM, A256GCM, A128CBC-HS256, A256CBC-HS512)");
-        /// A supported key management outside the allowlist.
-        ALG_NOT_ALLOWED = j(b'j', err::ALG_NOT_ALLOWED, "alg_not_allowed", "JWE key management algorithm is not allowed");
-        /// A supported content encryption outside the allowlist.
-        ENC_NOT_ALLOWED = j(b'k', err::ALG_NOT_ALLOWED, "enc_not_allowed", "JWE content encryption algorithm is not allowed");
-        /// A compact JWS where a JWE is expected, or a JWE where a JWS is expected.
-        NOT_JWE = j(b'l', err::JWE_INVALID, "not_jwe", "token is a compact JWS (three segments), not a JWE (five)");
-        /// A nested decrypt whose plaintext is not marked `cty: JWT`.
-        NOT_NESTED = j(b'm', err::JWE_INVALID, "not_nested", "the JWE does not carry a signed token (\"cty\" is not \"JWT\")");
-        /// A JWE key of another length than its algorithm needs.
-        KEY_LENGTH = j(b'n', err::KEY_INVALID, "key_length", "a JWE key has exactly the length of its algorithm (A128KW 16, A256KW 32 bytes; dir: the CEK of its enc)");
-    }
-}
-
-/// Why a JWK was refused (`ERR_JWK_INVALID`, feature `keys`): the first byte of the error
-/// output, an upper-case letter (never a reason or key-problem digit, nor a JWE letter).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct JwkProblemDesc {
-    /// The ASCII letter on the wire.
-    pub letter: u8,
-    /// A stable name (`JwkProblem::as_str`).
-    pub name: &'static str,
-    /// The message, in Rust and in JS: static, never the key.
-    pub message: &'static str,
-}
-
-const fn p(letter: u8, name: &'static str, message: &'static str) -> JwkProblemDesc {
-    JwkProblemDesc { letter, name, message }
-}
-
-numbered! {
-    /// JWK problems (`JwkProblem`), by letter.
-    pub mod jwk_problem: JwkProblemDesc {
-        /// A member of the wrong JSON type, or a required member missing.
-        MALFORMED = p(b'A', "malformed", "a JWK member is missing or of the wrong type (kty, n, e, crv, x, y, kid, use, key_ops, alg)");
-        /// A key member that is not strict base64url.
-        BASE64URL = p(b'B', "base64url", "a JWK key member is not strict base64url (no padding, canonical)");
-        /// A private member (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`, `k`).
-        PRIVATE = p(b'C', "private", "a public key set holds no private members (d, p, q, dp, dq, qi, oth, k)");
-        /// `kty: oct` in a public key set.
-        OCT = p(b'D', "oct", "a symmetric key (kty oct) has no place in a public key set: the RS256 to HS256 confusion");
-        /// An RSA modulus below 2048 bits.
-        RSA_SHORT = p(b'E', "rsa_short", "an RSA modulus has at least 2048 bits");
-        /// An RSA modulus that is not a canonical odd integer (leading zero byte, even).
-        RSA_MODULUS = p(b'F', "rsa_modulus", "an RSA modulus is an odd integer without leading zero bytes (RFC 7518 6.3.1.1)");
-        /// An RSA exponent that is even, below 3, longer than 4 bytes, or with a leading zero byte.
-        RSA_EXPONENT = p(b'G', "rsa_exponent", "an RSA exponent is odd, at least 3, at most 4 bytes, without leading zero bytes");
-        /// An EC coordinate of the wrong length or not below the field prime.
-        EC_COORDINATE = p(b'H', "ec_coordinate", "an EC coordinate has exactly the field size and is below the field prime");
-        /// An Ed25519 `x` that is not 32 bytes.
-        OKP_KEY = p(b'I', "okp_key", "an Ed25519 public key x is exactly 32 bytes");
-        /// `use` other than `sig` (an `enc` key is skipped, not refused).
-        USE = p(b'J', "use", "a verification key has use sig (or none)");
-        /// `key_ops` without `verify`, or with a repeated or unknown operation.
-        KEY_OPS = p(b'K', "key_ops", "the key_ops of a verification key have verify, and no repeated or unknown operation");
-        /// `alg` that does not fit `kty`/`crv`, or that is no JWS algorithm.
-        ALG = p(b'L', "alg", "the JWK alg is a JWS algorithm that fits its kty and crv");
-        /// An RSA key without `alg` while several RSA algorithms are allowed.
-        NO_ALG = p(b'M', "no_alg", "give the RSA key an alg: several RSA algorithms are allowed and none is chosen from the token");
-        /// An empty kid, or one over the length cap.
-        KID = p(b'N', "kid", "a kid is non-empty and at most 256 bytes");
-        /// An RSA modulus with the ROCA fingerprint (CVE-2017-15361).
-        RSA_ROCA = p(b'P', "rsa_roca", "an RSA modulus made by the ROCA-vulnerable generator (CVE-2017-15361) is refused: its private key can be computed");
-        /// A certificate that is not strict DER, or whose key is not RSA, EC P-256/P-384 or Ed25519.
-        CERTIFICATE = p(b'O', "certificate", "not a strict DER X.509 certificate with an RSA, EC P-256/P-384 or Ed25519 key");
     }
 }
 
