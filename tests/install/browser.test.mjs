@@ -6,9 +6,10 @@
 // authRoutes and guarded API, and the static files); in each, the session logs in,
 // calls the API, reads the token with inspect, comes back after a reload from sessionStorage
 // without a refresh (it waits for the claims wasm itself), and logs out; the probe
-// (verify-check.js) signs, verifies and refuses with the hmac artifact, and jwe-check.js encrypts,
-// decrypts and refuses a flipped byte with the jwe artifact, once `ready` resolved, and each
-// gets WasmNotInitialized before. Issue 12: Vite 5 and 6 failed to build ("Top-level await is not
+// (verify-check.js) signs, verifies and refuses with the hmac artifact, jwe-check.js encrypts,
+// decrypts and refuses a flipped byte with the jwe artifact, and keys-check.js verifies an ES256
+// token signed by the page's WebCrypto and refuses a flipped signature byte with the keys
+// artifact, once `ready` resolved, and each gets WasmNotInitialized before. Issue 12: Vite 5 and 6 failed to build ("Top-level await is not
 // available in the configured target environment"), from the package's own `await ready`.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -54,6 +55,13 @@ async function scenario(staticRoot, serve) {
       cty: 'JWT',
       sub: 'probe',
       tampered: 'ERR_JWE_DECRYPTION_FAILED',
+    })
+    await page.waitForFunction(() => globalThis.keysCheck, null, { timeout: 10_000 })
+    assert.deepEqual(await page.evaluate(() => globalThis.keysCheck), {
+      early: 'ERR_WASM_NOT_INITIALIZED',
+      alg: 'ES256',
+      sub: 'probe',
+      tampered: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
     })
     await who('signed out') // resume(): no refresh cookie yet
 
@@ -106,7 +114,7 @@ for (const vite of ['vite', 'vite6', 'vite5']) {
     // Each entry's own artifact, emitted by Vite from its `new URL(…, import.meta.url)`; nothing else.
     assert.deepEqual(
       assets.filter((f) => f.endsWith('.wasm')).sort(),
-      ['jwt_wasm_claims.wasm', 'jwt_wasm_hmac.wasm', 'jwt_wasm_jwe.wasm'],
+      ['jwt_wasm_claims.wasm', 'jwt_wasm_hmac.wasm', 'jwt_wasm_jwe.wasm', 'jwt_wasm_keys.wasm'],
       version,
     )
     await scenario(`dist-${vite}`)
@@ -119,13 +127,14 @@ function importMapSite(name, html) {
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir)
   writeFileSync(join(dir, 'index.html'), html)
-  for (const f of ['main.js', 'verify-check.js', 'jwe-check.js']) cpSync(join(cwd, 'fixtures/browser', f), join(dir, f))
+  for (const f of ['main.js', 'verify-check.js', 'jwe-check.js', 'keys-check.js'])
+    cpSync(join(cwd, 'fixtures/browser', f), join(dir, f))
   symlinkSync(join(cwd, 'node_modules'), join(dir, 'node_modules'))
   return name
 }
 const mapPage = () => readFileSync(join(cwd, 'fixtures/browser/importmap.html'), 'utf8')
 
-test('import map, no bundler: the README map loads jwt-wasm, jwt-wasm/claims, jwt-wasm/jwe and jwt-wasm/session', async () => {
+test('import map, no bundler: the README map loads jwt-wasm, jwt-wasm/claims, jwt-wasm/jwe, jwt-wasm/keys and jwt-wasm/session', async () => {
   await scenario(importMapSite('importmap', mapPage()))
 })
 
