@@ -162,7 +162,8 @@ impl Core {
 
     /// Phase 1 over the first `len` input bytes at `now`: steps 1 to 4 and the signature's form.
     /// Output: the raw signature bytes; `num(0)` the chosen key's index, `num(1)` the signing
-    /// input's length.
+    /// input's length, `num(2)` where the output lies in the memory and `num(3)` where the input
+    /// does (its first `num(1)` bytes are the signing input), for JS to copy their bytes.
     pub fn pk_verify_begin(&mut self, len: usize, now: f64) -> u32 {
         let Some(v) = &self.keys.verifier else {
             return self.fail(ErrorKind::InvalidOptions.into());
@@ -177,6 +178,9 @@ impl Core {
                 let (key, signed) = (b.key as f64, b.signed_len as f64);
                 self.nums[0] = key;
                 self.nums[1] = signed;
+                let at = |p: usize| u32::try_from(p).map_or(-1.0, f64::from);
+                self.nums[2] = at(self.out.as_ptr() as usize);
+                self.nums[3] = at(self.input.as_ptr() as usize);
                 0
             }
             Err(e) => self.fail(e),

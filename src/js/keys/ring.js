@@ -22,12 +22,10 @@ import {
   OP_PK_VERIFY_END,
 } from '../internal/protocol-keys.js'
 import { sendPolicy } from '../policy.js'
-import { Core, call, keys as engine, put } from '../wasm.js'
+import { Core, call, engine as live, keys as engine, put } from '../wasm.js'
 import { signatures } from './signature.js'
 import { JWKInvalid } from './key-errors.js'
 import { JWKSInvalid } from './key-set-errors.js'
-import { utf8 } from '../internal/encoding.js'
-import { fromBase64url } from '../internal/base64url-decode.js'
 
 /**
  * A core call's status to its error: the keys artifact's own (`ERR_JWKS_INVALID`,
@@ -83,6 +81,7 @@ async function imported(k) {
 /** The verified tokens a Ring remembers (the oldest goes first), and the longest it keeps. */
 const SEEN_TOKENS = 512
 const SEEN_CHARS = 4096
+const EMPTY = new Uint8Array(0)
 
 export class Ring {
   /** @type {RingKey[]} */
@@ -147,16 +146,22 @@ export class Ring {
   }
 
   /**
-   * Phase 1 (`pk_verify_begin`): the chosen key's index and the signing input's length, read at
-   * once (another verification may use this core across an await), or the error (not thrown).
+   * Phase 1 (`pk_verify_begin`): the chosen key's index, the signing input's bytes and the raw
+   * signature's, copied at once out of the core's memory (another verification may use this
+   * core across an await), or the error (not thrown).
    * @param {string} token
    * @param {number} now seconds
-   * @returns {[number, number, Error | undefined]}
+   * @returns {[number, Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>, Error | undefined]}
    */
   begin(token, now) {
     const core = this.core
     const status = call(core, OP_PK_VERIFY_BEGIN, 0, 0, put(core, [token])[0], now, 0)
-    return status === 0 ? [core.num(0), core.num(1), undefined] : [0, 0, errorOf(core, status)]
+    if (status !== 0) return [0, EMPTY, EMPTY, errorOf(core, status)]
+    const buffer = live(engine).memory.buffer
+    const signed = core.num(1)
+    // The token is strict base64url now: the signature's bytes are 3/4 of its characters.
+    const bytes = (n, at) => new Uint8Array(buffer, core.num(at), n).slice()
+    return [core.num(0), bytes(signed, 3), bytes(((token.length - signed - 1) * 3) >> 2, 2), undefined]
   }
 
   /**
@@ -177,8 +182,8 @@ export class Ring {
   }
 
   /**
-   * The runtime's verdict on the signature of `token` (its signing input the first `signed`
-   * characters) under key `i`, remembered once true: an access token is presented many times in
+   * The runtime's verdict on the signature of `token` (`data` its signing input's bytes and
+   * `signature` its raw signature, from phase 1) under key `i`, remembered once true: an access token is presented many times in
    * its life, and the same bytes under the same key (this version's, chosen again by phase 1 for
    * the same token) always verify the same, so a token seen verified skips the signature, never
    * the rest (phases 1 and 2, the claims and the time, run every time). At most `SEEN_TOKENS`
@@ -186,13 +191,13 @@ export class Ring {
    * is never kept.
    * @param {string} token
    * @param {number} i
-   * @param {number} signed
+   * @param {Uint8Array<ArrayBuffer>} data
+   * @param {Uint8Array<ArrayBuffer>} signature
    * @returns {boolean | Promise<boolean>}
    */
-  checkSignature(token, i, signed) {
+  checkSignature(token, i, data, signature) {
     if (this.#seen.has(token)) return true
-    // After phase 1 the token is strict base64url: ASCII, so its bytes are its characters.
-    const v = this.verify(i, utf8.encode(token.slice(0, signed)), fromBase64url(token.slice(signed + 1)))
+    const v = this.verify(i, data, signature)
     return v instanceof Promise ? v.then((ok) => this.#remember(token, ok)) : this.#remember(token, v)
   }
 

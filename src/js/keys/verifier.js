@@ -159,14 +159,14 @@ export class PublicKeyVerifier {
     const scope = o?.scope
     let ring = this.#ring(now, scope)
     if (ring instanceof Promise) ring = await ring
-    let [key, signed, error] = ring.begin(token, now)
+    let [key, data, signature, error] = ring.begin(token, now)
     // A kid no key has: the key set may have rotated. Look again once (its cooldown bounds it).
     if (/** @type {any} */ (error)?.code === 'ERR_JWKS_NO_MATCHING_KEY' && this.#keySet && hasKid(ring, token)) {
       ring = await this.#ring(now, scope, 'unknown-kid')
-      ;[key, signed, error] = ring.begin(token, now)
+      ;[key, data, signature, error] = ring.begin(token, now)
     }
     if (error) throw error
-    let verified = ring.checkSignature(token, key, signed)
+    let verified = ring.checkSignature(token, key, data, signature)
     if (verified instanceof Promise) verified = await verified
     ring.end(token, key, verified === true, now)
     const [header, payload] = parts(ring.core)
