@@ -160,6 +160,7 @@ export class Ring {
     const buffer = live(engine).memory.buffer
     const signed = core.num(1)
     // The token is strict base64url now: the signature's bytes are 3/4 of its characters.
+    /** @param {number} n @param {number} at the `num` slot of the bytes' address */
     const bytes = (n, at) => new Uint8Array(buffer, core.num(at), n).slice()
     return [core.num(0), bytes(signed, 3), bytes(((token.length - signed - 1) * 3) >> 2, 2), undefined]
   }
