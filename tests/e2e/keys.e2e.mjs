@@ -237,7 +237,7 @@ for (const [file, alg, jwkOf] of [
           )
           const header = b64(new TextEncoder().encode(JSON.stringify({ alg })))
           for (const c of cases) {
-            const [key, , error] = ring.begin(`${header}.e30.${b64(hex(c.sig))}`, 1700000000)
+            const [key, , , error] = ring.begin(`${header}.e30.${b64(hex(c.sig))}`, 1700000000)
             out.push([
               c.tcId,
               c.result,
