@@ -9,9 +9,10 @@
 import module from './wasm/jwt_wasm_jwe_simd.wasm'
 import { jwe } from './wasm.js'
 import { jweCipher } from './internal/jwe-cipher.js'
+import { ticketContent } from './jwe-webcrypto-ticket.js'
 
 jwe.load(module)
-jweCipher.auto = 'webcrypto'
+jweCipher.auto = jweCipher.webcrypto = ticketContent
 
 export * from './jwe.js'
 /** Resolves when the engine is ready (already, in workerd). */
