@@ -27,6 +27,7 @@
  * tests/js/core/jwe-ticket.test.mjs overwrites the memory right after each call returns.
  */
 import { call, engine, jwe, put } from './wasm.js'
+import { partsKept } from './internal/parts-kept.js'
 import {
   JWE_TICKET_GONE,
   OP_JWE_DECRYPT_END,
@@ -83,7 +84,9 @@ export function ticketContent(subtle, secrets) {
    * @param {number} now
    * @param {(core: import('./wasm.js').Core, status: number) => void} checked
    * @template T
-   * @param {(core: import('./wasm.js').Core) => T} read
+   * @param {(core: import('./wasm.js').Core) => T} read jwe.js's reader of the result, whose
+   *   shape (`{ protectedHeader, header, payload }`) is built here with the headers kept
+   *   (internal/parts-kept.js)
    * @param {() => void} alive
    * @returns {Promise<T>}
    */
@@ -125,6 +128,8 @@ export function ticketContent(subtle, secrets) {
       const [n, m] = put(core, [token, plaintext ?? NONE])
       checked(core, call(core, OP_JWE_DECRYPT_END, ok, n, m, now, 0))
     } else checked(core, status)
-    return read(core) // now: another decrypt's call may come right after this one's last
+    // Now (another decrypt's call may come right after this one's last), its headers kept.
+    const [protectedHeader, header, payload] = partsKept(core)
+    return /** @type {T} */ ({ protectedHeader, header, payload })
   }
 }

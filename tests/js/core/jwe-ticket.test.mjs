@@ -45,3 +45,28 @@ test('more than 64 decrypts in flight on one core: the tickets parked over fall 
     assert.deepEqual(await runInterleaved(jwe, many), want, name)
   }
 })
+
+test('each decryptAsync gets fresh objects, equal to what decrypt gives, its headers kept from the last', async () => {
+  const c = cases.find((x) => x.name === 'dir + A256GCM: ours, small')
+  assert.ok(c)
+  const first = await runOn(jwe, c, 'webcrypto')
+  const sync = await runOn(jwe, c, 'sync')
+  assert.deepEqual(first, sync)
+  const { hex, ...key } = c.key
+  const d = new jwe.Decrypter({
+    keys: [{ ...key, secret: Uint8Array.from(hex.match(/../g), (h) => Number.parseInt(h, 16)) }],
+    algorithms: [key.alg],
+    encryptions: [key.enc],
+    verifier: { keys: [{ alg: 'HS256', kid: 'hs1', secret: new Uint8Array(32).fill(3) }], algorithms: ['HS256'] },
+    cipher: 'webcrypto',
+  })
+  const at = { currentDate: new Date(c.now * 1000) }
+  const a = await d.decryptAsync(c.token, at)
+  a.protectedHeader.enc = 'changed by the caller'
+  a.header.alg = 'changed by the caller'
+  const b = await d.decryptAsync(c.token, at)
+  assert.notEqual(b.protectedHeader, a.protectedHeader)
+  assert.notEqual(b.header, a.header)
+  assert.deepEqual(b, { protectedHeader: sync.protectedHeader, header: sync.header, payload: sync.payload })
+  d.free()
+})
