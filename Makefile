@@ -38,6 +38,19 @@ define artifact
 	rm $(1)/wasm/jwt_wasm_bg.wasm
 endef
 
+# $(call artifact_fast,DIR,NAME,FEATURES) builds as `artifact ... simd`, for speed instead of size
+# (opt-level 3, wasm-opt -O3), in a target dir of its own: for an artifact with no browser entry
+# and so no size budget (jwt_wasm_jwe_simd.wasm: about 10-15% faster wasm on workerd, measured
+# interleaved by issue 11's decrypt + verify).
+FAST_TARGET := target/simd-o3
+define artifact_fast
+	CARGO_PROFILE_RELEASE_OPT_LEVEL=3 CARGO_TARGET_DIR=$(FAST_TARGET) RUSTFLAGS='$(SIMD_RUSTFLAGS)' cargo build --release --locked --target wasm32-unknown-unknown --no-default-features --features $(3)
+	wasm-bindgen --target web --no-typescript --out-dir $(1)/wasm --out-name jwt_wasm $(subst target/,$(FAST_TARGET)/,$(WASM))
+	rm $(1)/wasm/jwt_wasm.js
+	$(WASM_OPT) -O3 --enable-simd --strip-producers --strip-target-features --zero-filled-memory $(1)/wasm/jwt_wasm_bg.wasm -o $(1)/wasm/jwt_wasm_$(2).wasm
+	rm $(1)/wasm/jwt_wasm_bg.wasm
+endef
+
 # $(call package,DIR,EXTRA_FEATURES) builds one such package into DIR (EXTRA_FEATURES: ",x,y").
 define package
 	rm -rf $(1) && mkdir -p $(1)/wasm
@@ -45,7 +58,7 @@ define package
 	$(call artifact,$(1),hmac,hmac$(2))
 	$(call artifact,$(1),hmac_native,native-mac$(2),simd)
 	$(call artifact,$(1),jwe,jwe$(2))
-	$(call artifact,$(1),jwe_simd,jwe$(2),simd)
+	$(call artifact_fast,$(1),jwe_simd,jwe-ticket$(2))
 	$(call artifact,$(1),keys,keys$(2))
 	cp -R src/js/. $(1)/
 	cp pkg.json $(1)/package.json
@@ -69,7 +82,7 @@ lint: setup
 	$(NODE_BIN)/biome check --error-on-warnings --max-diagnostics=100
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo clippy --locked --no-default-features --features std,claims --all-targets -- -D warnings
-	for f in claims hmac native-mac jwe keys claims,test-trap hmac,test-trap native-mac,test-trap jwe,test-trap keys,test-trap; do \
+	for f in claims hmac native-mac jwe jwe-ticket keys claims,test-trap hmac,test-trap native-mac,test-trap jwe,test-trap jwe-ticket,test-trap keys,test-trap; do \
 	  cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features $$f --lib -- -D warnings || exit 1; done
 	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
 	python3 tests/vectors/generate.py --check

@@ -294,6 +294,12 @@ fn render_js() -> (String, String, String) {
     writeln!(jw, "{}", js_array("JWE_CEK_BYTES", &encs(|e| e.cek_bytes.to_string()))).unwrap();
     writeln!(jw, "/** The IV's exact length by JWE_ENCS index. */").unwrap();
     writeln!(jw, "{}", js_array("JWE_IV_BYTES", &encs(|e| e.iv_bytes.to_string()))).unwrap();
+    writeln!(
+        jw,
+        "/** What `OP_JWE_DECRYPT_FINISH` returns for a ticket that gives nothing (not an error). */"
+    )
+    .unwrap();
+    writeln!(jw, "export const JWE_TICKET_GONE = {}", protocol::JWE_TICKET_GONE).unwrap();
     let mut jwe_file = String::new();
     let f = &mut jwe_file;
     writeln!(f, "// {GENERATED}").unwrap();
@@ -431,6 +437,7 @@ fn render_json() -> String {
         "jwe_algorithms": protocol::JWE_ALGS.iter().enumerate().map(|(i, a)| json!({
             "name": a.name, "index": i, "key_bytes": a.key_bytes,
         })).collect::<Vec<_>>(),
+        "jwe_ticket_gone": protocol::JWE_TICKET_GONE,
         "jwe_encryptions": protocol::JWE_ENCS.iter().enumerate().map(|(i, e)| json!({
             "name": e.name, "index": i, "cek_bytes": e.cek_bytes, "iv_bytes": e.iv_bytes, "tag_bytes": e.tag_bytes,
         })).collect::<Vec<_>>(),

@@ -230,6 +230,10 @@ impl Core {
             op::JWE_DECRYPT_BEGIN => self.jwe_decrypt_begin(c),
             #[cfg(feature = "jwe")]
             op::JWE_DECRYPT_END => self.jwe_decrypt_end(a, b, c, t),
+            #[cfg(feature = "jwe-ticket")]
+            op::JWE_DECRYPT_FINISH => self.jwe_decrypt_finish(a, b, c, t, u),
+            #[cfg(feature = "jwe-ticket")]
+            op::JWE_DECRYPT_PARK => self.jwe_decrypt_park(c, u),
             // The `keys` capability (src/wasm/keys.rs); other artifacts answer these ops as
             // unknown, so their bytes stay as they were.
             #[cfg(feature = "keys")]

@@ -3,7 +3,8 @@
 //! every alg × enc and the threat-named tamperings, the halves, with the content decrypted by the
 //! core's own primitive standing in for WebCrypto, give what `decrypt` gives; a CBC-HMAC tag is
 //! refused before anything is handed out; a key that does not unwrap is refused by `finish` even
-//! when the content was sealed under the zero CEK it leaves; `finish` stands on its own token.
+//! when the content was sealed under the zero CEK it leaves; `finish` stands on its own token;
+//! `finish_opened` (the ticketed second half, by what `begin` read) gives what `finish` gives.
 #![cfg(feature = "jwe")]
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
@@ -99,6 +100,21 @@ fn halves(d: &Decrypter, dir_secrets: &[Vec<u8>], token: &str) -> Result<Vec<u8>
     d.finish(token.as_bytes(), plaintext.as_deref()).map(|d| d.plaintext).map_err(|e| e.code().to_owned())
 }
 
+/// As `halves`, the second half by what `begin` read (`finish_opened`, the ticketed
+/// `jwe_decrypt_finish`) instead of the token read again.
+fn halves_opened(d: &Decrypter, dir_secrets: &[Vec<u8>], token: &str) -> Result<Vec<u8>, String> {
+    let (done, s) = d.begin(token.as_bytes()).map_err(|e| e.code().to_owned())?;
+    let gcm = matches!(done.enc, E::A128Gcm | E::A256Gcm);
+    let key = match s.dir_key {
+        Some(i) => dir_secrets[i][if gcm { 0 } else { dir_secrets[i].len() / 2 }..].to_vec(),
+        None => s.cek.clone(),
+    };
+    let plaintext = runtime(done.enc, &key, &s.iv, s.aad, &s.ciphertext, &s.tag);
+    Decrypter::finish_opened(done, s.unwrapped, plaintext.as_deref())
+        .map(|d| d.plaintext)
+        .map_err(|e| e.code().to_owned())
+}
+
 fn whole(d: &Decrypter, token: &str) -> Result<Vec<u8>, String> {
     d.decrypt(token.as_bytes()).map(|d| d.plaintext).map_err(|e| e.code().to_owned())
 }
@@ -134,6 +150,13 @@ fn the_halves_give_what_decrypt_gives_for_every_alg_enc_and_tampering() {
                 for (i, t) in tokens.iter().enumerate() {
                     let (want, got) = (whole(&d, t), halves(&d, std::slice::from_ref(&secret), t));
                     assert_eq!(got, want, "{alg:?} {enc:?} {} bytes, token {i}", plaintext.len());
+                    let opened = halves_opened(&d, std::slice::from_ref(&secret), t);
+                    assert_eq!(
+                        opened,
+                        want,
+                        "by ticket: {alg:?} {enc:?} {} bytes, token {i}",
+                        plaintext.len()
+                    );
                     failed += usize::from(want.as_ref().err().map(String::as_str) == Some(FAILED));
                 }
                 assert_eq!(halves(&d, std::slice::from_ref(&secret), &good).unwrap(), plaintext);
@@ -191,6 +214,12 @@ fn a_key_that_does_not_unwrap_is_refused_even_with_content_sealed_under_the_zero
             assert_eq!(got.as_deref(), Some(&b"forged"[..]), "{alg:?} {enc:?}");
             assert_eq!(d.finish(forged.as_bytes(), got.as_deref()).unwrap_err().code(), FAILED);
             assert_eq!(halves(&d, &[], &forged).unwrap_err(), FAILED);
+            let (done, s) = d.begin(forged.as_bytes()).unwrap();
+            assert_eq!(
+                Decrypter::finish_opened(done, s.unwrapped, got.as_deref()).unwrap_err().code(),
+                FAILED
+            );
+            assert_eq!(halves_opened(&d, &[], &forged).unwrap_err(), FAILED);
             assert_eq!(whole(&d, &forged).unwrap_err(), FAILED);
         }
     }

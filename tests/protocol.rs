@@ -132,3 +132,11 @@ fn the_protocol_module_is_split_by_capability_each_file_under_500_lines() {
     sorted.sort_by_key(|&n| (n >= 20, n));
     assert_eq!(ops, sorted, "OPS lists the shared rows, then jwe's (10 to 16), then keys' (20 to 24)");
 }
+
+#[test]
+fn the_ticket_gone_status_is_neither_success_nor_an_error_number() {
+    let gone = protocol::JWE_TICKET_GONE;
+    assert_ne!(gone, 0);
+    assert!(err::ALL.iter().all(|(_, e)| e.number != gone), "JWE_TICKET_GONE is not an error number");
+    assert_eq!(description()["jwe_ticket_gone"], json!(gone));
+}

@@ -8,8 +8,13 @@
 import { readFileSync } from 'node:fs'
 import { jwe } from './wasm.js'
 import { hasSimd } from './internal/simd.js'
+import { jweCipher } from './internal/jwe-cipher.js'
+import { ticketContent } from './jwe-webcrypto-ticket.js'
 
-const artifact = hasSimd() ? 'jwt_wasm_jwe_simd.wasm' : 'jwt_wasm_jwe.wasm'
+const simd = hasSimd()
+const artifact = simd ? 'jwt_wasm_jwe_simd.wasm' : 'jwt_wasm_jwe.wasm'
+// The SIMD artifact has the ticketed second half (feature jwe-ticket); the browsers' has not.
+if (simd) jweCipher.webcrypto = ticketContent
 
 try {
   jwe.load(readFileSync(new URL(`./wasm/${artifact}`, import.meta.url)))

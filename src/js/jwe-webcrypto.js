@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * The Decrypter's asynchronous content decryption by the runtime's WebCrypto (`crypto.subtle`:
- * workerd, browsers, Node), for `Decrypter#decryptAsync`. The wasm core keeps every decision:
+ * The Decrypter's asynchronous content decryption by the runtime's WebCrypto (`crypto.subtle`),
+ * for `Decrypter#decryptAsync`, on the browsers' artifact (and Node's without SIMD); the Node and
+ * workerd artifact has the ticketed driver, jwe-webcrypto-ticket.js (`jweCipher`). The wasm core keeps every decision:
  * `jwe_decrypt_begin` runs the JWE order up to the content (caps, five segments, the strict
  * header and its refusals, allowlists, the key, strict base64url and exact lengths, the
  * A128KW/A256KW unwrap, and for CBC-HMAC the tag in constant time) and hands out the key (for

@@ -15,7 +15,6 @@ import { BY_CODE, kind, JWTTooLarge, KeyInvalid } from './errors.js'
 import { bad, callOptions, fn, object, optionalString } from './internal/options.js'
 import { nowSeconds, parts, sizeCaps } from './internal/calls.js'
 import { jweCipher } from './internal/jwe-cipher.js'
-import { webCryptoContent } from './jwe-webcrypto.js'
 import { check, SIGNER_ARGS, signClaims, signerOf, verifierPolicy } from './policy.js'
 import { ABSENT, CODES } from './internal/protocol.js'
 import {
@@ -188,7 +187,7 @@ export class Decrypter {
   #maxTokenBytes
   /** @type {string | undefined} */
   #typ
-  /** `decryptAsync`'s content decryption by WebCrypto (jwe-webcrypto.js), or undefined: wasm. */
+  /** `decryptAsync`'s content decryption by WebCrypto (`jweCipher`), or undefined: wasm. */
   #webcrypto
 
   /** @param {import('./jwe.js').DecrypterOptions} options */
@@ -220,8 +219,10 @@ export class Decrypter {
     if (!CIPHERS.includes(cipher)) throw bad(`options.cipher must be one of ${CIPHERS.join(', ')}`)
     const subtle = globalThis.crypto?.subtle
     if (cipher === 'webcrypto' && !subtle) throw bad("options.cipher 'webcrypto' needs crypto.subtle")
-    if ((cipher === 'auto' ? jweCipher.auto : cipher) === 'webcrypto' && subtle)
-      this.#webcrypto = webCryptoContent(
+    // The content by WebCrypto for this `cipher` (internal/jwe-cipher.js), or none: the wasm.
+    this.#webcrypto =
+      subtle &&
+      jweCipher[/** @type {'auto' | 'wasm' | 'webcrypto'} */ (cipher)]?.(
         subtle,
         keys.map((k) => k.secret),
       )

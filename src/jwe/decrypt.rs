@@ -108,8 +108,27 @@ impl Decrypter {
     /// and the runtime's plaintext, `None` when its decryption failed, taken; a failure or a key
     /// that did not unwrap is the one `ERR_JWE_DECRYPTION_FAILED`.
     pub fn finish(&self, token: &[u8], plaintext: Option<&[u8]>) -> Result<Decrypted> {
+        // The rule of `finish_opened`, written out here: the browsers' artifact keeps its bytes.
         let (mut done, s) = self.read(token, false)?;
         let (Some(plaintext), true) = (plaintext, s.unwrapped) else {
+            return Err(ErrorKind::JweDecryptionFailed.into());
+        };
+        done.plaintext = plaintext.to_vec();
+        Ok(done)
+    }
+
+    /// The second half without the token (`jwe_decrypt_finish`, feature `jwe-ticket`): `done`
+    /// and `unwrapped` are what [`Self::begin`] read of this very token (the boundary parked them
+    /// under a ticket and gives them back once, src/wasm/jwe/ticket.rs), and the runtime's
+    /// plaintext, `None` when its decryption failed, is taken on the same rule as in
+    /// [`Self::finish`]: a failure or a key that did not unwrap is the one
+    /// `ERR_JWE_DECRYPTION_FAILED` (tests/jwe_split.rs: the two give the same for every case).
+    pub fn finish_opened(
+        mut done: Decrypted,
+        unwrapped: bool,
+        plaintext: Option<&[u8]>,
+    ) -> Result<Decrypted> {
+        let (Some(plaintext), true) = (plaintext, unwrapped) else {
             return Err(ErrorKind::JweDecryptionFailed.into());
         };
         done.plaintext = plaintext.to_vec();

@@ -4,8 +4,8 @@
 
 use super::{err, op, ErrorDesc, OpLayout};
 
-/// The rows of `OPS` for the `jwe_*` ops (10 to 16).
-pub(super) const JWE_OPS: [OpLayout; 7] = [
+/// The rows of `OPS` for the `jwe_*` ops (10 to 18).
+pub(super) const JWE_OPS: [OpLayout; 9] = [
     OpLayout {
         op: op::JWE_ADD_KEY,
         args: "a = JWE_ALGS index, b = kid length (negative: no kid), c = key length, \
@@ -56,7 +56,27 @@ t = now (seconds)",
         input: "token (read again: stateless), plaintext",
         output: "as a nested jwe_decrypt (a = 0, or a key that did not unwrap: ERR_JWE_DECRYPTION_FAILED)",
     },
+    OpLayout {
+        op: op::JWE_DECRYPT_FINISH,
+        args: "a = 1: the runtime decrypted, 0: it failed; b = the ticket of jwe_decrypt_park, c = plaintext \
+length, t = now (seconds), u = the park's u (feature jwe-ticket)",
+        input: "plaintext (the token is not sent again: what the park read of it is taken by the ticket)",
+        output: "as jwe_decrypt_end; a ticket that gives nothing (taken, parked over by more than 64 parks since, \
+another instance's, another u) returns JWE_TICKET_GONE and nothing else: send the token to jwe_decrypt_end",
+    },
+    OpLayout {
+        op: op::JWE_DECRYPT_PARK,
+        args: "c = token length, u = a number the finish must give again (feature jwe-ticket)",
+        input: "token",
+        output: "as jwe_decrypt_begin, laid out for one read (bytes: num(0) their address): 8 little-endian u32, the \
+JWE_ENCS index, the dir key's index (0xffffffff: none), the lengths of the key, IV, ciphertext, GCM tag and AAD, \
+the ticket; then those five parts back to back (the AAD: the protected segment's ASCII)",
+    },
 ];
+
+/// What `jwe_decrypt_finish` returns for a ticket that gives nothing: never an error number
+/// (`err`), never 0; the caller then sends the token to the stateless `jwe_decrypt_end`.
+pub const JWE_TICKET_GONE: u32 = 255;
 
 /// The JWE key-management algorithms by wire index: the `a` of `jwe_add_key` and
 /// `jwe_encrypter`, and bit `i` of `jwe_decrypter`'s `a`.

@@ -39,7 +39,9 @@ macro_rules! numbered {
 // The capabilities' own parts, each in a file apart; their items keep their paths here.
 mod jwe;
 mod keys;
-pub use jwe::{jwe_refusal, JweAlgDesc, JweEncDesc, JweRefusalDesc, JWE_ALGS, JWE_ENCS, JWE_ERRORS};
+pub use jwe::{
+    jwe_refusal, JweAlgDesc, JweEncDesc, JweRefusalDesc, JWE_ALGS, JWE_ENCS, JWE_ERRORS, JWE_TICKET_GONE,
+};
 pub use keys::{jwk_problem, JwkProblemDesc, PkAlgDesc, KEYS_ERRORS, PK_ALGS};
 
 numbered! {
@@ -79,6 +81,10 @@ numbered! {
         JWE_DECRYPT_BEGIN = 15;
         /// Reads the token again and takes the runtime's plaintext (or its failure); then as `jwe_decrypt`.
         JWE_DECRYPT_END = 16;
+        /// Finishes a parked decrypt by its ticket with the runtime's plaintext, without the token (feature `jwe-ticket`).
+        JWE_DECRYPT_FINISH = 17;
+        /// As `jwe_decrypt_begin`, and parks what the finish needs under a ticket; its layout in the memory.
+        JWE_DECRYPT_PARK = 18;
         /// Sets the public-key allowlist (feature `keys`).
         PK_ALGORITHMS = 20;
         /// Reads a JWKS or one JWK into the public-key ring; outputs each accepted key.
@@ -100,11 +106,11 @@ out() and out_len() give the output, num(slot) the numbers of an inspection";
 
 /// Each operation: its number, what `a`, `b`, `c`, `t`, `u` carry, the input bytes, the output
 /// (the `jwe_*` rows are in `jwe.rs`, the `pk_*` rows in `keys.rs`, joined here in this order).
-pub const OPS: [OpLayout; 22] = {
+pub const OPS: [OpLayout; 24] = {
     let [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9] = CORE_OPS;
-    let [j0, j1, j2, j3, j4, j5, j6] = jwe::JWE_OPS;
+    let [j0, j1, j2, j3, j4, j5, j6, j7, j8] = jwe::JWE_OPS;
     let [k0, k1, k2, k3, k4] = keys::PK_OPS;
-    [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, j0, j1, j2, j3, j4, j5, j6, k0, k1, k2, k3, k4]
+    [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, j0, j1, j2, j3, j4, j5, j6, j7, j8, k0, k1, k2, k3, k4]
 };
 
 /// The rows of [`OPS`] for the ops every artifact with `hmac` knows (0 to 9).

@@ -5,6 +5,8 @@
 //! runtime's WebCrypto). A nested decrypt verifies the inner JWS with this `Core`'s verifier (the
 //! `hmac` capability, which `jwe` implies). Its state is `Core::jwe`; the buffers and the error
 //! output are `Core`'s (src/wasm.rs). The core draws no randomness: JS sends the CEK and IV.
+//! With `jwe-ticket`, `ticket` adds `jwe_decrypt_park` and `jwe_decrypt_finish` (the second half
+//! by a ticket, without the token).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -18,12 +20,18 @@ use crate::protocol::SEP;
 use crate::segments::Limits;
 use crate::validation::media_type_eq;
 
+#[cfg(feature = "jwe-ticket")]
+mod ticket;
+
 /// The state of the `jwe` capability in one `Core`.
 pub(super) struct Jwe {
     keys: Vec<JweKey>,
     decrypter: Option<Decrypter>,
     encrypter: Option<Encrypter>,
     limits: Limits,
+    /// The decrypts parked by `jwe_decrypt_park` until their finish (`ticket`).
+    #[cfg(feature = "jwe-ticket")]
+    parked: crate::pending::Pending<ticket::Parked>,
 }
 
 impl Jwe {
@@ -35,6 +43,8 @@ impl Jwe {
             decrypter: None,
             encrypter: None,
             limits: Limits { max_token_bytes: max_bytes, max_header_bytes },
+            #[cfg(feature = "jwe-ticket")]
+            parked: crate::pending::Pending::new(),
         }
     }
 }

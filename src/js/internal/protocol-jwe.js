@@ -14,6 +14,8 @@ export const OP_JWE_ENCRYPTER = 13
 export const OP_JWE_ENCRYPT = 14
 export const OP_JWE_DECRYPT_BEGIN = 15
 export const OP_JWE_DECRYPT_END = 16
+export const OP_JWE_DECRYPT_FINISH = 17
+export const OP_JWE_DECRYPT_PARK = 18
 export const ERR_JWE_INVALID = 12
 export const ERR_JWE_DECRYPTION_FAILED = 13
 export const CAP_JWE = 8
@@ -47,3 +49,5 @@ export const JWE_ENCS = ['A128GCM', 'A256GCM', 'A128CBC-HS256', 'A256CBC-HS512']
 export const JWE_CEK_BYTES = [16, 32, 32, 64]
 /** The IV's exact length by JWE_ENCS index. */
 export const JWE_IV_BYTES = [12, 12, 16, 16]
+/** What `OP_JWE_DECRYPT_FINISH` returns for a ticket that gives nothing (not an error). */
+export const JWE_TICKET_GONE = 255

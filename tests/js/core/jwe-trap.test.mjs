@@ -47,3 +47,31 @@ test('a trap in the jwe engine drops only its instance; Decrypter and Encrypter 
   }
   assert.equal(JE.JwtError, J.JwtError)
 })
+
+test('a trap between the halves of decryptAsync: a ticket of the dropped instance takes nothing, each decrypt reads its own token', async () => {
+  const hs = { alg: 'HS256', secret: new TextEncoder().encode('t'.repeat(32)) }
+  const keys = ['a', 'b'].map((kid, i) => ({ kid, alg: 'dir', enc: 'A256GCM', secret: new Uint8Array(32).fill(i + 1) }))
+  const d = new JE.Decrypter({
+    keys,
+    algorithms: ['dir'],
+    encryptions: ['A256GCM'],
+    verifier: { keys: [hs], algorithms: ['HS256'] },
+    cipher: 'webcrypto',
+  })
+  const signer = new J.Signer({ key: hs, ttl: 600 })
+  const [ta, tb] = keys.map((key) => new JE.Encrypter({ key, enc: 'A256GCM' }).encrypt(signer.sign({ sub: key.kid })))
+  for (const t of [ta, tb]) await d.decryptAsync(t) // both dir keys imported
+  const trap = () =>
+    assert.throws(
+      () => d.decrypt(UNREACHABLE),
+      (err) => err instanceof JE.WasmTrapped,
+    )
+  trap() // a fresh instance: its first park gives the first ticket
+  const a = d.decryptAsync(ta) // parked under that ticket, awaiting WebCrypto
+  trap() // dropped with it
+  const b = d.decryptAsync(tb) // parked on the next fresh instance: the same ticket number
+  const [ra, rb] = await Promise.all([a, b])
+  assert.deepEqual([ra.protectedHeader.kid, ra.payload.sub], ['a', 'a'], 'a: its own header, not the other parked one')
+  assert.deepEqual([rb.protectedHeader.kid, rb.payload.sub], ['b', 'b'])
+  assert.equal((await d.decryptAsync(ta)).payload.sub, 'a', 'and the tickets work again after')
+})

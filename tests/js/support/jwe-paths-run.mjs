@@ -7,13 +7,14 @@
 // now, expect }`.
 
 /** @param {string} hex */
-function hexBytes(hex) {
+export function hexBytes(hex) {
   const out = new Uint8Array(hex.length / 2)
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16)
   return out
 }
 
-const HS = { alg: 'HS256', kid: 'hs1', secret: new Uint8Array(32).fill(3) }
+/** The inner tokens' HMAC key (jwe-paths-cases.mjs signs with it). */
+export const HS = { alg: 'HS256', kid: 'hs1', secret: new Uint8Array(32).fill(3) }
 export const PATHS = ['sync', 'wasm', 'webcrypto']
 
 /**
