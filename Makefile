@@ -23,31 +23,22 @@ setup:
 # ops of a verify MACed natively, built for WebAssembly SIMD: jwt-wasm's Node and workerd
 # entries), jwt_wasm_jwe.wasm (hmac and the jwe ops: jwt-wasm/jwe in browsers) and jwt_wasm_jwe_simd.wasm
 # (the same built for WebAssembly SIMD: jwt-wasm/jwe's Node and workerd entries) and jwt_wasm_keys.wasm (claims and the public-key ops: JWK/JWKS, the verify whose
-# signature the runtime checks; no SHA-2, no HMAC). A new capability is one more line in `package`, an Engine in src/js/wasm.js and its
+# signature the runtime checks; no SHA-2, no HMAC: jwt-wasm/keys in browsers) and jwt_wasm_keys_fast.wasm
+# (the same with the second half of a verify by ticket, built for speed: its Node and workerd entries). A new capability is one more line in `package`, an Engine in src/js/wasm.js and its
 # entry-<name>-*.js, and a budget in tests/size.mjs.
-# $(call artifact,DIR,NAME,FEATURES[,simd]) builds DIR/wasm/jwt_wasm_NAME.wasm; with `simd`, for
-# WebAssembly SIMD (sha2's simd128 SHA-256 backend, and LLVM's vectorising), in a target dir of
-# its own so the two kinds of build never invalidate each other.
-SIMD_TARGET := target/simd
+# $(call artifact,DIR,NAME,FEATURES[,KIND]) builds DIR/wasm/jwt_wasm_NAME.wasm. KIND is empty (for
+# size: opt-level s, wasm-opt -Oz), `simd` (for WebAssembly SIMD: sha2's simd128 SHA-256 backend
+# and LLVM's vectorising), `o3` (for speed rather than size: rustc opt-level 3, wasm-opt -O3) or
+# `simd-o3` (both). Each kind builds in target/KIND, a target dir of its own, so the kinds never
+# invalidate each other. A speed build is only for an artifact no browser entry loads (no size
+# budget): jwt_wasm_jwe_simd.wasm and jwt_wasm_keys_fast.wasm, about 10-15% faster wasm on
+# workerd, measured interleaved (issues 11 and 13).
 SIMD_RUSTFLAGS := --cfg sha2_backend_soft="compact" -C target-feature=+simd128
 define artifact
-	$(if $(4),CARGO_TARGET_DIR=$(SIMD_TARGET) RUSTFLAGS='$(SIMD_RUSTFLAGS)') cargo build --release --locked --target wasm32-unknown-unknown --no-default-features --features $(3)
-	wasm-bindgen --target web --no-typescript --out-dir $(1)/wasm --out-name jwt_wasm $(if $(4),$(subst target/,$(SIMD_TARGET)/,$(WASM)),$(WASM))
+	$(if $(4),CARGO_TARGET_DIR=target/$(4)) $(if $(findstring simd,$(4)),RUSTFLAGS='$(SIMD_RUSTFLAGS)') $(if $(findstring o3,$(4)),CARGO_PROFILE_RELEASE_OPT_LEVEL=3) cargo build --release --locked --target wasm32-unknown-unknown --no-default-features --features $(3)
+	wasm-bindgen --target web --no-typescript --out-dir $(1)/wasm --out-name jwt_wasm $(if $(4),$(subst target/,target/$(4)/,$(WASM)),$(WASM))
 	rm $(1)/wasm/jwt_wasm.js
-	$(WASM_OPT) -Oz $(if $(4),--enable-simd) --converge --strip-producers --strip-target-features --zero-filled-memory $(1)/wasm/jwt_wasm_bg.wasm -o $(1)/wasm/jwt_wasm_$(2).wasm
-	rm $(1)/wasm/jwt_wasm_bg.wasm
-endef
-
-# $(call artifact_fast,DIR,NAME,FEATURES) builds as `artifact ... simd`, for speed instead of size
-# (opt-level 3, wasm-opt -O3), in a target dir of its own: for an artifact with no browser entry
-# and so no size budget (jwt_wasm_jwe_simd.wasm: about 10-15% faster wasm on workerd, measured
-# interleaved by issue 11's decrypt + verify).
-FAST_TARGET := target/simd-o3
-define artifact_fast
-	CARGO_PROFILE_RELEASE_OPT_LEVEL=3 CARGO_TARGET_DIR=$(FAST_TARGET) RUSTFLAGS='$(SIMD_RUSTFLAGS)' cargo build --release --locked --target wasm32-unknown-unknown --no-default-features --features $(3)
-	wasm-bindgen --target web --no-typescript --out-dir $(1)/wasm --out-name jwt_wasm $(subst target/,$(FAST_TARGET)/,$(WASM))
-	rm $(1)/wasm/jwt_wasm.js
-	$(WASM_OPT) -O3 --enable-simd --strip-producers --strip-target-features --zero-filled-memory $(1)/wasm/jwt_wasm_bg.wasm -o $(1)/wasm/jwt_wasm_$(2).wasm
+	$(WASM_OPT) $(if $(findstring o3,$(4)),-O3,-Oz --converge) $(if $(findstring simd,$(4)),--enable-simd) --strip-producers --strip-target-features --zero-filled-memory $(1)/wasm/jwt_wasm_bg.wasm -o $(1)/wasm/jwt_wasm_$(2).wasm
 	rm $(1)/wasm/jwt_wasm_bg.wasm
 endef
 
@@ -58,8 +49,9 @@ define package
 	$(call artifact,$(1),hmac,hmac$(2))
 	$(call artifact,$(1),hmac_native,native-mac$(2),simd)
 	$(call artifact,$(1),jwe,jwe$(2))
-	$(call artifact_fast,$(1),jwe_simd,jwe-ticket$(2))
+	$(call artifact,$(1),jwe_simd,jwe-ticket$(2),simd-o3)
 	$(call artifact,$(1),keys,keys$(2))
+	$(call artifact,$(1),keys_fast,keys-tickets$(2),o3)
 	cp -R src/js/. $(1)/
 	cp pkg.json $(1)/package.json
 	cp README.md LICENSE-MIT LICENSE-APACHE $(1)/
@@ -82,7 +74,7 @@ lint: setup
 	$(NODE_BIN)/biome check --error-on-warnings --max-diagnostics=100
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo clippy --locked --no-default-features --features std,claims --all-targets -- -D warnings
-	for f in claims hmac native-mac jwe jwe-ticket keys claims,test-trap hmac,test-trap native-mac,test-trap jwe,test-trap jwe-ticket,test-trap keys,test-trap; do \
+	for f in claims hmac native-mac jwe jwe-ticket keys keys-tickets claims,test-trap hmac,test-trap native-mac,test-trap jwe,test-trap jwe-ticket,test-trap keys,test-trap keys-tickets,test-trap; do \
 	  cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features $$f --lib -- -D warnings || exit 1; done
 	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
 	python3 tests/vectors/generate.py --check

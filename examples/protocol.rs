@@ -367,6 +367,9 @@ fn render_keys(head: &str) -> String {
         .unwrap();
     writeln!(w, "export const KEYS_ERROR_CODES = {}", errors(|e| e.code)).unwrap();
     writeln!(w, "export const KEYS_ERROR_MESSAGES = {}", errors(|e| e.message)).unwrap();
+    writeln!(w, "/** The status of `OP_PK_VERIFY_FINISH` whose ticket gives nothing (no error): then `OP_PK_VERIFY_END`. */")
+        .unwrap();
+    writeln!(w, "export const PK_TICKET_GONE = {}", protocol::PK_TICKET_GONE).unwrap();
     let problems =
         by_index(jwk_problem::ALL.iter().map(|(_, p)| (upper_letter_value(p.letter), js_str(p.message))));
     writeln!(w, "/** Why a JWK was refused (`ERR_JWK_INVALID`), by the letter (A = 0) that starts its error output. */")
@@ -412,6 +415,7 @@ fn render_json() -> String {
         "exchange": protocol::EXCHANGE,
         "separator": protocol::SEP,
         "absent": protocol::ABSENT,
+        "pk_ticket_gone": protocol::PK_TICKET_GONE,
         "ops": ops,
         "options": opt::ALL.iter().map(|(name, n)| json!({ "name": camel(name), "kind": n })).collect::<Vec<_>>(),
         "algorithms": protocol::ALGORITHMS.iter().enumerate().map(|(i, a)| json!({ "name": a.name(), "index": i })).collect::<Vec<_>>(),

@@ -77,9 +77,13 @@ mod key;
 mod key_format;
 mod segments;
 // Work parked between the halves of an operation the runtime finishes asynchronously.
-#[cfg(any(feature = "keys", feature = "jwe"))]
-#[cfg_attr(not(all(target_arch = "wasm32", feature = "jwe-ticket")), allow(dead_code))]
-// the wasm boundary uses it
+#[cfg(any(feature = "keys-tickets", feature = "jwe"))]
+// Used by the wasm boundary's ticket ops (`keys-tickets`: src/wasm/keys.rs; `jwe-ticket`:
+// src/wasm/jwe/ticket.rs): dead code in a native build and in a wasm build without them.
+#[cfg_attr(
+    not(all(target_arch = "wasm32", any(feature = "keys-tickets", feature = "jwe-ticket"))),
+    allow(dead_code)
+)]
 mod pending;
 mod validation;
 

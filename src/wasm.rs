@@ -252,6 +252,8 @@ impl Core {
             op::PK_VERIFY_BEGIN => self.pk_verify_begin(c, t),
             #[cfg(feature = "keys")]
             op::PK_VERIFY_END => self.pk_verify_end(a, b, c, t),
+            #[cfg(feature = "keys-tickets")]
+            op::PK_VERIFY_FINISH => self.pk_verify_finish(a, b, c, t),
             _ => self.fail(ErrorKind::InvalidOptions.into()),
         }
     }

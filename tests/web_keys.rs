@@ -1,7 +1,8 @@
 //! The `keys` capability of the wasm boundary (src/wasm/keys.rs) in a real page of headless
 //! Chromium, driven as the JS layer drives it: the policy by op 0, `pk_algorithms` (mask in b),
 //! `pk_add_keys` with RFC 7515 A.3's key, finish, then `pk_verify_begin` (the signature bytes,
-//! the key, the signing input's length) and `pk_verify_end` with each verdict; a psychic
+//! the key, the signing input's length) and `pk_verify_end` with each verdict, or
+//! `pk_verify_finish` by begin's ticket (once; parked over after 64 in flight); a psychic
 //! signature refused before any runtime; a refused key's letter. The signature itself is the
 //! runtime's (tests/js/core/keys-boundary.test.mjs runs WebCrypto in Node).
 //!
@@ -10,7 +11,7 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, missing_docs)]
 
-use jwt_wasm::protocol::{cap, jwk_problem, PK_ALGS};
+use jwt_wasm::protocol::{cap, jwk_problem, PK_ALGS, PK_TICKET_GONE};
 use jwt_wasm::{caps, Core};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -57,6 +58,41 @@ fn rfc7515_a3_goes_through_begin_and_end() {
     assert_eq!(core.call(op::PK_VERIFY_END, 0, 0, lens[0], RFC_NOW, 0.0), err::SIGNATURE_INVALID.number);
     let lens = put(&mut core, &[TOKEN.as_bytes()]);
     assert_eq!(core.call(op::PK_VERIFY_END, 1, 1, lens[0], RFC_NOW, 0.0), err::INVALID_OPTIONS.number);
+}
+
+#[wasm_bindgen_test]
+fn rfc7515_a3_finishes_by_its_ticket_once_and_the_verdict_comes_first() {
+    let mut core = verifier();
+    let begin = |core: &mut Core, now: f64| {
+        let lens = put(core, &[TOKEN.as_bytes()]);
+        assert_eq!(core.call(op::PK_VERIFY_BEGIN, 0, 0, lens[0], now, 0.0), 0, "{}", out(core));
+        #[allow(clippy::cast_possible_truncation)] // a ticket is a positive i32
+        let ticket = core.num(4) as i32;
+        assert!(ticket > 0);
+        ticket
+    };
+    let ticket = begin(&mut core, RFC_NOW);
+    assert_eq!(core.call(op::PK_VERIFY_FINISH, 1, ticket, 0, RFC_NOW, 0.0), 0, "{}", out(&core));
+    assert!(out(&core).contains("\"iss\":\"joe\""));
+    assert_eq!(core.call(op::PK_VERIFY_FINISH, 1, ticket, 0, RFC_NOW, 0.0), PK_TICKET_GONE, "taken");
+    // Expired at `late`: a refusal stays a refusal; verified, the claims then say expired.
+    let late = 1_300_819_381.0;
+    let t = begin(&mut core, late);
+    assert_eq!(core.call(op::PK_VERIFY_FINISH, 0, t, 0, late, 0.0), err::SIGNATURE_INVALID.number);
+    let t = begin(&mut core, late);
+    assert_eq!(core.call(op::PK_VERIFY_FINISH, 1, t, 0, late, 0.0), err::EXPIRED.number);
+    let t = begin(&mut core, RFC_NOW);
+    assert_eq!(
+        core.call(op::PK_VERIFY_FINISH, 1, t, 1, RFC_NOW, 0.0),
+        err::INVALID_OPTIONS.number,
+        "another key"
+    );
+    let first = begin(&mut core, RFC_NOW);
+    let rest: Vec<i32> = (0..64).map(|_| begin(&mut core, RFC_NOW)).collect();
+    assert_eq!(core.call(op::PK_VERIFY_FINISH, 1, first, 0, RFC_NOW, 0.0), PK_TICKET_GONE, "parked over");
+    for t in rest {
+        assert_eq!(core.call(op::PK_VERIFY_FINISH, 1, t, 0, RFC_NOW, 0.0), 0);
+    }
 }
 
 #[wasm_bindgen_test]

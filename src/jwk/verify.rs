@@ -2,9 +2,12 @@
 //! checks of src/ARCHITECTURE.md with the HMAC verify's steps shared (segments.rs, header.rs,
 //! claims.rs, validation.rs): `begin` runs steps 1–4 (size caps, three segments, strict
 //! base64url, the header, the allowlist, the key) and the signature's form (step 5's part that
-//! is no arithmetic); the runtime verifies; `end` keeps no state from `begin` (two verifies may
-//! interleave across an `await`): it runs steps 1–4 again, takes the runtime's verdict only for
-//! the key it chose, then steps 6 and 7. Time is judged only after the signature verified.
+//! is no arithmetic); the runtime verifies; then the verdict, steps 6 and 7 (`finish`), over the
+//! header and payload `begin` decoded. The caller either kept those since (the boundary parks
+//! them under a ticket, src/pending.rs: two verifies may interleave across an `await`) or has
+//! `end` run steps 1–4 again over the token, which keeps no state from `begin`. Either way the
+//! verdict counts only for the key `begin` chose, and time is judged only after the signature
+//! verified.
 
 use super::alg::{PublicAlgorithm, PublicAlgorithmSet};
 use super::key::PublicKey;
@@ -87,15 +90,32 @@ impl PublicVerifier {
         if begun.key != key {
             return Err(ErrorKind::InvalidOptions.into());
         }
+        self.finish(verified, &bufs.header, &bufs.payload, now)
+    }
+
+    /// The runtime's verdict (`ERR_JWS_SIGNATURE_VERIFICATION_FAILED`), then steps 6 and 7 at
+    /// `now`, over the `header` and `payload` JSON that a successful `begin` of this verifier
+    /// decoded for the key the verdict is on (the caller keeps that pairing: `end` by running
+    /// `begin` again, the boundary by a ticket). Nothing of the claims is read before the verdict.
+    pub fn finish(&self, verified: bool, header: &[u8], payload: &[u8], now: f64) -> Result<()> {
+        if !now.is_finite() {
+            return Err(ErrorKind::InvalidOptions.into());
+        }
         if !verified {
             return Err(ErrorKind::SignatureInvalid.into());
         }
         // 6. Payload: strict JSON object with typed registered claims.
-        let payload_text = core::str::from_utf8(&bufs.payload).map_err(|_| ErrorKind::JwtInvalid)?;
+        let payload_text = core::str::from_utf8(payload).map_err(|_| ErrorKind::JwtInvalid)?;
         let claims = Claims::parse(payload_text)?;
-        // 7. Policy, with time judged only now that the signature verified.
-        let header_text = core::str::from_utf8(&bufs.header).map_err(|_| ErrorKind::JwsInvalid)?;
-        let typ = header::parse(header_text)?.typ;
+        // 7. Policy, with time judged only now that the signature verified. The header's `typ`
+        // is read only for a policy that names one (`begin` parsed this header already).
+        let typ = match self.validation.typ {
+            Some(_) => {
+                let header_text = core::str::from_utf8(header).map_err(|_| ErrorKind::JwsInvalid)?;
+                header::parse(header_text)?.typ
+            }
+            None => None,
+        };
         self.validation.validate_for(&claims, typ.as_deref(), None, now)
     }
 

@@ -4,8 +4,8 @@
 
 use super::{err, op, ErrorDesc, OpLayout};
 
-/// The rows of `OPS` for the `pk_*` ops (20 to 24).
-pub(super) const PK_OPS: [OpLayout; 5] = [
+/// The rows of `OPS` for the `pk_*` ops (20 to 25).
+pub(super) const PK_OPS: [OpLayout; 6] = [
     OpLayout {
         op: op::PK_ALGORITHMS,
         args: "b = allowed PK_ALGS (bit i; 10 bits, so b, not the u8 a, which must be 0), required non-zero; \
@@ -33,7 +33,9 @@ nothing is added to the ring",
         args: "c = token length, t = now (seconds)",
         input: "token",
         output: "the raw signature bytes (ECDSA r||s, range-checked); num(0) = the chosen key's index, \
-num(1) = the signing input's length",
+num(1) = the signing input's length, num(2) = where the output lies in the memory, num(3) = where the input does, \
+num(4) = the ticket of pk_verify_finish (the decoded header and payload and the key parked under it, one of 64 \
+slots per Core: the 65th begin without a finish parks over the oldest; NaN on an artifact without keys-tickets)",
     },
     OpLayout {
         op: op::PK_VERIFY_END,
@@ -42,7 +44,21 @@ c = token length, t = now (seconds)",
         input: "token (again: end keeps no state from begin)",
         output: "as verify",
     },
+    OpLayout {
+        op: op::PK_VERIFY_FINISH,
+        args: "a = 1: the runtime verified the signature with key c, 0: it did not; b = the ticket begin gave \
+(num(4)); c = the key index begin chose; t = now (seconds)",
+        input: "",
+        output: "as verify (claims and time judged only after the verdict); status PK_TICKET_GONE, no error, when \
+the ticket gives nothing (already taken, parked over, never given): then pk_verify_end with the token. Only the \
+artifact with keys-tickets (Node, workerd) has this op; a fresh instance starts its tickets anew, so a ticket goes \
+only to the instance that gave it",
+    },
 ];
+
+/// The status of `pk_verify_finish` whose ticket gives nothing: no error number (those are
+/// small), the cue to call `pk_verify_end` with the token instead.
+pub const PK_TICKET_GONE: u32 = 255;
 
 /// The public-key signature algorithms by wire index (feature `keys`): bit `i` of
 /// `pk_algorithms`'s `a`, the index `pk_add_keys` outputs per key. What WebCrypto needs to verify.

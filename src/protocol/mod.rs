@@ -42,7 +42,7 @@ mod keys;
 pub use jwe::{
     jwe_refusal, JweAlgDesc, JweEncDesc, JweRefusalDesc, JWE_ALGS, JWE_ENCS, JWE_ERRORS, JWE_TICKET_GONE,
 };
-pub use keys::{jwk_problem, JwkProblemDesc, PkAlgDesc, KEYS_ERRORS, PK_ALGS};
+pub use keys::{jwk_problem, JwkProblemDesc, PkAlgDesc, KEYS_ERRORS, PK_ALGS, PK_TICKET_GONE};
 
 numbered! {
     /// Operations of `Core::call(op, a, b, c, t, u)`; [`OPS`] says what each argument means.
@@ -95,6 +95,8 @@ numbered! {
         PK_VERIFY_BEGIN = 23;
         /// Finishes a public-key verify with the runtime's verdict (steps 1 to 4 again, then 6 and 7).
         PK_VERIFY_END = 24;
+        /// Finishes a public-key verify parked by `pk_verify_begin`, by its ticket (steps 6 and 7).
+        PK_VERIFY_FINISH = 25;
     }
 }
 
@@ -106,11 +108,11 @@ out() and out_len() give the output, num(slot) the numbers of an inspection";
 
 /// Each operation: its number, what `a`, `b`, `c`, `t`, `u` carry, the input bytes, the output
 /// (the `jwe_*` rows are in `jwe.rs`, the `pk_*` rows in `keys.rs`, joined here in this order).
-pub const OPS: [OpLayout; 24] = {
+pub const OPS: [OpLayout; 25] = {
     let [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9] = CORE_OPS;
     let [j0, j1, j2, j3, j4, j5, j6, j7, j8] = jwe::JWE_OPS;
-    let [k0, k1, k2, k3, k4] = keys::PK_OPS;
-    [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, j0, j1, j2, j3, j4, j5, j6, j7, j8, k0, k1, k2, k3, k4]
+    let [k0, k1, k2, k3, k4, k5] = keys::PK_OPS;
+    [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, j0, j1, j2, j3, j4, j5, j6, j7, j8, k0, k1, k2, k3, k4, k5]
 };
 
 /// The rows of [`OPS`] for the ops every artifact with `hmac` knows (0 to 9).

@@ -1,8 +1,15 @@
 //! The `keys` capability of the wasm boundary (Cargo feature `keys`, the `jwt_wasm_keys`
 //! artifact): the public-key allowlist, the key ring read from JWKs and JWKS, certificates to
 //! JWKs, the policy (op 0, as for HMAC), and the two phases of a verify whose signature the
-//! runtime checks (`pk_verify_begin`, `pk_verify_end`: the end keeps no state from the begin).
-//! Its state is `Core::keys`; the buffers and the error output are `Core`'s (src/wasm.rs).
+//! runtime checks. With `keys-tickets` (the Node and workerd artifact) `pk_verify_begin` parks
+//! what the second half needs (the decoded header and payload, moved out of the buffers, and the
+//! key it chose) under a ticket (src/pending.rs), and `pk_verify_finish` takes the runtime's
+//! verdict and the ticket and reads no token; a ticket that gives nothing (taken, parked over)
+//! answers `PK_TICKET_GONE`, and JS then calls `pk_verify_end`, which keeps no state from the
+//! begin and reads the token again (as it always does on the browsers' artifact, whose begin
+//! gives no ticket). A fresh instance starts its table anew: JS presents a ticket only to the
+//! instance that gave it (src/js/keys/ring.js). Its state is `Core::keys`; the buffers and the error output are
+//! `Core`'s (src/wasm.rs).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -13,6 +20,10 @@ use crate::error::{ErrorKind, JwkProblem};
 use crate::jwk::{
     has_duplicate_kid, read_jwk, read_jwks, KeySetRead, PublicAlgorithmSet, PublicKey, PublicVerifier, Read,
 };
+#[cfg(feature = "keys-tickets")]
+use crate::pending::Pending;
+#[cfg(feature = "keys-tickets")]
+use crate::protocol::PK_TICKET_GONE;
 use crate::protocol::{opt, SEP};
 use crate::segments::Buffers;
 use crate::validation::Validation;
@@ -24,6 +35,19 @@ pub(super) struct Keys {
     ring: Vec<PublicKey>,
     verifier: Option<PublicVerifier>,
     bufs: Buffers,
+    /// The verifications between their begin and their finish, by ticket.
+    #[cfg(feature = "keys-tickets")]
+    pending: Pending<Parked>,
+}
+
+/// What `pk_verify_begin` leaves for `pk_verify_finish`: the key it chose and the header and
+/// payload JSON it decoded (the buffers' own allocations, moved, not copied).
+#[cfg(feature = "keys-tickets")]
+#[derive(Debug)]
+struct Parked {
+    key: usize,
+    header: Vec<u8>,
+    payload: Vec<u8>,
 }
 
 impl Keys {
@@ -45,7 +69,15 @@ impl Keys {
             p.max_header_bytes = header_cap(i64::from(max_header_bytes));
             p
         });
-        Keys { policy, allowed: None, ring: Vec::new(), verifier: None, bufs: Buffers::default() }
+        Keys {
+            policy,
+            allowed: None,
+            ring: Vec::new(),
+            verifier: None,
+            bufs: Buffers::default(),
+            #[cfg(feature = "keys-tickets")]
+            pending: Pending::new(),
+        }
     }
 }
 
@@ -163,7 +195,10 @@ impl Core {
     /// Phase 1 over the first `len` input bytes at `now`: steps 1 to 4 and the signature's form.
     /// Output: the raw signature bytes; `num(0)` the chosen key's index, `num(1)` the signing
     /// input's length, `num(2)` where the output lies in the memory and `num(3)` where the input
-    /// does (its first `num(1)` bytes are the signing input), for JS to copy their bytes.
+    /// does (its first `num(1)` bytes are the signing input), for JS to read their bytes;
+    /// with `keys-tickets`, `num(4)` the ticket under which the decoded header and payload wait
+    /// for `pk_verify_finish` (moved out of the buffers; the value a park displaces gives its
+    /// allocations back to them), else NaN.
     pub fn pk_verify_begin(&mut self, len: usize, now: f64) -> u32 {
         let Some(v) = &self.keys.verifier else {
             return self.fail(ErrorKind::InvalidOptions.into());
@@ -181,10 +216,52 @@ impl Core {
                 let at = |p: usize| u32::try_from(p).map_or(-1.0, f64::from);
                 self.nums[2] = at(self.out.as_ptr() as usize);
                 self.nums[3] = at(self.input.as_ptr() as usize);
+                #[cfg(feature = "keys-tickets")]
+                {
+                    let bufs = &mut self.keys.bufs;
+                    let parked = Parked {
+                        key: b.key,
+                        header: core::mem::take(&mut bufs.header),
+                        payload: core::mem::take(&mut bufs.payload),
+                    };
+                    let (ticket, displaced) = self.keys.pending.park(parked);
+                    if let Some(d) = displaced {
+                        give_back(bufs, d);
+                    }
+                    self.nums[4] = f64::from(ticket);
+                }
                 0
             }
             Err(e) => self.fail(e),
         }
+    }
+
+    /// Phase 2 without the token: the runtime's verdict (`verified` 1) on the signature under
+    /// key `key`, for the verification parked under `ticket`, then steps 6 and 7 at `now`.
+    /// Output as for `verify`. A ticket that gives nothing answers `PK_TICKET_GONE` (no error:
+    /// JS then calls `pk_verify_end` with the token); a key other than the one begin chose,
+    /// `ERR_INVALID_OPTIONS` (the parked value is spent either way).
+    #[cfg(feature = "keys-tickets")]
+    pub fn pk_verify_finish(&mut self, verified: u8, ticket: i32, key: usize, now: f64) -> u32 {
+        let Some(v) = &self.keys.verifier else {
+            return self.fail(ErrorKind::InvalidOptions.into());
+        };
+        if verified > 1 {
+            return self.fail(ErrorKind::InvalidOptions.into());
+        }
+        let Some(parked) = self.keys.pending.take(ticket) else {
+            return PK_TICKET_GONE;
+        };
+        // The parked header and payload go back into the buffers (their allocations serve the
+        // next begin), where `pk_answer` reads them as after `end`.
+        let bufs = &mut self.keys.bufs;
+        (bufs.header, bufs.payload) = (parked.header, parked.payload);
+        let result = if parked.key == key {
+            v.finish(verified == 1, &bufs.header, &bufs.payload, now)
+        } else {
+            Err(ErrorKind::InvalidOptions.into())
+        };
+        self.pk_answer(result)
     }
 
     /// Phase 2: the runtime's verdict (`verified` 1) on the signature under key `key`; steps 1
@@ -198,7 +275,15 @@ impl Core {
             return self.fail(ErrorKind::InvalidOptions.into());
         }
         let token = self.input.get(..len).unwrap_or(&[]);
-        match v.end(token, now, verified == 1, key, &mut self.keys.bufs) {
+        let result = v.end(token, now, verified == 1, key, &mut self.keys.bufs);
+        self.pk_answer(result)
+    }
+
+    /// The output of phase 2 (`end` or `finish`) over the header and payload in the buffers:
+    /// header SEP payload, or the error, with the payload after a claim failure (those come only
+    /// after the signature verified), as for `verify`.
+    fn pk_answer(&mut self, result: crate::error::Result<()>) -> u32 {
+        match result {
             Ok(()) => {
                 self.out.clear();
                 self.out.extend_from_slice(&self.keys.bufs.header);
@@ -207,8 +292,6 @@ impl Core {
                 0
             }
             Err(e) => {
-                // Claim failures come only after the signature verified: the payload goes back
-                // with them, as for `verify`.
                 let verified = matches!(e.kind(), ErrorKind::Expired { .. } | ErrorKind::Claim { .. });
                 let n = self.fail(e);
                 if verified {
@@ -219,6 +302,16 @@ impl Core {
             }
         }
     }
+}
+
+/// A parked value's allocations, emptied, back to the buffers for the next begin.
+#[cfg(feature = "keys-tickets")]
+fn give_back(bufs: &mut Buffers, parked: Parked) {
+    let Parked { mut header, mut payload, .. } = parked;
+    header.clear();
+    payload.clear();
+    bufs.header = header;
+    bufs.payload = payload;
 }
 
 /// A key's PK_ALGS index in ASCII decimal.

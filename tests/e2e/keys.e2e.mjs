@@ -257,6 +257,43 @@ for (const [file, alg, jwkOf] of [
   })
 }
 
+test("phase 1's views of the core's memory go to Chromium's WebCrypto, which reads them before it returns: overwritten right after, the verdict is the token's", async () => {
+  for (const alg of ['ES256', 'RS256', 'EdDSA']) {
+    const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true })
+    const jwk = { ...(await exportJWK(publicKey)), alg }
+    const signed = (sub) => new SignJWT({ sub, exp: 2e9 }).setProtectedHeader({ alg }).sign(privateKey)
+    const valid = await signed('valid')
+    const [h, p] = (await signed('other')).split('.')
+    const forged = `${h}.${p}.${valid.split('.')[2]}`
+    const got = await page.evaluate(
+      async ([jwk, alg, valid, forged]) => {
+        const PK = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA', 'Ed25519']
+        const ring = new window.__Ring(
+          { lists: [[4, ['exp']]], mask: 1 << PK.indexOf(alg), args: [0, 0, -1, 16384, 8192] },
+          'jwks',
+          JSON.stringify({ keys: [jwk] }),
+          'keys',
+        )
+        let [key, data, signature] = ring.begin(valid, 1700000000)
+        const imported = await ring.verify(key, data, signature)
+        ;[key, data, signature] = ring.begin(valid, 1700000000)
+        const pending = ring.verify(key, data, signature)
+        data.fill(0)
+        signature.fill(0)
+        const zeroed = await pending
+        ;[key, data, signature] = ring.begin(forged, 1700000000)
+        const bad = ring.verify(key, data, signature)
+        const same = ring.begin(valid, 1700000000)[1].byteOffset === data.byteOffset
+        const out = { imported, zeroed, forged: await bad, same }
+        ring.core.free()
+        return out
+      },
+      [jwk, alg, valid, forged],
+    )
+    assert.deepEqual(got, { imported: true, zeroed: true, forged: false, same: true }, alg)
+  }
+})
+
 test('the page loaded the browser entry and fetched only the keys artifact', () => {
   assert.ok(served.includes(`/node_modules/jwt-wasm/${entry}`), served.join(', '))
   const wasm = served.filter((p) => p.endsWith('.wasm'))

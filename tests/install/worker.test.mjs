@@ -206,7 +206,7 @@ test('wrangler dev serves the quick-start Worker with its wrangler.toml as it is
 })
 
 test('the identity-provider Worker (jwt-wasm/keys): wrangler bundles the keys artifact beside the edge one; the guard verifies ES256 and RS256 tokens', async () => {
-  const built = await bundle('worker-keys', ['jwt_wasm_hmac_native.wasm', 'jwt_wasm_keys.wasm'])
+  const built = await bundle('worker-keys', ['jwt_wasm_hmac_native.wasm', 'jwt_wasm_keys_fast.wasm'])
   const subtle = globalThis.crypto.subtle
   const b64 = (v) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url')
   const pairs = {

@@ -12,12 +12,15 @@ export const OP_PK_ADD_KEYS = 21
 export const OP_PK_CERT_KEY = 22
 export const OP_PK_VERIFY_BEGIN = 23
 export const OP_PK_VERIFY_END = 24
+export const OP_PK_VERIFY_FINISH = 25
 export const ERR_JWKS_INVALID = 14
 export const ERR_JWK_INVALID = 15
 export const CAP_KEYS = 16
 /** The errors only the keys artifact returns, apart so that no other entry carries them: by number. */
 export const KEYS_ERROR_CODES = { 14: 'ERR_JWKS_INVALID', 15: 'ERR_JWK_INVALID' }
 export const KEYS_ERROR_MESSAGES = { 14: 'key set is invalid', 15: 'key is malformed or refused' }
+/** The status of `OP_PK_VERIFY_FINISH` whose ticket gives nothing (no error): then `OP_PK_VERIFY_END`. */
+export const PK_TICKET_GONE = 255
 /** Why a JWK was refused (`ERR_JWK_INVALID`), by the letter (A = 0) that starts its error output. */
 export const JWK_MESSAGES = [
   'a JWK member is missing or of the wrong type (kty, n, e, crv, x, y, kid, use, key_ops, alg)',

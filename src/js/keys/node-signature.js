@@ -16,6 +16,8 @@ export function nodeSignatures(crypto) {
   if (typeof crypto?.verify !== 'function' || typeof crypto.createPublicKey !== 'function') return undefined
   return {
     name: 'node:crypto',
+    // `crypto.verify` without a callback is synchronous: the bytes are read before it returns.
+    readsAtOnce: true,
     importKey(alg, jwk) {
       const key = crypto.createPublicKey({ key: jwk, format: 'jwk' })
       const scheme = PK_SCHEME[alg]

@@ -82,6 +82,27 @@ async function imported(k) {
 const SEEN_TOKENS = 512
 const SEEN_CHARS = 4096
 const EMPTY = new Uint8Array(0)
+/**
+ * Phase 1's ticket (`num(4)` of pk_verify_begin) and the memory of the instance that gave it.
+ * @typedef {{ n: number, memory: WebAssembly.Memory }} Ticket
+ */
+
+/**
+ * The two ends of the ticket path: the ticket phase 1 takes, and phase 2's call. These are the
+ * browsers' (their artifact has no `pk_verify_finish`: no ticket, and phase 2 reads the token
+ * again with `pk_verify_end`); the Node and workerd entries, whose artifact has it, install
+ * keys/tickets.js's, so no browser bundle carries them.
+ */
+export const phase2 = {
+  /** @type {((core: Core, memory: WebAssembly.Memory) => Ticket) | undefined} */
+  ticket: undefined,
+  /**
+   * @param {Core} core @param {string} token @param {number} i @param {number} a the verdict (1 verified)
+   * @param {number} now @param {Ticket} [_ticket]
+   * @returns {number} the status
+   */
+  end: (core, token, i, a, now, _ticket) => call(core, OP_PK_VERIFY_END, a, i, put(core, [token])[0], now, 0),
+}
 
 export class Ring {
   /** @type {RingKey[]} */
@@ -147,22 +168,31 @@ export class Ring {
 
   /**
    * Phase 1 (`pk_verify_begin`): the chosen key's index, the signing input's bytes and the raw
-   * signature's, copied at once out of the core's memory (another verification may use this
-   * core across an await), or the error (not thrown).
+   * signature's, or the error (not thrown), and the ticket of phase 2 (`end`: the core keeps
+   * what it decoded under it). The bytes are VIEWS into the core's memory, valid only until the
+   * next call into this core (another verification may use it across an await): hand them at
+   * once to `verify`, which passes them on only to a provider that reads them before it returns,
+   * and copies them otherwise.
    * @param {string} token
    * @param {number} now seconds
-   * @returns {[number, Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>, Error | undefined]}
+   * @returns {[number, Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>, Error | undefined, Ticket | undefined]}
    */
   begin(token, now) {
     const core = this.core
     const status = call(core, OP_PK_VERIFY_BEGIN, 0, 0, put(core, [token])[0], now, 0)
-    if (status !== 0) return [0, EMPTY, EMPTY, errorOf(core, status)]
-    const buffer = live(engine).memory.buffer
-    const signed = core.num(1)
-    // The token is strict base64url now: the signature's bytes are 3/4 of its characters.
-    /** @param {number} n @param {number} at the `num` slot of the bytes' address */
-    const bytes = (n, at) => new Uint8Array(buffer, core.num(at), n).slice()
-    return [core.num(0), bytes(signed, 3), bytes(((token.length - signed - 1) * 3) >> 2, 2), undefined]
+    if (status !== 0) return [0, EMPTY, EMPTY, errorOf(core, status), undefined]
+    const memory = live(engine).memory
+    const buffer = memory.buffer
+    // The token is strict base64url now (ASCII: a character is a byte): the signing input ends
+    // at its last '.', and the signature's bytes are 3/4 of the characters after it.
+    const signed = token.lastIndexOf('.')
+    return [
+      core.num(0),
+      new Uint8Array(buffer, core.num(3), signed),
+      new Uint8Array(buffer, core.num(2), ((token.length - signed - 1) * 3) >> 2),
+      undefined,
+      phase2.ticket?.(core, memory),
+    ]
   }
 
   /**
@@ -170,6 +200,15 @@ export class Ring {
    * key is imported and the provider is synchronous (node:crypto), else a promise of one. The key
    * is imported at its first use and kept (the import is the costly part); a key the runtime
    * refuses is unusable from then on: `JWKInvalid` (`problem` 'runtime').
+   *
+   * `data` and `signature` may be views into the core's memory (phase 1's), which the next
+   * verification overwrites. A verdict over bytes another token put there would be a forgery
+   * accepted (token A's claims judged under a verdict on token B's signature), so a view goes
+   * only to a provider that reads it before its `verify` returns (`readsAtOnce`: WebCrypto
+   * takes a copy of the bytes of its arguments before it returns its promise, by its
+   * specification; node:crypto's `verify` is synchronous). The first use of a key awaits its
+   * import first, and any other provider may read late: then the bytes are copied before
+   * anything else runs (tests/js/keys/views.test.mjs overwrites the memory right after the call).
    * @param {number} i
    * @param {Uint8Array<ArrayBuffer>} data
    * @param {Uint8Array<ArrayBuffer>} signature
@@ -178,32 +217,34 @@ export class Ring {
   verify(i, data, signature) {
     const k = this.keys[i]
     if (k.error) throw k.error
-    if (k.key === undefined) return imported(k).then(() => this.verify(i, data, signature))
-    return /** @type {import('./signature.js').SignatureProvider} */ (k.provider).verify(k.key, data, signature)
+    const provider = k.provider
+    // Not yet imported (no provider yet), or a provider that may read late: copies.
+    if (!provider?.readsAtOnce) [data, signature] = [data.slice(), signature.slice()]
+    if (!provider) return imported(k).then(() => this.verify(i, data, signature))
+    return provider.verify(k.key, data, signature)
   }
 
   /**
-   * The runtime's verdict on the signature of `token` (`data` its signing input's bytes and
-   * `signature` its raw signature, from phase 1) under key `i`, remembered once true: an access token is presented many times in
-   * its life, and the same bytes under the same key (this version's, chosen again by phase 1 for
-   * the same token) always verify the same, so a token seen verified skips the signature, never
-   * the rest (phases 1 and 2, the claims and the time, run every time). At most `SEEN_TOKENS`
+   * Whether the signature of `token` was seen verified under this version's keys: an access
+   * token is presented many times in its life, and the same bytes under the same key (this
+   * version's, chosen again by phase 1 for the same token) always verify the same, so a token
+   * seen verified skips the signature (`verify`), never the rest (phases 1 and 2, the claims
+   * and the time, run every time).
+   * @param {string} token
+   */
+  seen(token) {
+    return this.#seen.has(token)
+  }
+
+  /**
+   * Remembers the runtime's verdict on `token` once true, and returns it: at most `SEEN_TOKENS`
    * tokens of at most `SEEN_CHARS` characters are kept, the oldest dropped first; a refused one
    * is never kept.
    * @param {string} token
-   * @param {number} i
-   * @param {Uint8Array<ArrayBuffer>} data
-   * @param {Uint8Array<ArrayBuffer>} signature
-   * @returns {boolean | Promise<boolean>}
+   * @param {boolean} ok
+   * @returns {boolean}
    */
-  checkSignature(token, i, data, signature) {
-    if (this.#seen.has(token)) return true
-    const v = this.verify(i, data, signature)
-    return v instanceof Promise ? v.then((ok) => this.#remember(token, ok)) : this.#remember(token, v)
-  }
-
-  /** @param {string} token @param {boolean} ok @returns {boolean} */
-  #remember(token, ok) {
+  remember(token, ok) {
     if (ok !== true) return false
     const seen = this.#seen
     if (token.length <= SEEN_CHARS) {
@@ -214,15 +255,18 @@ export class Ring {
   }
 
   /**
-   * Phase 2 (`pk_verify_end`): the verdict judged by the core with the same key, then the
-   * claims; throws the typed error or leaves header SEP payload in the output.
+   * Phase 2: the verdict judged by the core with the same key, then the claims; throws the typed
+   * error or leaves header SEP payload in the output. By `ticket` where the artifact gives one
+   * (`pk_verify_finish`, keys/tickets.js: the token is not read again), else, or when the ticket
+   * gives nothing, `pk_verify_end`, which reads the token again.
    * @param {string} token
    * @param {number} i
    * @param {boolean} verified
    * @param {number} now seconds
+   * @param {Ticket} [ticket] phase 1's
    */
-  end(token, i, verified, now) {
+  end(token, i, verified, now, ticket) {
     const core = this.core
-    checked(core, call(core, OP_PK_VERIFY_END, verified ? 1 : 0, i, put(core, [token])[0], now, 0))
+    checked(core, phase2.end(core, token, i, verified ? 1 : 0, now, ticket))
   }
 }

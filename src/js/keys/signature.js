@@ -11,9 +11,13 @@ import { PK_CRV, PK_HASH, PK_SALT, PK_SCHEME } from '../internal/protocol-keys.j
 /**
  * A runtime's signature scheme: `importKey` makes the key of a minimal public JWK for algorithm
  * `alg` (a `PK_ALGS` index), refusing a key the runtime refuses (an EC point off its curve);
- * `verify` checks `signature` over `data` with it.
+ * `verify` checks `signature` over `data` with it. `readsAtOnce`: its `verify` has read (or
+ * copied) all of `data` and `signature` when it returns, even when it returns a promise; only
+ * then may it be handed views into the core's memory, which the next verification overwrites
+ * (ring.js's `verify` copies the bytes for any other provider).
  * @typedef {{
  *   name: string,
+ *   readsAtOnce?: boolean,
  *   importKey(alg: number, jwk: JsonWebKey): unknown,
  *   verify(key: any, data: Uint8Array<ArrayBuffer>, signature: Uint8Array<ArrayBuffer>): boolean | Promise<boolean>,
  * }} SignatureProvider
@@ -40,6 +44,9 @@ function params(alg) {
 /** @type {SignatureProvider} WebCrypto (`crypto.subtle`): browsers, workerd, Node. */
 export const webCrypto = {
   name: 'webcrypto',
+  // "Let data be the result of getting a copy of the bytes held by the data parameter" (and the
+  // signature): W3C Web Cryptography API, SubtleCrypto.verify, steps run before it returns.
+  readsAtOnce: true,
   async importKey(alg, jwk) {
     const [imports, verifies] = params(alg)
     return { key: await crypto.subtle.importKey('jwk', jwk, imports, false, ['verify']), params: verifies }

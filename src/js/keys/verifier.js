@@ -7,7 +7,8 @@
  * because the signature is the runtime's (WebCrypto, or node:crypto where faster: signature.js);
  * everything else is the wasm core's, in the order of checks: pk_verify_begin (steps 1 to 4: caps,
  * segments, base64url, header, allowlist, key, and the signature's form: length, ECDSA r and s
- * in range), the runtime's verdict, pk_verify_end (the verdict, then the claims and the policy).
+ * in range), the runtime's verdict, pk_verify_finish (by the ticket of begin; pk_verify_end with the token
+ * when it gives nothing: the verdict, then the claims and the policy).
  * One `Ring` (ring.js) per key-set version.
  */
 import { JWSInvalid, JWTTooLarge } from '../errors.js'
@@ -159,16 +160,21 @@ export class PublicKeyVerifier {
     const scope = o?.scope
     let ring = this.#ring(now, scope)
     if (ring instanceof Promise) ring = await ring
-    let [key, data, signature, error] = ring.begin(token, now)
+    let [key, data, signature, error, ticket] = ring.begin(token, now)
     // A kid no key has: the key set may have rotated. Look again once (its cooldown bounds it).
     if (/** @type {any} */ (error)?.code === 'ERR_JWKS_NO_MATCHING_KEY' && this.#keySet && hasKid(ring, token)) {
       ring = await this.#ring(now, scope, 'unknown-kid')
-      ;[key, data, signature, error] = ring.begin(token, now)
+      ;[key, data, signature, error, ticket] = ring.begin(token, now)
     }
     if (error) throw error
-    let verified = ring.checkSignature(token, key, data, signature)
-    if (verified instanceof Promise) verified = await verified
-    ring.end(token, key, verified === true, now)
+    // The signature (unless seen verified before), straight from phase 1's views: nothing may
+    // call into the core between `begin` and `verify` (ring.js says why).
+    let verified = ring.seen(token)
+    if (!verified) {
+      const v = ring.verify(key, data, signature)
+      verified = ring.remember(token, v instanceof Promise ? await v : v)
+    }
+    ring.end(token, key, verified, now, ticket)
     const [header, payload] = parts(ring.core)
     if (this.#claimValues) checkClaimValues(payload, this.#claimValues)
     return { header, payload }

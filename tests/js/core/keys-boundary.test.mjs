@@ -19,8 +19,9 @@ const PK = Object.fromEntries(protocol.pk_algorithms.map((a) => [a.name, a]))
 const certs = JSON.parse(readFileSync(join(repo, 'tests', 'vectors', 'keys', 'certs.json'), 'utf8')).cases
 const rfc = JSON.parse(readFileSync(join(repo, 'tests', 'vectors', 'keys', 'rfc.json'), 'utf8')).cases
 
-function instance() {
-  const m = new WebAssembly.Module(readFileSync(join(repo, 'pkg', 'wasm', 'jwt_wasm_keys.wasm')))
+/** An instance of the browsers' keys artifact, or (`keys_fast`) the Node and workerd one. */
+function instance(artifact = 'keys') {
+  const m = new WebAssembly.Module(readFileSync(join(repo, 'pkg', 'wasm', `jwt_wasm_${artifact}.wasm`)))
   const imports = {}
   for (const { module, name } of WebAssembly.Module.imports(m)) {
     imports[module] ??= {}
@@ -45,7 +46,9 @@ function core(x) {
   }
   const out = () => new Uint8Array(x.memory.buffer, x.core_out(ptr) >>> 0, x.core_out_len(ptr) >>> 0).slice()
   const call = (op, a, b, input, t = 0) => x.core_call(ptr, op, a, b, input ? put(input) : 0, t, 0)
-  return { call, out, num: (i) => x.core_num(ptr, i) }
+  /** A call with `c` as given (no input). */
+  const raw = (op, a, b, c, t = 0) => x.core_call(ptr, op, a, b, c, t, 0)
+  return { call, raw, out, num: (i) => x.core_num(ptr, i) }
 }
 
 const text = (s) => new TextEncoder().encode(s)
@@ -155,4 +158,64 @@ test('pk_cert_key gives the JWK node:crypto reads from each certificate, and add
     }
   }
   assert.equal(c.call(OP.pk_algorithms, 0, mask('ES256')), 0, 'still no key in the ring')
+})
+
+test("pk_verify_finish takes begin's ticket once: the verdict first, then the claims; a ticket that gives nothing answers PK_TICKET_GONE", async () => {
+  const GONE = protocol.pk_ticket_gone
+  assert.ok(GONE > 0 && !protocol.errors.some((e) => e.number === GONE), 'no error number')
+  const v = rfc.find((v) => !v.skipped && v.end === 'ok')
+  const c = core(instance('keys_fast'))
+  assert.equal(c.call(OP.option, OPT.requiredClaims, 0, text('exp')), 0)
+  assert.equal(c.call(OP.pk_algorithms, 0, mask(...v.allowed)), 0)
+  assert.equal(c.call(OP.pk_add_keys, 0, 0, text(JSON.stringify(v.jwk))), 0, v.name)
+  assert.equal(c.call(OP.finish, 0, 0), 0)
+  const token = text(v.token)
+  /** begin, then its ticket and key; finish (`raw`: c is the key, no input) reads no token. */
+  const begin = (now = v.now) => {
+    assert.equal(c.call(OP.pk_verify_begin, 0, 0, token, now), 0, v.name)
+    return [c.num(4), c.num(0)]
+  }
+  const raw = (a, ticket, key, now = v.now) => c.raw(OP.pk_verify_finish, a, ticket, key, now)
+  const [ticket, key] = begin()
+  assert.ok(Number.isInteger(ticket) && ticket > 0, 'a positive ticket')
+  assert.equal(raw(1, ticket, key), 0)
+  const [header, payload] = new TextDecoder().decode(c.out()).split('\0')
+  assert.equal(JSON.parse(header).alg, v.alg)
+  assert.equal(JSON.parse(payload).iss, 'joe')
+  assert.equal(raw(1, ticket, key), GONE, 'taken')
+  for (const forged of [0, -1, ticket + 1, ticket ^ 1]) assert.equal(raw(1, forged, key), GONE, `ticket ${forged}`)
+  // The verdict before the claims: at a time the token has expired, a refusal is a refusal, and
+  // a verified one is expired with its payload; another key than begin's is a misuse.
+  const late = 1_300_819_381
+  assert.equal(raw(0, begin(late)[0], key, late), ERR.ERR_JWS_SIGNATURE_VERIFICATION_FAILED)
+  assert.equal(raw(1, begin(late)[0], key, late), ERR.ERR_JWT_EXPIRED)
+  assert.equal(JSON.parse(new TextDecoder().decode(c.out()).split('\0').at(-1)).iss, 'joe', 'the payload comes along')
+  assert.equal(raw(1, begin()[0], key + 1), ERR.ERR_INVALID_OPTIONS, 'another key')
+  // 64 in flight on one core; the 65th begin parks over the oldest, whose ticket then gives
+  // nothing; the stateless end still answers it from the token.
+  const tickets = Array.from({ length: 65 }, () => begin()[0])
+  assert.equal(raw(1, tickets[0], key), GONE, 'parked over')
+  assert.equal(c.call(OP.pk_verify_end, 1, key, token, v.now), 0, 'the fallback')
+  for (const t of tickets.slice(1).reverse()) assert.equal(raw(1, t, key), 0)
+  // A fresh instance (after a trap: the same Core remade) starts its table anew: a ticket of the
+  // old one gives nothing there, until a begin parks under the same number (another token's), so
+  // JS presents a ticket only to the instance that gave it (ring.js; tests/js/keys/trap.test.mjs).
+  const d = core(instance('keys_fast'))
+  assert.equal(d.call(OP.option, OPT.requiredClaims, 0, text('exp')), 0)
+  assert.equal(d.call(OP.pk_algorithms, 0, mask(...v.allowed)), 0)
+  assert.equal(d.call(OP.pk_add_keys, 0, 0, text(JSON.stringify(v.jwk))), 0)
+  assert.equal(d.call(OP.finish, 0, 0), 0)
+  assert.equal(d.raw(OP.pk_verify_finish, 1, ticket, key, v.now), GONE)
+  assert.equal(d.call(OP.pk_verify_begin, 0, 0, token, v.now), 0)
+  assert.equal(d.num(4), ticket, 'the same number, in the new table')
+  // The browsers' artifact has no tickets: begin gives none, and finish is an unknown op.
+  const e = core(instance())
+  assert.equal(e.call(OP.option, OPT.requiredClaims, 0, text('exp')), 0)
+  assert.equal(e.call(OP.pk_algorithms, 0, mask(...v.allowed)), 0)
+  assert.equal(e.call(OP.pk_add_keys, 0, 0, text(JSON.stringify(v.jwk))), 0)
+  assert.equal(e.call(OP.finish, 0, 0), 0)
+  assert.equal(e.call(OP.pk_verify_begin, 0, 0, token, v.now), 0)
+  assert.ok(Number.isNaN(e.num(4)), 'no ticket')
+  assert.equal(e.raw(OP.pk_verify_finish, 1, ticket, key, v.now), ERR.ERR_INVALID_OPTIONS)
+  assert.equal(e.call(OP.pk_verify_end, 1, key, token, v.now), 0)
 })

@@ -85,12 +85,30 @@ async function primitive({ jwk, alg, cases }) {
   ring.core.free()
   return out
 }
+// Phase 1's views handed to WebCrypto, the memory overwritten right after the call (ring.js).
+async function views({ jwk, alg, valid, forged }) {
+  const ring = new Ring({ lists: [[4, ['exp']]], mask: 1 << PK.indexOf(alg), args: [0, 0, -1, 16384, 8192] }, 'jwks', JSON.stringify({ keys: [jwk] }), 'keys')
+  let [key, data, signature] = ring.begin(valid, ${NOW})
+  const imported = await ring.verify(key, data, signature)
+  ;[key, data, signature] = ring.begin(valid, ${NOW})
+  const pending = ring.verify(key, data, signature)
+  data.fill(0)
+  signature.fill(0)
+  const zeroed = await pending
+  ;[key, data, signature] = ring.begin(forged, ${NOW})
+  const bad = ring.verify(key, data, signature)
+  const same = ring.begin(valid, ${NOW})[1].byteOffset === data.byteOffset
+  const out = { imported, zeroed, forged: await bad, same }
+  ring.core.free()
+  return out
+}
 export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url)
     if (url.pathname === '/provider') return Response.json({ provider: signatures.provider.name })
     if (url.pathname === '/verify') return Response.json(await Promise.all((await request.json()).map(verify)))
     if (url.pathname === '/primitive') return Response.json(await primitive(await request.json()))
+    if (url.pathname === '/views') return Response.json(await views(await request.json()))
     if (url.pathname === '/fetches') return Response.json({ fetches })
     const g = guardsOf(env)[url.pathname.slice(1)]
     return g ? g(request, env, ctx) : new Response(null, { status: 404 })
@@ -127,6 +145,17 @@ async function inNode({ keys, algorithms, token, now, policy }) {
 
 test("on workerd the signature is WebCrypto's", async () => {
   assert.deepEqual(await (await mf.dispatchFetch('http://localhost/provider')).json(), { provider: 'webcrypto' })
+})
+
+test("phase 1's views of the core's memory go to workerd's WebCrypto, which reads them before it returns: overwritten right after, the verdict is the token's", async () => {
+  for (const alg of ['ES256', 'RS256', 'EdDSA']) {
+    const pair = await keyPair(alg, { kid: 'k' })
+    const valid = await sign(pair, {}, claims({ sub: 'valid', aud: undefined }))
+    const [h, p] = (await sign(pair, {}, claims({ sub: 'other', aud: undefined }))).split('.')
+    const forged = `${h}.${p}.${valid.split('.')[2]}`
+    const got = await post('/views', { jwk: pair.jwk, alg, valid, forged })
+    assert.deepEqual(got, { imported: true, zeroed: true, forged: false, same: true }, alg)
+  }
 })
 
 test('the RFC examples verify on workerd as in Node', async () => {
