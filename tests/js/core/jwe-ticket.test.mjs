@@ -6,6 +6,7 @@
 // token, each with its own result.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { createHmac } from 'node:crypto'
 import * as jwe from 'jwt-wasm/jwe'
 import { allCases } from '../support/jwe-paths-cases.mjs'
 import { runInterleaved, runOn } from '../support/jwe-paths-run.mjs'
@@ -15,6 +16,8 @@ const entry = import.meta.resolve('jwt-wasm/jwe')
 const { jweCipher } = await import(new URL('./internal/jwe-cipher.js', entry))
 const { engine, jwe: engineJwe } = await import(new URL('./wasm.js', entry))
 const cases = await allCases()
+/** @param {string} s */
+const b64 = (s) => Buffer.from(s).toString('base64url')
 
 test('the bytes handed to WebCrypto, overwritten as soon as each call returns: every case as decrypt gives it', async () => {
   const { outcomes, views, copies } = await runOverwritten(jwe, jweCipher, () => engine(engineJwe).memory.buffer, cases)
@@ -68,5 +71,38 @@ test('each decryptAsync gets fresh objects, equal to what decrypt gives, its hea
   assert.notEqual(b.protectedHeader, a.protectedHeader)
   assert.notEqual(b.header, a.header)
   assert.deepEqual(b, { protectedHeader: sync.protectedHeader, header: sync.header, payload: sync.payload })
+  d.free()
+})
+
+test('a header with an object in it is parsed again each time; the flat ones after it are kept afresh', async () => {
+  const secret = new Uint8Array(32).fill(7)
+  const cek = new Uint8Array(32).fill(9)
+  const key = { alg: 'dir', enc: 'A256GCM', secret: cek }
+  /** A JWS with this header, MACed by node:crypto. @param {object} header */
+  const jws = (header) => {
+    const input = `${b64(JSON.stringify(header))}.${b64(JSON.stringify({ sub: 'u', exp: 1_900_000_600 }))}`
+    return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`
+  }
+  const enc = new jwe.Encrypter({ key, enc: 'A256GCM' })
+  const flat = enc.encrypt(jws({ alg: 'HS256', typ: 'JWT' }))
+  const deep = enc.encrypt(jws({ alg: 'HS256', typ: 'JWT', ext: { n: 1 } }))
+  enc.free()
+  const d = new jwe.Decrypter({
+    keys: [key],
+    algorithms: ['dir'],
+    encryptions: ['A256GCM'],
+    verifier: { keys: [{ alg: 'HS256', secret }], algorithms: ['HS256'] },
+    cipher: 'webcrypto',
+  })
+  const at = { currentDate: new Date(1_900_000_000_000) }
+  const sync = { flat: d.decrypt(flat, at), deep: d.decrypt(deep, at) }
+  for (const name of ['flat', 'deep', 'deep', 'flat', 'flat', 'deep']) {
+    const got = await d.decryptAsync(name === 'flat' ? flat : deep, at)
+    assert.deepEqual(got, sync[name], name)
+    // What the caller changes never reaches the next result.
+    got.protectedHeader.enc = 'changed'
+    got.header.alg = 'changed'
+    if (got.header.ext) got.header.ext.n = 2
+  }
   d.free()
 })
