@@ -35,6 +35,22 @@ const part = (o) => b64(new TextEncoder().encode(JSON.stringify(o)))
 /** Strict base64url to bytes, for the floor's parts (decoded before anything is timed). @param {string} s */
 const unb64 = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
 
+/** How many distinct tokens the fresh cases take in turn: more than a Ring remembers (512). */
+export const FRESH = 600
+
+/**
+ * The next item of `items` at each call, in turn, by a cursor of this call's own: a case's turn
+ * never moves with another's, so a case that verifies every FRESH-th token sees each token again
+ * only after FRESH verifies of its own (more than it remembers). With one cursor shared by all
+ * cases, another case's batch moved it back into the window the verifier still remembered.
+ * @template T
+ * @param {T[]} items
+ */
+export function cursor(items) {
+  let turn = 0
+  return () => /** @type {T} */ (items[turn++ % items.length])
+}
+
 /** The function a case is timed with: its own (`timed`), else its gate's over `token`. @param {any} c @param {string} token */
 export const timedFn = (c, token) => (c.timed ? c.timed() : c.make(token))
 
@@ -57,11 +73,10 @@ export async function pkCases(lib, alg, now) {
   }
   const { small } = claims(now)
   const token = await sign(small)
-  // Tokens seen for the first time: more distinct tokens than a verifier remembers (512), taken
-  // in turn, so each is verified afresh every time (jose verifies every token afresh).
-  const pool = await Promise.all(Array.from({ length: 600 }, (_, i) => sign({ ...small, jti: `${small.jti}-${i}` })))
-  let turn = 0
-  const fresh = () => pool[turn++ % pool.length]
+  // Tokens seen for the first time: more distinct tokens than a verifier remembers (512), each
+  // timed function taking them in turn by a cursor of its own (`cursor`), so each is verified
+  // afresh every time (jose verifies every token afresh).
+  const pool = await Promise.all(Array.from({ length: FRESH }, (_, i) => sign({ ...small, jti: `${small.jti}-${i}` })))
   const sig = token.lastIndexOf('.') + 10
   const bad = {
     'a forged signature': token.slice(0, sig) + (token[sig] === 'A' ? 'B' : 'A') + token.slice(sig + 1),
@@ -101,12 +116,17 @@ export async function pkCases(lib, alg, now) {
     }
   }
   const floors = pool.map(floor)
+  /** A timed function over the pool, with its own cursor. @param {(t: string) => Promise<any>} f */
+  const fresh = (f) => () => {
+    const next = cursor(pool)
+    return () => f(next())
+  }
   const cases = [
     {
       id: 'jwt-wasm',
       label: 'jwt-wasm `PublicKeyVerifier.verifyAsync` (a JWKS), each token seen for the first time',
       make: (t) => async () => (await fixed.verifyAsync(t, at)).payload,
-      timed: () => async () => (await fixed.verifyAsync(fresh(), at)).payload,
+      timed: fresh(async (t) => (await fixed.verifyAsync(t, at)).payload),
     },
     {
       id: 'jwt-wasm-seen',
@@ -117,26 +137,29 @@ export async function pkCases(lib, alg, now) {
       id: 'jwt-wasm-remote',
       label: 'jwt-wasm (a cached `remoteKeySet`), each token seen for the first time',
       make: (t) => async () => (await remote.verifyAsync(t, at)).payload,
-      timed: () => async () => (await remote.verifyAsync(fresh(), at)).payload,
+      timed: fresh(async (t) => (await remote.verifyAsync(t, at)).payload),
     },
     {
       id: 'jose-jwks',
       label: 'jose `jwtVerify` + `createLocalJWKSet`',
       make: (t) => async () => (await lib.jose.jwtVerify(t, local, joseOptions)).payload,
-      timed: () => async () => (await lib.jose.jwtVerify(fresh(), local, joseOptions)).payload,
+      timed: fresh(async (t) => (await lib.jose.jwtVerify(t, local, joseOptions)).payload),
     },
     {
       id: 'jose-key',
       label: 'jose `jwtVerify` (a CryptoKey imported once)',
       make: (t) => async () => (await lib.jose.jwtVerify(t, cryptoKey, joseOptions)).payload,
-      timed: () => async () => (await lib.jose.jwtVerify(fresh(), cryptoKey, joseOptions)).payload,
+      timed: fresh(async (t) => (await lib.jose.jwtVerify(t, cryptoKey, joseOptions)).payload),
     },
     {
       id: 'floor',
       label: 'floor: WebCrypto verify alone (a cached CryptoKey, the bytes decoded beforehand; no claims)',
       floor: true,
       make: floor,
-      timed: () => () => floors[turn++ % floors.length](),
+      timed: () => {
+        const next = cursor(floors)
+        return () => next()()
+      },
     },
   ]
   const failures = []

@@ -41,5 +41,5 @@ cp tests/bench/*.mjs tests/bench/*.js "$project/"
 
 export JWT_WASM_REPO=$root
 cd "$project"
-node --test --test-reporter=dot pieces.test.mjs
+node --test --test-reporter=dot pieces.test.mjs pk-pieces.test.mjs
 node run.mjs
