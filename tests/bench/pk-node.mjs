@@ -2,6 +2,7 @@
 // run.mjs: per algorithm the gate, then verify of the small token by each case, timed with
 // timing.mjs, then the remote key set's fetch count. Prints one JSON line: { gate, pk }.
 // Env: BENCH_NOW, BENCH_ROUNDS, BENCH_SLICE_MS, BENCH_WARMUP_MS.
+import { readFileSync } from 'node:fs'
 import * as jose from 'jose'
 import * as keys from 'jwt-wasm/keys'
 import { PK_ALGS, pkCases, timedFn } from './pk.mjs'
@@ -19,9 +20,11 @@ async function batch(fn, n) {
   for (let i = 0; i < n; i++) await fn()
   return Number(process.hrtime.bigint() - t0)
 }
+// EdDSA's synchronous alternative (ed25519.mjs), copied beside this file by run.sh.
+const ed25519 = new WebAssembly.Module(readFileSync(new URL('./ed25519.wasm', import.meta.url)))
 const pk = {}
 for (const alg of PK_ALGS) {
-  const { cases, token, failures, fetches } = await pkCases({ keys, jose }, alg, now)
+  const { cases, token, failures, fetches } = await pkCases({ keys, jose, ed25519 }, alg, now)
   if (failures.length) {
     console.log(JSON.stringify({ gate: failures }))
     process.exit(0)

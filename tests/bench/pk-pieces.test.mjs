@@ -2,12 +2,14 @@
 // pieces.test.mjs; not part of `make test`): the cases timed on "each token seen for the first
 // time" really see each token afresh, however the rounds interleave them.
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import * as jose from 'jose'
 import * as keys from 'jwt-wasm/keys'
 import { FRESH, cursor, pkCases } from './pk.mjs'
 
 const now = 1_767_225_600
+const ed25519 = new WebAssembly.Module(readFileSync(new URL('./ed25519.wasm', import.meta.url)))
 /** How many verified tokens a PublicKeyVerifier remembers (src/js/keys/ring.js, SEEN_TOKENS). */
 const REMEMBERED = 512
 
@@ -27,8 +29,11 @@ test('interleaved with the other cases, ours never verifies a token it still rem
       return super.verifyAsync(token, options)
     }
   }
-  const { cases, failures } = await pkCases({ keys: { ...keys, PublicKeyVerifier: Spy }, jose }, 'EdDSA', now)
+  const lib = { keys: { ...keys, PublicKeyVerifier: Spy }, jose, ed25519 }
+  const { cases, failures } = await pkCases(lib, 'EdDSA', now)
+  // Every case, ed25519-dalek's in wasm too, read the valid token and refused the forged one.
   assert.deepEqual(failures, [])
+  assert.ok(cases.some((c) => c.id === 'wasm-ed25519'))
   const timed = new Map(cases.filter((c) => c.timed).map((c) => [c.id, c.timed()]))
   assert.ok(timed.has('jwt-wasm') && timed.has('jose-key') && timed.has('floor'))
   const ours = /** @type {() => Promise<any>} */ (timed.get('jwt-wasm'))

@@ -6,6 +6,9 @@
 import * as jose from 'jose'
 import * as keys from 'jwt-wasm/keys'
 import { pkCases, timedFn } from './pk.mjs'
+// EdDSA's synchronous alternative (ed25519.mjs), copied beside this file by run.sh; a
+// WebAssembly.Module here, as the jwt-wasm artifacts are.
+import ed25519 from './ed25519.wasm'
 
 /** @type {Map<string, Promise<any>>} */
 const states = new Map()
@@ -18,7 +21,7 @@ export default {
     if (!states.has(alg))
       states.set(
         alg,
-        pkCases({ keys, jose }, alg, Number(env.NOW)).then((s) => ({
+        pkCases({ keys, jose, ed25519 }, alg, Number(env.NOW)).then((s) => ({
           ...s,
           fns: new Map(s.cases.map((c) => [c.id, timedFn(c, s.token)])),
         })),

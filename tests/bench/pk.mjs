@@ -12,6 +12,7 @@
 // refuse a forged signature, a wrong audience and an expired token; after, the remote key set
 // must have fetched once. run.mjs puts the results beside the others as the `pk` set of each
 // runtime; report.mjs renders them (`pkRows`).
+import { dalekCase } from './ed25519.mjs'
 import { AUD, ISS, claims } from './fixtures.mjs'
 
 export const PK_ALGS = ['ES256', 'RS256', 'EdDSA']
@@ -56,7 +57,8 @@ export const timedFn = (c, token) => (c.timed ? c.timed() : c.make(token))
 
 /**
  * The cases of one algorithm and their soundness gate.
- * @param {{ keys: any, jose: any }} lib jwt-wasm/keys and jose
+ * @param {{ keys: any, jose: any, ed25519?: WebAssembly.Module }} lib jwt-wasm/keys, jose, and
+ *   ed25519-wasm's artifact for EdDSA's synchronous alternative (ed25519.mjs)
  * @param {string} alg
  * @param {number} now the pinned clock, seconds
  */
@@ -162,6 +164,8 @@ export async function pkCases(lib, alg, now) {
       },
     },
   ]
+  // EdDSA's synchronous alternative in wasm, measured beside WebCrypto (ed25519.mjs).
+  if (alg === 'EdDSA' && lib.ed25519) cases.push(dalekCase(lib.ed25519, jwk, pool, cursor, small))
   const failures = []
   for (const c of cases) {
     try {
@@ -195,9 +199,14 @@ export function pkRows(r, goal, us) {
   for (const rt of ['node', 'workerd'])
     for (const alg of PK_ALGS) {
       const set = r[rt].pk[alg]
-      const [ours, seen, jwks, key, floor] = ['jwt-wasm', 'jwt-wasm-seen', 'jose-jwks', 'jose-key', 'floor'].map((id) =>
-        set.timed.find((e) => e.id === id),
-      )
+      const [ours, seen, jwks, key, floor, dalek] = [
+        'jwt-wasm',
+        'jwt-wasm-seen',
+        'jose-jwks',
+        'jose-key',
+        'floor',
+        'wasm-ed25519',
+      ].map((id) => set.timed.find((e) => e.id === id))
       const x = Math.min(jwks.ratio.med, key.ratio.med)
       const again = Math.min(jwks.ratio.med, key.ratio.med) / seen.ratio.med
       // What is left above the floor (WebCrypto's verify alone), ours and jose's (the faster form).
@@ -211,7 +220,7 @@ export function pkRows(r, goal, us) {
           : `; the goal asks for ≤ ${f(jose / 1.2)} µs (jose ${f(jose)} ÷ 1.2), and the floor takes ${f(floor.us.med)} µs, ${(jose / floor.us.med).toFixed(2)}× jose at best`
       rows.push([
         `${rt === 'node' ? 'Node' : 'workerd'}, verify ${alg} (${set.bytes} B), ${set.fetches} fetch${set.fetches === 1 ? '' : 'es'} for the cached key set`,
-        `${us(ours)}; the same token again ${us(seen)}; floor (WebCrypto verify alone) ${us(floor)}: ours ${above(ours.us.med - floor.us.med)} µs above it, jose ${above(jose - floor.us.med)}`,
+        `${us(ours)}; the same token again ${us(seen)}; floor (WebCrypto verify alone) ${us(floor)}: ours ${above(ours.us.med - floor.us.med)} µs above it, jose ${above(jose - floor.us.med)}${dalek ? `; ed25519-dalek's verify alone in wasm (synchronous) ${us(dalek)}, ${(dalek.us.med / floor.us.med).toFixed(2)}× WebCrypto's` : ''}`,
         `jose (JWKS) ${jwks.ratio.med.toFixed(2)}×, jose (CryptoKey) ${key.ratio.med.toFixed(2)}×; again ${again.toFixed(1)}×`,
         goal('≥ 1.2× jose', x >= 1.2 && set.fetches === 1, `${x.toFixed(2)}×`) + limit,
       ])

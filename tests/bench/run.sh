@@ -21,6 +21,12 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" >"$stamp"
 fi
 
+# EdDSA's synchronous alternative, ed25519-dalek in wasm (tests/bench/ed25519-wasm/, its own
+# lock; cargo skips it when it is up to date), timed beside WebCrypto's Ed25519 (ed25519.mjs).
+CARGO_TARGET_DIR=target/bench-ed25519 cargo build --release --locked --quiet --target wasm32-unknown-unknown \
+  --manifest-path tests/bench/ed25519-wasm/Cargo.toml
+dalek=target/bench-ed25519/wasm32-unknown-unknown/release/jwt_wasm_bench_ed25519.wasm
+
 mkdir -p tests/.tmp
 tmp=$(mktemp -d "$root/tests/.tmp/bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -38,6 +44,7 @@ for dep in $(cd tests/bench && node -p "Object.keys(require('./package.json').de
 done
 for dep in esbuild miniflare workerd; do ln -s "$root/tests/node_modules/$dep" "$project/node_modules/$dep"; done
 cp tests/bench/*.mjs tests/bench/*.js "$project/"
+cp "$dalek" "$project/ed25519.wasm"
 
 export JWT_WASM_REPO=$root
 cd "$project"
