@@ -2,10 +2,12 @@
 // run.mjs: per algorithm the gate, then verify of the small token by each case, timed with
 // timing.mjs, then the remote key set's fetch count. Prints one JSON line: { gate, pk }.
 // Env: BENCH_NOW, BENCH_ROUNDS, BENCH_SLICE_MS, BENCH_WARMUP_MS.
+import * as nodeCrypto from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import * as jose from 'jose'
 import * as keys from 'jwt-wasm/keys'
 import { PK_ALGS, pkCases, timedFn } from './pk.mjs'
+import { nodeFloorCase } from './pk-node-floor.mjs'
 import { measure } from './timing.mjs'
 
 const now = Number(process.env.BENCH_NOW)
@@ -24,7 +26,11 @@ async function batch(fn, n) {
 const ed25519 = new WebAssembly.Module(readFileSync(new URL('./ed25519.wasm', import.meta.url)))
 const pk = {}
 for (const alg of PK_ALGS) {
-  const { cases, token, failures, fetches } = await pkCases({ keys, jose, ed25519 }, alg, now)
+  const { cases, token, failures, fetches } = await pkCases(
+    { keys, jose, ed25519, nodeFloor: (...a) => nodeFloorCase(nodeCrypto, ...a) },
+    alg,
+    now,
+  )
   if (failures.length) {
     console.log(JSON.stringify({ gate: failures }))
     process.exit(0)

@@ -55,3 +55,17 @@ test('interleaved with the other cases, ours never verifies a token it still rem
   })
   assert.equal(last.size, FRESH)
 })
+
+test("in Node, the node:crypto floor reads each algorithm's valid token and refuses its forged one", async () => {
+  const nodeCrypto = await import('node:crypto')
+  const { nodeFloorCase } = await import('./pk-node-floor.mjs')
+  for (const alg of /** @type {const} */ (['ES256', 'RS256', 'EdDSA'])) {
+    const nodeFloor = (/** @type {any[]} */ ...a) => nodeFloorCase(nodeCrypto, ...a)
+    const { cases, failures } = await pkCases({ keys, jose, nodeFloor }, alg, now)
+    assert.deepEqual(failures, [], alg)
+    assert.ok(
+      cases.some((c) => c.id === 'floor-node'),
+      alg,
+    )
+  }
+})

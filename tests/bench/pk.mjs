@@ -57,8 +57,9 @@ export const timedFn = (c, token) => (c.timed ? c.timed() : c.make(token))
 
 /**
  * The cases of one algorithm and their soundness gate.
- * @param {{ keys: any, jose: any, ed25519?: WebAssembly.Module }} lib jwt-wasm/keys, jose, and
- *   ed25519-wasm's artifact for EdDSA's synchronous alternative (ed25519.mjs)
+ * @param {{ keys: any, jose: any, ed25519?: WebAssembly.Module, nodeFloor?: Function }} lib
+ *   jwt-wasm/keys, jose, ed25519-wasm's artifact for EdDSA's synchronous alternative
+ *   (ed25519.mjs), and in Node the node:crypto floor's maker (pk-node-floor.mjs)
  * @param {string} alg
  * @param {number} now the pinned clock, seconds
  */
@@ -166,6 +167,8 @@ export async function pkCases(lib, alg, now) {
   ]
   // EdDSA's synchronous alternative in wasm, measured beside WebCrypto (ed25519.mjs).
   if (alg === 'EdDSA' && lib.ed25519) cases.push(dalekCase(lib.ed25519, jwk, pool, cursor, small))
+  // In Node, the floor of what our Node entry verifies with (pk-node-floor.mjs).
+  if (lib.nodeFloor) cases.push(lib.nodeFloor(alg, jwk, pool, cursor, small))
   const failures = []
   for (const c of cases) {
     try {
@@ -199,13 +202,14 @@ export function pkRows(r, goal, us) {
   for (const rt of ['node', 'workerd'])
     for (const alg of PK_ALGS) {
       const set = r[rt].pk[alg]
-      const [ours, seen, jwks, key, floor, dalek] = [
+      const [ours, seen, jwks, key, floor, dalek, native] = [
         'jwt-wasm',
         'jwt-wasm-seen',
         'jose-jwks',
         'jose-key',
         'floor',
         'wasm-ed25519',
+        'floor-node',
       ].map((id) => set.timed.find((e) => e.id === id))
       const x = Math.min(jwks.ratio.med, key.ratio.med)
       const again = Math.min(jwks.ratio.med, key.ratio.med) / seen.ratio.med
@@ -220,7 +224,7 @@ export function pkRows(r, goal, us) {
           : `; the goal asks for ≤ ${f(jose / 1.2)} µs (jose ${f(jose)} ÷ 1.2), and the floor takes ${f(floor.us.med)} µs, ${(jose / floor.us.med).toFixed(2)}× jose at best`
       rows.push([
         `${rt === 'node' ? 'Node' : 'workerd'}, verify ${alg} (${set.bytes} B), ${set.fetches} fetch${set.fetches === 1 ? '' : 'es'} for the cached key set`,
-        `${us(ours)}; the same token again ${us(seen)}; floor (WebCrypto verify alone) ${us(floor)}: ours ${above(ours.us.med - floor.us.med)} µs above it, jose ${above(jose - floor.us.med)}${dalek ? `; ed25519-dalek's verify alone in wasm (synchronous) ${us(dalek)}, ${(dalek.us.med / floor.us.med).toFixed(2)}× WebCrypto's` : ''}`,
+        `${us(ours)}; the same token again ${us(seen)}; floor (WebCrypto verify alone) ${us(floor)}: ours ${above(ours.us.med - floor.us.med)} µs above it, jose ${above(jose - floor.us.med)}${native ? `; node:crypto's verify alone (ours in Node) ${us(native)}: ours ${above(ours.us.med - native.us.med)} µs above it, jose ${above(jose - native.us.med)}, so ${(jose / native.us.med).toFixed(2)}× jose at best` : ''}${dalek ? `; ed25519-dalek's verify alone in wasm (synchronous) ${us(dalek)}, ${(dalek.us.med / floor.us.med).toFixed(2)}× WebCrypto's` : ''}`,
         `jose (JWKS) ${jwks.ratio.med.toFixed(2)}×, jose (CryptoKey) ${key.ratio.med.toFixed(2)}×; again ${again.toFixed(1)}×`,
         goal('≥ 1.2× jose', x >= 1.2 && set.fetches === 1, `${x.toFixed(2)}×`) + limit,
       ])
