@@ -110,9 +110,9 @@ impl Buffers {
 
 pub(crate) fn decode_segments(seg: &Segments<'_>, bufs: &mut Buffers) -> Result<()> {
     let invalid = |()| ErrorKind::JwsInvalid;
-    b64::decode_into(seg.header, &mut bufs.header).map_err(invalid)?;
-    b64::decode_into(seg.payload, &mut bufs.payload).map_err(invalid)?;
-    b64::decode_into(seg.signature, &mut bufs.signature).map_err(invalid)?;
+    b64::decode(seg.header, &mut bufs.header).map_err(invalid)?;
+    b64::decode(seg.payload, &mut bufs.payload).map_err(invalid)?;
+    b64::decode(seg.signature, &mut bufs.signature).map_err(invalid)?;
     Ok(())
 }
 

@@ -22,12 +22,12 @@ use crate::verify::Verifier;
 pub(super) struct Mac {
     keys: Vec<HmacKey>,
     policy: Option<Validation>,
-    verifier: Option<Verifier>,
+    pub(in crate::wasm) verifier: Option<Verifier>,
     signer: Option<Signer>,
-    bufs: Buffers,
+    pub(in crate::wasm) bufs: Buffers,
     /// Between `verify_begin` and `verify_mac`: the chosen key's index and the call's `now`.
     #[cfg(feature = "native-mac")]
-    pending: Option<(usize, f64)>,
+    pub(in crate::wasm) pending: Option<(usize, f64)>,
 }
 
 impl Mac {
@@ -223,7 +223,7 @@ impl Core {
     /// The output of a verification: the header JSON, a NUL and the payload JSON; otherwise the
     /// error's reason and claim, and for claim failures (which follow a verified signature) a
     /// NUL and the payload JSON.
-    fn verdict(&mut self, verdict: crate::Result<()>) -> u32 {
+    pub(in crate::wasm) fn verdict(&mut self, verdict: crate::Result<()>) -> u32 {
         match verdict {
             Ok(()) => {
                 self.out.clear();
