@@ -94,15 +94,26 @@ pub fn decode_into(input: &[u8], out: &mut Vec<u8>) -> Result<(), ()> {
 /// which accepts and refuses exactly the same (tests `the_wide_decoder_*`).
 #[cfg(not(feature = "jwe-ticket"))]
 pub use self::decode_into as decode;
-#[cfg(feature = "jwe-ticket")]
+#[cfg(all(feature = "jwe-ticket", not(all(target_arch = "wasm32", target_feature = "simd128"))))]
 pub use self::decode_wide as decode;
+/// Built with WebAssembly SIMD (the Node and workerd artifact is): sixteen characters at a time
+/// (src/b64/simd.rs), the same rules, tested against `decode_into` on the built artifacts
+/// (tests/js/core/artifacts.test.mjs).
+#[cfg(all(feature = "jwe-ticket", target_arch = "wasm32", target_feature = "simd128"))]
+pub use self::simd::decode_simd as decode;
+
+#[cfg(all(feature = "jwe-ticket", target_arch = "wasm32", target_feature = "simd128"))]
+mod simd;
 
 /// [`decode_into`] eight characters at a time, without a bounds check in the loop (two quads
 /// into one `u64`, six bytes written from it): the same strict rules, the same result and the
 /// same refusals, for the artifact built for speed (`jwe-ticket`), where base64url is the larger
 /// part of a nested decrypt's own work after the inner token's HMAC.
 #[allow(clippy::cast_possible_truncation, clippy::result_unit_err)]
-#[cfg_attr(not(feature = "jwe-ticket"), allow(dead_code))]
+#[cfg_attr(
+    any(not(feature = "jwe-ticket"), all(target_arch = "wasm32", target_feature = "simd128")),
+    allow(dead_code)
+)]
 pub fn decode_wide(input: &[u8], out: &mut Vec<u8>) -> Result<(), ()> {
     out.clear();
     let (body, tail) = input.split_at(input.len() - input.len() % 4);
