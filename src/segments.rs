@@ -92,6 +92,9 @@ pub struct Buffers {
     /// The decoded payload JSON of the last token.
     pub payload: Vec<u8>,
     pub(crate) signature: Vec<u8>,
+    /// (`jwe-ticket`) The header the last verify chose a key for (src/verify.rs, `Kept`).
+    #[cfg(feature = "jwe-ticket")]
+    pub(crate) kept: Option<crate::verify::Kept>,
 }
 
 impl Buffers {

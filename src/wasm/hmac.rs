@@ -177,7 +177,7 @@ impl Core {
         crate::trap::on_marker(token);
         let bufs = &mut self.mac.bufs;
         let chosen = v.decode_into(token, now, bufs).and_then(|signed| {
-            let (key, _) = v.select(bufs)?;
+            let (key, _) = v.select(&bufs.header)?;
             let index = v.keys().iter().position(|k| core::ptr::eq(k, key));
             Ok((index.ok_or(ErrorKind::InvalidOptions)?, signed.len()))
         });
@@ -208,7 +208,7 @@ impl Core {
         let mac = self.input.get(..len).unwrap_or(&[]);
         let bufs = &self.mac.bufs;
         // Steps 3 and 4 again over the kept header: the same key, never one JS names.
-        let verdict = v.select(bufs).and_then(|(key, typ)| {
+        let verdict = v.select(&bufs.header).and_then(|(key, typ)| {
             if !v.keys().get(index).is_some_and(|k| core::ptr::eq(k, key)) {
                 return Err(ErrorKind::InvalidOptions.into());
             }
