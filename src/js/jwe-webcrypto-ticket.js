@@ -84,7 +84,7 @@ export function ticketContent(subtle, secrets) {
    * tokens of one issuer (the same header, the same lengths) meet the same views again: reused,
    * they are views of the bytes this park has just written (creating four views was about a
    * tenth of the first half on workerd). Keyed on where the bytes lie, never on what they are.
-   * @type {{ buffer: ArrayBufferLike, at: number, words: DataView, k: number, n: number, c: number, m: number, iv: Uint8Array, data: Uint8Array, aad: Uint8Array } | undefined}
+   * @type {{ buffer: ArrayBuffer, at: number, words: DataView, k: number, n: number, c: number, m: number, iv: Uint8Array<ArrayBuffer>, data: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>, alg: { enc: number, params: ReturnType<typeof params> } | undefined } | undefined}
    */
   let views
   /**
@@ -116,7 +116,7 @@ export function ticketContent(subtle, secrets) {
       const iv = new Uint8Array(buffer, at + 32 + k, n)
       const data = new Uint8Array(buffer, iv.byteOffset + n, c)
       const aad = new Uint8Array(buffer, data.byteOffset + c, m)
-      v = { buffer, at, words, k, n, c, m, iv, data, aad }
+      v = { buffer, at, words, k, n, c, m, iv, data, aad, alg: undefined }
       views = v
     }
     const { iv, data, aad } = v
@@ -127,8 +127,15 @@ export function ticketContent(subtle, secrets) {
       /** @type {Promise<ArrayBuffer>} */
       let decrypted
       // Views into the memory: WebCrypto copies them before it returns (see above).
-      if (ready) decrypted = subtle.decrypt(params(enc, iv, aad), ready, data)
-      else {
+      // The algorithm of these views, for this enc, made once too (WebCrypto reads it at the call).
+      if (ready) {
+        let alg = v.alg
+        if (!alg || alg.enc !== enc) {
+          alg = { enc, params: params(enc, iv, aad) }
+          v.alg = alg
+        }
+        decrypted = subtle.decrypt(alg.params, ready, data)
+      } else {
         // A key to import first: the bytes are copied now, the memory is reused across its await.
         const copies = [iv.slice(), aad.slice(), data.slice()]
         const imported =

@@ -109,7 +109,7 @@ test('a header with an object in it is parsed again each time; the flat ones aft
 
 test("the layout's views are made once for tokens of one issuer and made again when the lengths, the address or the memory change", async () => {
   const real = jweCipher.webcrypto
-  /** @type {{ iv: Uint8Array, aad: Uint8Array, data: Uint8Array, bytes: string }[]} */
+  /** @type {{ alg: object, iv: Uint8Array, aad: Uint8Array, data: Uint8Array, bytes: string }[]} */
   const handed = []
   const hex = (/** @type {Uint8Array} */ b) => Buffer.from(b).toString('hex')
   jweCipher.webcrypto = (/** @type {SubtleCrypto} */ subtle, /** @type {Uint8Array[]} */ secrets) =>
@@ -119,6 +119,7 @@ test("the layout's views are made once for tokens of one issuer and made again w
         decrypt: (/** @type {any} */ alg, /** @type {CryptoKey} */ key, /** @type {Uint8Array} */ data) => {
           // What the views show at the moment of the call: the token's own IV, AAD, ciphertext and tag.
           handed.push({
+            alg,
             iv: alg.iv,
             aad: alg.additionalData,
             data,
@@ -188,6 +189,12 @@ test("the layout's views are made once for tokens of one issuer and made again w
       handed[i].iv === handed[j].iv && handed[i].aad === handed[j].aad && handed[i].data === handed[j].data
     assert.ok(same(0, 1), 'the same views for two tokens of one issuer')
     assert.ok(same(1, 2) && same(2, 3), 'another key of the same lengths: the same views')
+    assert.equal(handed[0].alg, handed[1].alg, 'and the same algorithm object for the same enc')
+    assert.ok(handed[1].alg !== handed[2].alg && handed[2].alg !== handed[3].alg, 'made again for another enc')
+    assert.deepEqual(
+      handed.slice(0, 4).map((h) => /** @type {any} */ (h.alg).name),
+      ['AES-GCM', 'AES-GCM', 'AES-GCM', 'AES-GCM'],
+    )
     assert.ok(!same(3, 4) && !same(4, 5), 'other lengths: views made again')
     assert.ok(handed[5].data.buffer === before && engine(engineJwe).memory.buffer !== before, 'the memory grew')
     assert.ok(!same(5, 6) && handed[6].data.buffer !== before, 'the same lengths in a grown memory: views made again')
