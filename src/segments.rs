@@ -92,6 +92,9 @@ pub struct Buffers {
     /// The decoded payload JSON of the last token.
     pub payload: Vec<u8>,
     pub(crate) signature: Vec<u8>,
+    /// (`jwe-ticket`) The header the last verify chose a key for (src/verify.rs, `Kept`).
+    #[cfg(feature = "jwe-ticket")]
+    pub(crate) kept: Option<crate::verify::Kept>,
 }
 
 impl Buffers {
@@ -110,9 +113,9 @@ impl Buffers {
 
 pub(crate) fn decode_segments(seg: &Segments<'_>, bufs: &mut Buffers) -> Result<()> {
     let invalid = |()| ErrorKind::JwsInvalid;
-    b64::decode_into(seg.header, &mut bufs.header).map_err(invalid)?;
-    b64::decode_into(seg.payload, &mut bufs.payload).map_err(invalid)?;
-    b64::decode_into(seg.signature, &mut bufs.signature).map_err(invalid)?;
+    b64::decode(seg.header, &mut bufs.header).map_err(invalid)?;
+    b64::decode(seg.payload, &mut bufs.payload).map_err(invalid)?;
+    b64::decode(seg.signature, &mut bufs.signature).map_err(invalid)?;
     Ok(())
 }
 

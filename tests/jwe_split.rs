@@ -4,7 +4,8 @@
 //! core's own primitive standing in for WebCrypto, give what `decrypt` gives; a CBC-HMAC tag is
 //! refused before anything is handed out; a key that does not unwrap is refused by `finish` even
 //! when the content was sealed under the zero CEK it leaves; `finish` stands on its own token;
-//! `finish_opened` (the ticketed second half, by what `begin` read) gives what `finish` gives.
+//! `finish_opened` (the ticketed second half, by what `begin` read) gives what `finish` gives,
+//! and `accepted` (its rule without the copy) what `finish_opened` gives.
 #![cfg(feature = "jwe")]
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
@@ -110,9 +111,12 @@ fn halves_opened(d: &Decrypter, dir_secrets: &[Vec<u8>], token: &str) -> Result<
         None => s.cek.clone(),
     };
     let plaintext = runtime(done.enc, &key, &s.iv, s.aad, &s.ciphertext, &s.tag);
-    Decrypter::finish_opened(done, s.unwrapped, plaintext.as_deref())
-        .map(|d| d.plaintext)
-        .map_err(|e| e.code().to_owned())
+    // `accepted`, the rule without the copy (the boundary's finish verifies the plaintext where
+    // it lies), gives what `finish_opened` gives.
+    let accepted = Decrypter::accepted(s.unwrapped, plaintext.as_deref()).map(<[u8]>::to_vec);
+    let opened = Decrypter::finish_opened(done, s.unwrapped, plaintext.as_deref()).map(|d| d.plaintext);
+    assert_eq!(accepted.as_ref().map_err(|e| e.code()), opened.as_ref().map_err(|e| e.code()));
+    opened.map_err(|e| e.code().to_owned())
 }
 
 fn whole(d: &Decrypter, token: &str) -> Result<Vec<u8>, String> {

@@ -257,7 +257,8 @@ export class Decrypter {
   async decryptAsync(token, options) {
     if (!this.#webcrypto) return this.decrypt(token, options)
     const [core, now] = this.#start(token, options)
-    return this.#webcrypto(core, token, now, checked, result, () => this.#start(token, options))
+    // After the await: freed meanwhile, #start throws as on any freed Decrypter (token and options were checked).
+    return this.#webcrypto(core, token, now, checked, result, () => this.#core || this.#start(token, options))
   }
 
   /**

@@ -128,11 +128,18 @@ impl Decrypter {
         unwrapped: bool,
         plaintext: Option<&[u8]>,
     ) -> Result<Decrypted> {
-        let (Some(plaintext), true) = (plaintext, unwrapped) else {
-            return Err(ErrorKind::JweDecryptionFailed.into());
-        };
-        done.plaintext = plaintext.to_vec();
+        done.plaintext = Self::accepted(unwrapped, plaintext)?.to_vec();
         Ok(done)
+    }
+
+    /// The rule of [`Self::finish_opened`] without the copy: the runtime's plaintext (`None`
+    /// when its decryption failed) if the key unwrapped, else the one `ERR_JWE_DECRYPTION_FAILED`
+    /// (`jwe_decrypt_finish` verifies the inner token where it lies, in the input buffer).
+    pub fn accepted(unwrapped: bool, plaintext: Option<&[u8]>) -> Result<&[u8]> {
+        match (plaintext, unwrapped) {
+            (Some(plaintext), true) => Ok(plaintext),
+            _ => Err(ErrorKind::JweDecryptionFailed.into()),
+        }
     }
 
     /// Steps 1 to 5 and the CEK of step 6, for a content decryption done elsewhere: the header
@@ -150,7 +157,7 @@ impl Decrypter {
         let invalid = || ErrorKind::JweInvalid;
         let parts = compact::split(token, self.limits)?;
         let mut header_bytes = Vec::new();
-        b64::decode_into(parts.protected, &mut header_bytes).map_err(|()| invalid())?;
+        b64::decode(parts.protected, &mut header_bytes).map_err(|()| invalid())?;
         let header_json = String::from_utf8(header_bytes).map_err(|_| invalid())?;
         let h = header::parse(&header_json)?;
         if !self.algs.contains(h.alg) {
@@ -162,7 +169,7 @@ impl Decrypter {
         let key = self.ring.select(h.alg, h.enc, h.kid.as_deref()).ok_or(ErrorKind::NoMatchingKey)?;
         let decode = |seg: &[u8]| {
             let mut out = Vec::new();
-            b64::decode_into(seg, &mut out).map(|()| out).map_err(|()| invalid())
+            b64::decode(seg, &mut out).map(|()| out).map_err(|()| invalid())
         };
         let (wrapped, iv, ciphertext, tag) = (
             decode(parts.encrypted_key)?,

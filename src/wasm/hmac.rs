@@ -22,12 +22,12 @@ use crate::verify::Verifier;
 pub(super) struct Mac {
     keys: Vec<HmacKey>,
     policy: Option<Validation>,
-    verifier: Option<Verifier>,
+    pub(in crate::wasm) verifier: Option<Verifier>,
     signer: Option<Signer>,
-    bufs: Buffers,
+    pub(in crate::wasm) bufs: Buffers,
     /// Between `verify_begin` and `verify_mac`: the chosen key's index and the call's `now`.
     #[cfg(feature = "native-mac")]
-    pending: Option<(usize, f64)>,
+    pub(in crate::wasm) pending: Option<(usize, f64)>,
 }
 
 impl Mac {
@@ -177,7 +177,7 @@ impl Core {
         crate::trap::on_marker(token);
         let bufs = &mut self.mac.bufs;
         let chosen = v.decode_into(token, now, bufs).and_then(|signed| {
-            let (key, _) = v.select(bufs)?;
+            let (key, _) = v.select(&bufs.header)?;
             let index = v.keys().iter().position(|k| core::ptr::eq(k, key));
             Ok((index.ok_or(ErrorKind::InvalidOptions)?, signed.len()))
         });
@@ -208,7 +208,7 @@ impl Core {
         let mac = self.input.get(..len).unwrap_or(&[]);
         let bufs = &self.mac.bufs;
         // Steps 3 and 4 again over the kept header: the same key, never one JS names.
-        let verdict = v.select(bufs).and_then(|(key, typ)| {
+        let verdict = v.select(&bufs.header).and_then(|(key, typ)| {
             if !v.keys().get(index).is_some_and(|k| core::ptr::eq(k, key)) {
                 return Err(ErrorKind::InvalidOptions.into());
             }
@@ -223,7 +223,7 @@ impl Core {
     /// The output of a verification: the header JSON, a NUL and the payload JSON; otherwise the
     /// error's reason and claim, and for claim failures (which follow a verified signature) a
     /// NUL and the payload JSON.
-    fn verdict(&mut self, verdict: crate::Result<()>) -> u32 {
+    pub(in crate::wasm) fn verdict(&mut self, verdict: crate::Result<()>) -> u32 {
         match verdict {
             Ok(()) => {
                 self.out.clear();

@@ -1,10 +1,11 @@
 // The Worker of the workerd half of the jwe case of `make bench` (jwe.mjs bundles and times it):
 //   GET /gate                   the soundness gate's failures, the cases, the token's length
-//   GET /run?id=jwt-wasm&n=1000 n decrypts of the nested token; id "empty" for the empty loop
+//   GET /run?id=jwt-wasm&n=1000 n decrypts, in turn over the pool of tokens (jwe.mjs's `pooled`: a
+//                               counter per case); id "empty" for the empty loop
 import * as jose from 'jose'
 import * as jwt from 'jwt-wasm'
 import * as jwe from 'jwt-wasm/jwe'
-import { jweCases } from './jwe.mjs'
+import { jweCases, pooled } from './jwe.mjs'
 
 /** @type {Promise<any> | undefined} */
 let state
@@ -17,7 +18,7 @@ export default {
   async fetch(request, env) {
     state ??= jweCases({ jwe, jose, jwt }, Number(env.NOW)).then((s) => ({
       ...s,
-      fns: new Map(s.cases.map((c) => [c.id, { ...c, fn: c.make(s.token) }])),
+      fns: new Map(s.cases.map((c) => [c.id, { ...c, fn: pooled(c, s.tokens) }])),
     }))
     const s = await state
     const url = new URL(request.url)

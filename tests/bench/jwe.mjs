@@ -9,12 +9,18 @@
 // imports nothing of Node. Before anything is timed each case must read the valid token and
 // refuse a forged tag, a wrong audience and an expired token. run.mjs puts the results beside the
 // others as the `decrypt` set of each runtime; report.mjs renders them (`decryptRows`).
+// Every timed case takes its tokens from one pool (`POOL` tokens that differ in `jti`, so each has
+// its own ciphertext, tag and inner signature; the same headers, as tokens from one issuer have),
+// each case turning through it with a counter of its own (`pooled`): nothing keyed on the whole
+// token (a cache of a verdict, of a plaintext) can flatter one side.
 import { AUD, ISS, SECRET, claims } from './fixtures.mjs'
 
 /** Strict base64url to bytes, for the floor's parts (decoded before anything is timed). @param {string} s */
 const unb64 = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
 
 const CEK = new Uint8Array(32).fill(0x5a)
+/** How many distinct tokens a timed case turns through. */
+export const POOL = 600
 const td = new TextDecoder()
 
 /**
@@ -24,10 +30,12 @@ const td = new TextDecoder()
  */
 export async function jweCases(lib, now) {
   const key = { alg: 'dir', enc: 'A256GCM', secret: CEK }
-  const seal = (c) =>
-    new lib.jwe.Encrypter({ key, enc: 'A256GCM', signer: { key: { alg: 'HS256', secret: SECRET } } }).encrypt(c)
+  const encrypter = new lib.jwe.Encrypter({ key, enc: 'A256GCM', signer: { key: { alg: 'HS256', secret: SECRET } } })
+  const seal = (c) => encrypter.encrypt(c)
   const { small } = claims(now)
   const token = seal(small)
+  // The pool: the small claims with a jti of the same length each, so every token is as long.
+  const tokens = Array.from({ length: POOL }, (_, i) => seal({ ...small, jti: i.toString(16).padStart(32, '0') }))
   const tag = token.lastIndexOf('.') + 5
   const bad = {
     'a forged tag': token.slice(0, tag) + (token[tag] === 'A' ? 'B' : 'A') + token.slice(tag + 1),
@@ -107,8 +115,39 @@ export async function jweCases(lib, now) {
       } catch {}
       if (accepted) failures.push(`${c.id}: accepted ${what}`)
     }
+    // Every token of the pool, with its own jti: a case that read only the first would be timed on errors.
+    const fn = pooled(c, tokens)
+    for (let i = 0; i < tokens.length; i++) {
+      const jti = await Promise.resolve()
+        .then(fn)
+        .then(
+          (p) => p?.jti,
+          (e) => `refused (${e?.message ?? e})`,
+        )
+      if (jti !== i.toString(16).padStart(32, '0')) {
+        failures.push(`${c.id}: pool token ${i} gave ${jti}`)
+        break
+      }
+    }
   }
-  return { cases, token, failures }
+  return { cases, token, tokens, failures }
+}
+
+/**
+ * One timed case over the pool: the case made for each token once, then called in turn, with a
+ * counter of this case's own (a counter shared between cases would let one meet again a token
+ * another just used, and remember it).
+ * @param {{ make: (t: string) => () => any }} c
+ * @param {string[]} tokens
+ */
+export function pooled(c, tokens) {
+  const fns = tokens.map((t) => c.make(t))
+  let turn = 0
+  return () => {
+    const f = fns[turn]
+    turn = turn + 1 === fns.length ? 0 : turn + 1
+    return f()
+  }
 }
 
 /**

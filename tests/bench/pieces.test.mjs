@@ -11,7 +11,7 @@ import { attribute, parseWasm, partOf, sameModule, segments, wasmParts } from '.
 import { bytesLines } from './bytes-report.mjs'
 import { limitCases } from './limits.mjs'
 import { blocks, derive, limitNotes, timeTable } from './limits-report.mjs'
-import { decryptRows, jweCases } from './jwe.mjs'
+import { POOL, decryptRows, jweCases, pooled } from './jwe.mjs'
 import { gate } from './peers.mjs'
 import { BEGIN, END, flat, replaceSection } from './report.mjs'
 import { measure, summarise } from './timing.mjs'
@@ -318,6 +318,25 @@ test('in the rounds of the pieces, only the empty call or sign ever follows an a
       assert.ok(list.some((c) => c.async))
     }
   }
+})
+
+test('the jwe cases are timed over a pool of distinct tokens with the same headers, each case turning with its own counter', async () => {
+  const jwe = await import('jwt-wasm/jwe')
+  const jose = await import('jose')
+  const { tokens, token, failures } = await jweCases({ jwe, jose, jwt: { Verifier } }, now)
+  assert.deepEqual(failures, [])
+  assert.equal(tokens.length, POOL)
+  assert.equal(new Set(tokens).size, POOL)
+  assert.equal(new Set(tokens.map((t) => t.split('.')[3])).size, POOL, 'a ciphertext of its own each')
+  assert.deepEqual(new Set(tokens.map((t) => t.split('.')[0])), new Set([token.split('.')[0]]), 'one protected header')
+  assert.deepEqual(new Set(tokens.map((t) => t.length)), new Set([token.length]))
+  // Two cases over the same pool, called interleaved: each still meets every token in order.
+  const seen = { a: [], b: [] }
+  const a = pooled({ make: (t) => () => seen.a.push(t) }, ['x', 'y', 'z'])
+  const b = pooled({ make: (t) => () => seen.b.push(t) }, ['x', 'y', 'z'])
+  for (let i = 0; i < 4; i++) a(), b(), b()
+  assert.deepEqual(seen.a, ['x', 'y', 'z', 'x'])
+  assert.deepEqual(seen.b, ['x', 'y', 'z', 'x', 'y', 'z', 'x', 'y'])
 })
 
 test("the jwe rows: the guard's path (decryptAsync) against jose, decrypt beside it, and the limit where the goal is not met", async () => {

@@ -16,9 +16,10 @@
 use crate::prelude::*;
 
 use super::super::Core;
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, JweRefusal};
 use crate::jwe::{ContentEncryption, Decrypted, Decrypter};
-use crate::protocol::JWE_TICKET_GONE;
+use crate::protocol::{JWE_TICKET_GONE, SEP};
+use crate::validation::media_type_eq;
 
 /// What the finish needs of a parked decrypt: the header read (its plaintext empty), whether
 /// the key unwrapped, and the park's `u`.
@@ -81,9 +82,37 @@ impl Core {
             return JWE_TICKET_GONE;
         };
         let plaintext = if ok == 1 { self.input.get(..len) } else { None };
-        match Decrypter::finish_opened(parked.done, parked.unwrapped, plaintext) {
-            Ok(done) => self.jwe_decrypted(done, 1, now),
-            Err(e) => self.fail(e),
+        let plaintext = match Decrypter::accepted(parked.unwrapped, plaintext) {
+            Ok(p) => p,
+            Err(e) => return self.fail(e),
+        };
+        // As `jwe_decrypted` (nested): `cty` first, then the inner JWS verified where it lies
+        // (no copy of the plaintext), and the output written once, in order, into `out` as it is
+        // (no buffer taken and grown again): protected header SEP inner header SEP payload.
+        let done = parked.done;
+        if !done.cty.as_deref().is_some_and(|c| media_type_eq(c, "JWT")) {
+            return self.fail(ErrorKind::JweRefused(JweRefusal::NotNested).into());
+        }
+        #[cfg(feature = "native-mac")]
+        {
+            self.mac.pending = None;
+        }
+        let Some(v) = &self.mac.verifier else {
+            return self.fail(ErrorKind::InvalidOptions.into());
+        };
+        match v.verify_into(plaintext, now, &mut self.mac.bufs) {
+            Ok(()) => {
+                let (bufs, out) = (&self.mac.bufs, &mut self.out);
+                out.clear();
+                out.reserve(done.header_json.len() + bufs.header.len() + bufs.payload.len() + 2);
+                out.extend_from_slice(done.header_json.as_bytes());
+                out.push(SEP);
+                out.extend_from_slice(&bufs.header);
+                out.push(SEP);
+                out.extend_from_slice(&bufs.payload);
+                0
+            }
+            Err(e) => self.verdict(Err(e)),
         }
     }
 }

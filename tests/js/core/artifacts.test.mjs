@@ -273,3 +273,132 @@ test('where a vector verifies, the claims artifact decodes the very header and p
   }
   assert.ok(compared > 10, `only ${compared} verified vectors`)
 })
+
+test("jwt-wasm/jwe's SIMD artifact (its base64url sixteen characters at a time) decides every token as the plain one: accepted, refused, the code", () => {
+  // Inner tokens of every length modulo 16 (header, payload and signature decoded by the inner
+  // verify), and some made non-canonical or cut by one character; then each JWE (its protected
+  // header, IV, ciphertext and tag decoded) altered in the script at many positions of each part.
+  const secret = new Uint8Array(32).fill(4)
+  const key = { alg: 'dir', enc: 'A128CBC-HS256', secret: new Uint8Array(32).fill(5) }
+  const signer = new root.Signer({ key: { alg: 'HS256', secret } })
+  const encrypter = new jwe.Encrypter({ key, enc: 'A128CBC-HS256' })
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  /** The character after `c` in the alphabet: a changed value, perhaps non-canonical trailing bits. */
+  const next = (/** @type {string} */ c) => ALPHABET[(ALPHABET.indexOf(c) + 1) % 64]
+  const tokens = []
+  for (let n = 0; n < 40; n++) {
+    const jws = signer.sign({ sub: 'u', exp: 2_000_000_000, jti: `t${n}`, pad: 'p'.repeat(n) })
+    const [h, p, s] = jws.split('.')
+    const inner = [
+      jws,
+      `${h}.${p}.${s.slice(0, -1)}`,
+      `${h}.${p.slice(0, -1)}.${s}`,
+      `${h}.${p.slice(0, -1)}${next(p.at(-1))}.${s}`,
+    ]
+    inner.push(`${h.slice(0, -1)}${next(h.at(-1))}.${p}.${s}`, `${h}.${p}.${s.slice(0, -1)}${next(s.at(-1))}`)
+    for (const t of inner) tokens.push(encrypter.encrypt(t))
+  }
+  encrypter.free()
+  const jwss = [0, 1, 2, 3, 15, 16, 17, 18, 31, 47, 64].map((n) =>
+    signer.sign({ sub: 'u', exp: 2_000_000_000, pad: 'q'.repeat(n) }),
+  )
+  const script = `const m = await import(new URL('entry-jwe-node.js', dir).href)
+    const d = new m.Decrypter({ keys: [{ alg: 'dir', enc: 'A128CBC-HS256', secret: new Uint8Array(32).fill(5) }], algorithms: ['dir'], encryptions: ['A128CBC-HS256'], verifier: { keys: [{ alg: 'HS256', secret: new Uint8Array(32).fill(4) }], algorithms: ['HS256'] } })
+    const codes = []
+    // One letter an outcome (the codes listed once), so that the output stays small.
+    const said = (t) => {
+      let o
+      try { o = 'ok ' + d.decrypt(t).payload.jti } catch (e) { o = e.code ?? String(e) }
+      const i = codes.indexOf(o)
+      return String.fromCharCode(48 + (i < 0 ? codes.push(o) - 1 : i))
+    }
+    let out = ''
+    for (const [k, t] of ${JSON.stringify(tokens)}.entries()) {
+      out += said(t)
+      if (k % 6) continue // the altered inner tokens: as they are; the JWE around the others altered
+      const parts = t.split('.')
+      for (const i of [0, 2, 3, 4]) {
+        const seg = parts[i]
+        for (let at = 0; at < seg.length; at += at < 20 || at > seg.length - 7 ? 1 : 11)
+          for (const c of ['.', '=', '+', '/', ' ', '\\u00e9', '\\u0000', seg[at] === 'A' ? 'B' : 'A']) {
+            const p = [...parts]
+            p[i] = seg.slice(0, at) + c + seg.slice(at + 1)
+            out += said(p.join('.'))
+          }
+        const p = [...parts]
+        p[i] = seg.slice(0, -1)
+        out += said(p.join('.'))
+      }
+    }
+    // JWSs read by the same engine's decode (the split, the dot search and base64url of the
+    // verify), each part altered at every position: the outcome, or the payload decoded.
+    const { decodeWith } = await import(new URL('read.js', dir).href)
+    const { jwe } = await import(new URL('wasm.js', dir).href)
+    const read = (t) => {
+      let o
+      try { o = JSON.stringify(decodeWith(jwe, t).payload) } catch (e) { o = e.code ?? String(e) }
+      const i = codes.indexOf(o)
+      return String.fromCharCode(48 + (i < 0 ? codes.push(o) - 1 : i))
+    }
+    for (const t of ${JSON.stringify(jwss)}) {
+      const parts = t.split('.')
+      for (const [i, seg] of parts.entries())
+        for (let at = 0; at <= seg.length; at++)
+          for (const c of ['.', '=', '+', ' ', '\\u00e9', seg[at] === 'A' ? 'B' : 'A', '']) {
+            const p = [...parts]
+            p[i] = seg.slice(0, at) + c + seg.slice(at + 1)
+            out += read(p.join('.'))
+          }
+    }
+    // A dot in the long part (a JWS payload, a JWE ciphertext) is refused by the split, before
+    // the header cap would refuse the token (a cap of 8 bytes here): the dot search, alone.
+    const capped = new m.Decrypter({ keys: [{ alg: 'dir', enc: 'A128CBC-HS256', secret: new Uint8Array(32).fill(5) }], algorithms: ['dir'], encryptions: ['A128CBC-HS256'], verifier: { keys: [{ alg: 'HS256', secret: new Uint8Array(32).fill(4) }], algorithms: ['HS256'] }, maxHeaderBytes: 8 })
+    const code = (f) => { try { f(); return 'accepted' } catch (e) { return e.code ?? String(e) } }
+    const dots = []
+    for (const t of ${JSON.stringify(jwss)}) {
+      const [h, p, sig] = t.split('.')
+      for (let at = 0; at <= p.length; at++) dots.push(code(() => decodeWith(jwe, h + '.' + p.slice(0, at) + '.' + p.slice(at) + '.' + sig, { maxHeaderBytes: 8 })))
+      dots.push(code(() => decodeWith(jwe, t, { maxHeaderBytes: 8 })))
+    }
+    for (const t of ${JSON.stringify(tokens.filter((_, i) => i % 6 === 0))}) {
+      const parts = t.split('.')
+      for (let at = 0; at <= parts[3].length; at++) {
+        const p = [...parts]
+        p[3] = parts[3].slice(0, at) + '.' + parts[3].slice(at)
+        dots.push(code(() => capped.decrypt(p.join('.'))))
+      }
+      dots.push(code(() => capped.decrypt(t)))
+    }
+    console.log(JSON.stringify({ codes, out, dots }))`
+  /** @param {{ codes: string[], out: string, dots: string[] }} r */
+  const expand = (r) => [...r.out].map((c) => r.codes[c.charCodeAt(0) - 48]).concat(r.dots)
+  const [simdRun, plainRun] = [
+    inCopy(() => {}, script),
+    inCopy((wasm) => copyFileSync(join(wasm, 'jwt_wasm_jwe.wasm'), join(wasm, 'jwt_wasm_jwe_simd.wasm')), script),
+  ]
+  const [simd, plain] = [expand(simdRun), expand(plainRun)]
+  const dots = plainRun.dots
+  const refused = dots.filter((/** @type {string} */ o) => o === 'ERR_JWS_INVALID' || o === 'ERR_JWE_INVALID')
+  assert.ok(refused.length > 2000, `${refused.length} dots refused by the split`)
+  const over = dots.filter((/** @type {string} */ o) => o === 'ERR_JWT_TOO_LARGE').length
+  assert.ok(over > 10, `${over}: the same tokens without the dot, over the header cap`)
+  assert.equal(simd.length, plain.length)
+  for (const [i, o] of plain.entries()) assert.equal(simd[i], o, `outcome ${i}`)
+  const count = (/** @type {(o: string) => boolean} */ f) => plain.filter(f).length
+  const tally = {}
+  for (const o of plain) tally[o.startsWith('ok ') ? 'ok' : o] = (tally[o.startsWith('ok ') ? 'ok' : o] ?? 0) + 1
+  assert.ok(
+    count((o) => o.startsWith('ok ')) >= 40,
+    `every untouched token with a canonical inner token decrypts: ${JSON.stringify(tally)}`,
+  )
+  assert.ok(count((o) => o === 'ERR_JWE_INVALID') > 5000, `${count((o) => o === 'ERR_JWE_INVALID')} refused as invalid`)
+  assert.ok(count((o) => o === 'ERR_JWS_INVALID') >= 40, 'inner tokens refused for their base64url')
+  assert.ok(count((o) => o === 'ERR_JWE_DECRYPTION_FAILED') > 1000, 'altered content or tags')
+  assert.ok(count((o) => o === 'ERR_JWS_INVALID') > 5000, 'JWSs refused by their split or base64url')
+  const read = {}
+  for (const o of plain) read[o.slice(0, 24)] = (read[o.slice(0, 24)] ?? 0) + 1
+  assert.ok(
+    count((o) => o.startsWith('{')) > 500,
+    `JWSs read (their signature is not decode's): ${JSON.stringify(read)}`,
+  )
+})

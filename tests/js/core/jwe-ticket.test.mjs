@@ -106,3 +106,102 @@ test('a header with an object in it is parsed again each time; the flat ones aft
   }
   d.free()
 })
+
+test("the layout's views are made once for tokens of one issuer and made again when the lengths, the address or the memory change", async () => {
+  const real = jweCipher.webcrypto
+  /** @type {{ alg: object, iv: Uint8Array, aad: Uint8Array, data: Uint8Array, bytes: string }[]} */
+  const handed = []
+  const hex = (/** @type {Uint8Array} */ b) => Buffer.from(b).toString('hex')
+  jweCipher.webcrypto = (/** @type {SubtleCrypto} */ subtle, /** @type {Uint8Array[]} */ secrets) =>
+    real(
+      {
+        importKey: (/** @type {any[]} */ ...a) => subtle.importKey(a[0], a[1], a[2], a[3], a[4]),
+        decrypt: (/** @type {any} */ alg, /** @type {CryptoKey} */ key, /** @type {Uint8Array} */ data) => {
+          // What the views show at the moment of the call: the token's own IV, AAD, ciphertext and tag.
+          handed.push({
+            alg,
+            iv: alg.iv,
+            aad: alg.additionalData,
+            data,
+            bytes: [alg.iv, alg.additionalData, data].map(hex).join('.'),
+          })
+          return subtle.decrypt(alg, key, data)
+        },
+      },
+      secrets,
+    )
+  try {
+    const secret = new Uint8Array(32).fill(7)
+    const keys = [
+      { kid: 'g', alg: 'dir', enc: 'A256GCM', secret: new Uint8Array(32).fill(9) },
+      { kid: 'h', alg: 'dir', enc: 'A128GCM', secret: new Uint8Array(16).fill(8) },
+    ]
+    const signer = { key: { alg: 'HS256', secret } }
+    const now = 1_767_225_600
+    const at = { currentDate: new Date(now * 1000) }
+    const seal = (/** @type {number} */ k, /** @type {number} */ n, /** @type {string} */ jti) =>
+      new jwe.Encrypter({ key: keys[k], enc: keys[k].enc, signer }).encrypt(
+        { sub: 'u', iat: now, exp: now + 60, jti, pad: 'x'.repeat(n) },
+        at,
+      )
+    const options = {
+      keys,
+      algorithms: ['dir'],
+      encryptions: ['A256GCM', 'A128GCM'],
+      verifier: { keys: [{ alg: 'HS256', secret }], algorithms: ['HS256'] },
+      cipher: 'webcrypto',
+      maxTokenBytes: 4_000_000,
+    }
+    const d = new jwe.Decrypter(options)
+    const sync = new jwe.Decrypter(options) // its own core: a decrypt on d would move d's output buffer
+    // One issuer's tokens (same lengths), another key of the same lengths, a longer one, then the
+    // first issuer's again, once the memory grew (its buffer replaced) before token 6.
+    const plan = [
+      [0, 10, 'a'],
+      [0, 10, 'b'],
+      [1, 10, 'c'],
+      [0, 10, 'd'],
+      [0, 500, 'e'],
+      [0, 10, 'f'],
+      [0, 10, 'g'],
+      [0, 10, 'h'],
+      [0, 10, 'i'],
+    ]
+    const tokens = plan.map(([k, n, jti]) => seal(Number(k), Number(n), String(jti)))
+    // Both dir keys imported first (a decrypt that awaits an import is handed copies, not views).
+    for (const k of [0, 1]) await d.decryptAsync(seal(k, 10, 'warm'), at)
+    handed.length = 0
+    const before = engine(engineJwe).memory.buffer
+    for (const [i, t] of tokens.entries()) {
+      if (i === 6) seal(0, 1_500_000, 'grow') // its input alone needs more than the memory has
+      const r = await d.decryptAsync(t, at)
+      assert.equal(r.payload.jti, plan[i][2])
+      assert.deepEqual(r, sync.decrypt(t, at))
+      const [h, , iv, ct, tag] = t.split('.')
+      const want = [
+        Buffer.from(iv, 'base64url'),
+        Buffer.from(h),
+        Buffer.concat([Buffer.from(ct, 'base64url'), Buffer.from(tag, 'base64url')]),
+      ]
+      assert.equal(handed[i].bytes, want.map(hex).join('.'), `token ${i}: the bytes handed over are its own`)
+    }
+    const same = (/** @type {number} */ i, /** @type {number} */ j) =>
+      handed[i].iv === handed[j].iv && handed[i].aad === handed[j].aad && handed[i].data === handed[j].data
+    assert.ok(same(0, 1), 'the same views for two tokens of one issuer')
+    assert.ok(same(1, 2) && same(2, 3), 'another key of the same lengths: the same views')
+    assert.equal(handed[0].alg, handed[1].alg, 'and the same algorithm object for the same enc')
+    assert.ok(handed[1].alg !== handed[2].alg && handed[2].alg !== handed[3].alg, 'made again for another enc')
+    assert.deepEqual(
+      handed.slice(0, 4).map((h) => /** @type {any} */ (h.alg).name),
+      ['AES-GCM', 'AES-GCM', 'AES-GCM', 'AES-GCM'],
+    )
+    assert.ok(!same(3, 4) && !same(4, 5), 'other lengths: views made again')
+    assert.ok(handed[5].data.buffer === before && engine(engineJwe).memory.buffer !== before, 'the memory grew')
+    assert.ok(!same(5, 6) && handed[6].data.buffer !== before, 'the same lengths in a grown memory: views made again')
+    assert.ok(same(6, 7) && same(7, 8), 'and kept from then on')
+    d.free()
+    sync.free()
+  } finally {
+    jweCipher.webcrypto = real
+  }
+})
