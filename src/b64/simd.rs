@@ -7,7 +7,7 @@
 //! outside the alphabet in any lane is remembered and refused at the end, as `decode_into` does.
 //! Safe code only: the lanes are built from and read back into plain integers.
 
-use super::sextet;
+use super::{sextet, tail_into};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use core::arch::wasm32::{
@@ -82,17 +82,7 @@ pub fn decode_simd(input: &[u8], out: &mut Vec<u8>) -> Result<(), ()> {
         let v = (a << 18) | (b << 12) | (c << 6) | d;
         *o = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
     }
-    let mut acc = 0u32;
-    for &c in tail {
-        let v = s(c);
-        (acc, seen) = ((acc << 6) | v, seen | v);
-    }
-    match tail.len() {
-        0 => {}
-        3 if acc & 0b11 == 0 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
-        2 if acc & 0b1111 == 0 => out.push((acc >> 4) as u8),
-        _ => return Err(()),
-    }
+    seen |= tail_into(tail, out)?;
     if seen > 63 || v128_any_true(bad) {
         return Err(());
     }
