@@ -201,6 +201,16 @@ mod tests {
         s
     }
 
+    /// `len` bytes from a simple LCG whose state is `x`.
+    fn pseudo_random(x: &mut u32, len: usize) -> Vec<u8> {
+        (0..len)
+            .map(|_| {
+                *x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                (*x >> 16) as u8
+            })
+            .collect()
+    }
+
     /// Every input of the tests below and more: both decoders give the same bytes or both refuse.
     fn same_as_compact(input: &[u8]) {
         let (mut a, mut b) = (Vec::new(), Vec::new());
@@ -215,12 +225,7 @@ mod tests {
     fn the_wide_decoder_gives_what_the_compact_one_gives_for_every_length_and_bad_character() {
         let mut x: u32 = 777;
         for len in 0usize..120 {
-            let data: Vec<u8> = (0..len)
-                .map(|_| {
-                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                    (x >> 16) as u8
-                })
-                .collect();
+            let data = pseudo_random(&mut x, len);
             let enc = encode(&data);
             same_as_compact(enc.as_bytes());
             assert_eq!(decode_wide(enc.as_bytes(), &mut Vec::new()), Ok(()));
@@ -322,15 +327,9 @@ mod tests {
 
     #[test]
     fn round_trips_pseudo_random_data_of_every_length() {
-        // A simple LCG makes the data.
         let mut x: u32 = 12345;
         for len in 0usize..200 {
-            let data: Vec<u8> = (0..len)
-                .map(|_| {
-                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                    (x >> 16) as u8
-                })
-                .collect();
+            let data = pseudo_random(&mut x, len);
             let enc = encode(&data);
             assert_eq!(enc.len(), (len * 4).div_ceil(3));
             assert_eq!(decode(enc.as_bytes()).unwrap(), data);
