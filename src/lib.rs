@@ -97,7 +97,9 @@ pub mod json;
 /// The private codecs, public only for the coverage-guided fuzz targets (tests/fuzz/); not a public API.
 #[doc(hidden)]
 pub mod __fuzz {
-    pub use crate::b64::{decode_into as b64_decode_into, encode_into as b64_encode_into};
+    pub use crate::b64::{
+        decode_into as b64_decode_into, decode_wide as b64_decode_wide, encode_into as b64_encode_into,
+    };
     #[cfg(feature = "jwe")]
     pub use crate::jwe::primitives::*;
 }
