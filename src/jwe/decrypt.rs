@@ -7,7 +7,7 @@
 //! not unwrap still goes through the content decryption (over a zero CEK) and is refused after.
 
 use super::alg::{ContentEncryption, EncSet, KeyManagement, KeyManagementSet};
-use super::key::JweKeyRing;
+use super::key::{JweKey, JweKeyRing};
 use super::{compact, content, header, wrap};
 use crate::b64;
 use crate::error::{ErrorKind, JweRefusal, Result};
@@ -60,11 +60,20 @@ pub struct Sealed<'t> {
 /// A JWE decrypter: keys, the two allowlists (required, never empty) and the size caps.
 #[derive(Debug, Clone)]
 pub struct Decrypter {
-    ring: JweKeyRing,
+    pub(super) ring: JweKeyRing,
     algs: KeyManagementSet,
     encs: EncSet,
-    limits: Limits,
+    pub(super) limits: Limits,
+    /// (`jwe-ticket`) This decrypter's own number (a clone has the same keys and allowlists: the
+    /// same), for the header kept by src/jwe/kept.rs.
+    #[cfg(feature = "jwe-ticket")]
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(super) id: u32,
 }
+
+/// The numbers of the decrypters made (src/jwe/kept.rs): never the same twice in one instance.
+#[cfg(feature = "jwe-ticket")]
+static DECRYPTERS: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
 
 impl Decrypter {
     /// Refused with `ERR_INVALID_OPTIONS`: bad caps, or a key whose algorithm (or, for `dir`,
@@ -76,7 +85,20 @@ impl Decrypter {
         if !usable {
             return Err(ErrorKind::InvalidOptions.into());
         }
-        Ok(Self { ring, algs, encs, limits })
+        #[cfg(feature = "jwe-ticket")]
+        let id = DECRYPTERS.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+        #[cfg(feature = "jwe-ticket")]
+        if id == u32::MAX {
+            return Err(ErrorKind::InvalidOptions.into()); // never wraps around to a number in use
+        }
+        Ok(Self {
+            ring,
+            algs,
+            encs,
+            limits,
+            #[cfg(feature = "jwe-ticket")]
+            id,
+        })
     }
 
     /// Decrypts a compact JWE (steps 1 to 6 of this file's order).
@@ -95,7 +117,14 @@ impl Decrypter {
     /// `ERR_JWE_DECRYPTION_FAILED`, nothing decrypted); `cek` becomes the key the runtime
     /// decrypts with (GCM: the CEK; CBC: its AES half).
     pub fn begin<'t>(&self, token: &'t [u8]) -> Result<(Decrypted, Sealed<'t>)> {
-        let (done, mut s) = self.open(token)?;
+        let (done, s) = self.open(token)?;
+        Self::unsealed(done, s)
+    }
+
+    /// What [`Self::begin`] makes of the opened parts: for CBC-HMAC the tag checked, and the
+    /// key the runtime decrypts with in place of the CEK.
+    #[inline(always)] // `begin` compiles as one function, as before the split
+    pub(super) fn unsealed(done: Decrypted, mut s: Sealed<'_>) -> Result<(Decrypted, Sealed<'_>)> {
         let key = content::unseal_key(done.enc, &s.cek, &s.iv, s.aad, &s.ciphertext, &s.tag);
         let key = key.ok_or(ErrorKind::JweDecryptionFailed)?.to_vec();
         s.cek = key;
@@ -150,14 +179,23 @@ impl Decrypter {
         self.read(token, true)
     }
 
-    /// [`Self::open`]; without `content` the ciphertext is left undecoded (empty), for
-    /// [`Self::finish`], which has the runtime's plaintext of it.
+    /// Steps 1 to 5 (and the CEK); without `content` the ciphertext is left undecoded (empty),
+    /// for [`Self::finish`], which has the runtime's plaintext of it.
     #[inline(never)]
     fn read<'t>(&self, token: &'t [u8], content: bool) -> Result<(Decrypted, Sealed<'t>)> {
-        let invalid = || ErrorKind::JweInvalid;
         let parts = compact::split(token, self.limits)?;
+        let (done, key) = self.head(parts.protected)?;
+        self.sealed(&parts, done, key, content)
+    }
+
+    /// Steps 2 to 4 over the protected segment: the header (its plaintext empty) and the key
+    /// chosen for it. A function of the segment's bytes and this decrypter alone (src/jwe/kept.rs
+    /// relies on it).
+    #[inline(always)] // `read` compiles as one function, as before the split
+    pub(super) fn head(&self, protected: &[u8]) -> Result<(Decrypted, &JweKey)> {
+        let invalid = || ErrorKind::JweInvalid;
         let mut header_bytes = Vec::new();
-        b64::decode(parts.protected, &mut header_bytes).map_err(|()| invalid())?;
+        b64::decode(protected, &mut header_bytes).map_err(|()| invalid())?;
         let header_json = String::from_utf8(header_bytes).map_err(|_| invalid())?;
         let h = header::parse(&header_json)?;
         if !self.algs.contains(h.alg) {
@@ -167,6 +205,21 @@ impl Decrypter {
             return Err(ErrorKind::JweRefused(JweRefusal::EncNotAllowed).into());
         }
         let key = self.ring.select(h.alg, h.enc, h.kid.as_deref()).ok_or(ErrorKind::NoMatchingKey)?;
+        let owned = |s: Option<Cow<'_, str>>| s.map(Cow::into_owned);
+        let (alg, enc, kid, cty, typ) = (h.alg, h.enc, owned(h.kid), owned(h.cty), owned(h.typ));
+        Ok((Decrypted { header_json, alg, enc, kid, cty, typ, plaintext: Vec::new() }, key))
+    }
+
+    /// Step 5 and the CEK of step 6 for the header `done` and its `key`.
+    #[inline(always)] // `read` compiles as one function, as before the split
+    pub(super) fn sealed<'t>(
+        &self,
+        parts: &compact::Parts<'t>,
+        done: Decrypted,
+        key: &JweKey,
+        content: bool,
+    ) -> Result<(Decrypted, Sealed<'t>)> {
+        let invalid = || ErrorKind::JweInvalid;
         let decode = |seg: &[u8]| {
             let mut out = Vec::new();
             b64::decode(seg, &mut out).map(|()| out).map_err(|()| invalid())
@@ -177,8 +230,8 @@ impl Decrypter {
             if content { decode(parts.ciphertext)? } else { Vec::new() },
             decode(parts.tag)?,
         );
-        let d = h.enc.desc();
-        let dir = h.alg == KeyManagement::Dir;
+        let d = done.enc.desc();
+        let dir = done.alg == KeyManagement::Dir;
         if iv.len() != d.iv_bytes || tag.len() != d.tag_bytes || dir != wrapped.is_empty() {
             return Err(invalid().into());
         }
@@ -186,13 +239,11 @@ impl Decrypter {
             (key.bytes().to_vec(), true)
         } else {
             let mut cek = vec![0u8; d.cek_bytes];
-            let ok = wrap::unwrap(h.alg, key.bytes(), &wrapped, &mut cek);
+            let ok = wrap::unwrap(done.alg, key.bytes(), &wrapped, &mut cek);
             (cek, ok)
         };
         let dir_key = dir.then(|| self.ring.keys().iter().position(|k| core::ptr::eq(k, key))).flatten();
-        let owned = |s: Option<Cow<'_, str>>| s.map(Cow::into_owned);
-        let (alg, enc, kid, cty, typ) = (h.alg, h.enc, owned(h.kid), owned(h.cty), owned(h.typ));
         let sealed = Sealed { cek, unwrapped, dir_key, iv, ciphertext, tag, aad: parts.protected };
-        Ok((Decrypted { header_json, alg, enc, kid, cty, typ, plaintext: Vec::new() }, sealed))
+        Ok((done, sealed))
     }
 }

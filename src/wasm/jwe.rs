@@ -32,6 +32,9 @@ pub(super) struct Jwe {
     /// The decrypts parked by `jwe_decrypt_park` until their finish (`ticket`).
     #[cfg(feature = "jwe-ticket")]
     parked: crate::pending::Pending<ticket::Parked>,
+    /// The protected header the last park read (src/jwe/kept.rs).
+    #[cfg(feature = "jwe-ticket")]
+    kept: Option<crate::jwe::Kept>,
 }
 
 impl Jwe {
@@ -45,6 +48,8 @@ impl Jwe {
             limits: Limits { max_token_bytes: max_bytes, max_header_bytes },
             #[cfg(feature = "jwe-ticket")]
             parked: crate::pending::Pending::new(),
+            #[cfg(feature = "jwe-ticket")]
+            kept: None,
         }
     }
 }

@@ -44,7 +44,7 @@ impl Core {
         let token = self.input.get(..len).unwrap_or(&[]);
         #[cfg(feature = "test-trap")]
         crate::trap::on_marker(token);
-        let (done, s) = match d.begin(token) {
+        let (done, s) = match d.begin_kept(token, &mut self.jwe.kept) {
             Ok(begun) => begun,
             Err(e) => return self.fail(e),
         };
