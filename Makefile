@@ -98,12 +98,13 @@ typecheck: pkg
 
 # std with every feature, then each artifact's feature set alone (its unit tests and the
 # integration tests that need only it: the hmac-only files say `#![cfg(feature = "hmac")]`).
-# base64url's SIMD decoder (src/b64/simd.rs) exists only in a wasm32 build with +simd128: its
-# unit tests (src/b64.rs) built so and run in Node by wasm-bindgen-cli's test runner.
+# base64url's SIMD decoder (src/b64/simd.rs) and the SIMD dot search (src/dot.rs) exist only in
+# a wasm32 build with +simd128: their unit tests built so and run in Node by wasm-bindgen-cli's
+# test runner (the tests written to run there, by `wasm_bindgen_test`: b64's and dot's).
 test-rust: setup
 	cargo test --locked --all-features
 	cargo test --locked --no-default-features --features std,claims --lib --tests
-	CARGO_TARGET_DIR=target/simd-test RUSTFLAGS='-C target-feature=+simd128' CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --locked --target wasm32-unknown-unknown --no-default-features --features std,jwe-ticket --lib b64::
+	CARGO_TARGET_DIR=target/simd-test RUSTFLAGS='-C target-feature=+simd128' CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --locked --target wasm32-unknown-unknown --no-default-features --features std,jwe-ticket --lib
 
 # Browser (Chromium, page and dedicated worker) tests of the boundary, the workflow users run.
 test-wasm: setup

@@ -70,6 +70,7 @@ mod jwe;
 mod alg;
 mod b64;
 mod claims;
+mod dot;
 mod header;
 #[cfg(feature = "hmac")]
 mod key;
