@@ -51,13 +51,13 @@ pub(crate) fn split(token: &[u8], limits: Limits) -> Result<Parts<'_>> {
 /// byte-at-a-time split with its dot count was a quarter of a small token's `begin` in a profile.
 fn five(token: &[u8]) -> Option<[&[u8]; 5]> {
     fn after_dot(s: &[u8]) -> Option<(&[u8], &[u8])> {
-        let (head, rest) = s.split_at(s.iter().position(|&b| b == b'.')?);
+        let (head, rest) = s.split_at(crate::dot::first_dot(s)?);
         Some((head, rest.get(1..)?))
     }
     let (protected, rest) = after_dot(token)?;
     let (encrypted_key, rest) = after_dot(rest)?;
     let (iv, rest) = after_dot(rest)?;
-    let (ciphertext, tag) = rest.split_at(rest.iter().rposition(|&b| b == b'.')?);
+    let (ciphertext, tag) = rest.split_at(crate::dot::last_dot(rest)?);
     let tag = tag.get(1..)?;
     (!crate::dot::holds_dot(ciphertext)).then_some([protected, encrypted_key, iv, ciphertext, tag])
 }
