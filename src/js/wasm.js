@@ -213,12 +213,11 @@ export class Core {
     for (const p of parts) cap += typeof p === 'string' ? p.length * 3 : p.length
     const inst = this.#on()
     const ptr = run(inst, 'core_input', this.#ptr, cap) >>> 0 // may grow the memory: read its buffer after
-    const view = new Uint8Array(inst.x.memory.buffer, ptr, cap)
     let at = 0
     return parts.map((p) => {
-      let n
-      if (typeof p === 'string') n = encoder.encodeInto(p, view.subarray(at)).written
-      else view.set(p, at), (n = p.length)
+      // One view a part, where it goes (a view of the whole and a subarray of it were two).
+      const view = new Uint8Array(inst.x.memory.buffer, ptr + at, cap - at)
+      const n = typeof p === 'string' ? encoder.encodeInto(p, view).written : (view.set(p), p.length)
       at += n
       return n
     })
