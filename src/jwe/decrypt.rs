@@ -118,17 +118,18 @@ impl Decrypter {
     /// decrypts with (GCM: the CEK; CBC: its AES half).
     pub fn begin<'t>(&self, token: &'t [u8]) -> Result<(Decrypted, Sealed<'t>)> {
         let (done, s) = self.open(token)?;
-        Self::unsealed(done, s)
+        let s = Self::unsealed(done.enc, s)?;
+        Ok((done, s))
     }
 
-    /// What [`Self::begin`] makes of the opened parts: for CBC-HMAC the tag checked, and the
-    /// key the runtime decrypts with in place of the CEK.
+    /// What [`Self::begin`] makes of the opened parts of an `enc`: for CBC-HMAC the tag
+    /// checked, and the key the runtime decrypts with in place of the CEK.
     #[inline(always)] // `begin` compiles as one function, as before the split
-    pub(super) fn unsealed(done: Decrypted, mut s: Sealed<'_>) -> Result<(Decrypted, Sealed<'_>)> {
-        let key = content::unseal_key(done.enc, &s.cek, &s.iv, s.aad, &s.ciphertext, &s.tag);
+    pub(super) fn unsealed(enc: ContentEncryption, mut s: Sealed<'_>) -> Result<Sealed<'_>> {
+        let key = content::unseal_key(enc, &s.cek, &s.iv, s.aad, &s.ciphertext, &s.tag);
         let key = key.ok_or(ErrorKind::JweDecryptionFailed)?.to_vec();
         s.cek = key;
-        Ok((done, s))
+        Ok(s)
     }
 
     /// The second half (`jwe_decrypt_end`), stateless: the token is read again (steps 1 to 5
@@ -185,7 +186,8 @@ impl Decrypter {
     fn read<'t>(&self, token: &'t [u8], content: bool) -> Result<(Decrypted, Sealed<'t>)> {
         let parts = compact::split(token, self.limits)?;
         let (done, key) = self.head(parts.protected)?;
-        self.sealed(&parts, done, key, content)
+        let sealed = self.sealed(&parts, done.alg, done.enc, key, content)?;
+        Ok((done, sealed))
     }
 
     /// Steps 2 to 4 over the protected segment: the header (its plaintext empty) and the key
@@ -210,15 +212,16 @@ impl Decrypter {
         Ok((Decrypted { header_json, alg, enc, kid, cty, typ, plaintext: Vec::new() }, key))
     }
 
-    /// Step 5 and the CEK of step 6 for the header `done` and its `key`.
+    /// Step 5 and the CEK of step 6 for the header's `alg` and `enc` and its `key`.
     #[inline(always)] // `read` compiles as one function, as before the split
     pub(super) fn sealed<'t>(
         &self,
         parts: &compact::Parts<'t>,
-        done: Decrypted,
+        alg: KeyManagement,
+        enc: ContentEncryption,
         key: &JweKey,
         content: bool,
-    ) -> Result<(Decrypted, Sealed<'t>)> {
+    ) -> Result<Sealed<'t>> {
         let invalid = || ErrorKind::JweInvalid;
         let decode = |seg: &[u8]| {
             let mut out = Vec::new();
@@ -230,8 +233,8 @@ impl Decrypter {
             if content { decode(parts.ciphertext)? } else { Vec::new() },
             decode(parts.tag)?,
         );
-        let d = done.enc.desc();
-        let dir = done.alg == KeyManagement::Dir;
+        let d = enc.desc();
+        let dir = alg == KeyManagement::Dir;
         if iv.len() != d.iv_bytes || tag.len() != d.tag_bytes || dir != wrapped.is_empty() {
             return Err(invalid().into());
         }
@@ -239,11 +242,10 @@ impl Decrypter {
             (key.bytes().to_vec(), true)
         } else {
             let mut cek = vec![0u8; d.cek_bytes];
-            let ok = wrap::unwrap(done.alg, key.bytes(), &wrapped, &mut cek);
+            let ok = wrap::unwrap(alg, key.bytes(), &wrapped, &mut cek);
             (cek, ok)
         };
         let dir_key = dir.then(|| self.ring.keys().iter().position(|k| core::ptr::eq(k, key))).flatten();
-        let sealed = Sealed { cek, unwrapped, dir_key, iv, ciphertext, tag, aad: parts.protected };
-        Ok((done, sealed))
+        Ok(Sealed { cek, unwrapped, dir_key, iv, ciphertext, tag, aad: parts.protected })
     }
 }

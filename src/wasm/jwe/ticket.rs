@@ -20,11 +20,12 @@ use crate::error::{ErrorKind, JweRefusal};
 use crate::jwe::{ContentEncryption, Decrypted, Decrypter};
 use crate::protocol::{JWE_TICKET_GONE, SEP};
 use crate::validation::media_type_eq;
+use alloc::rc::Rc;
 
 /// What the finish needs of a parked decrypt: the header read (its plaintext empty), whether
 /// the key unwrapped, and the park's `u`.
 pub(in crate::wasm) struct Parked {
-    done: Decrypted,
+    done: Rc<Decrypted>,
     unwrapped: bool,
     nonce: u64,
 }
