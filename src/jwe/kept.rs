@@ -46,9 +46,8 @@ impl Decrypter {
                 (done, key)
             }
         };
-        let s = self.sealed(&parts, done.alg, done.enc, key, true)?;
-        let s = Self::unsealed(done.enc, s)?;
-        Ok((done, s))
+        let (done, s) = self.sealed(&parts, done, key, true)?;
+        Self::unsealed(done, s)
     }
 }
 
