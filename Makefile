@@ -98,9 +98,10 @@ typecheck: pkg
 
 # std with every feature, then each artifact's feature set alone (its unit tests and the
 # integration tests that need only it: the hmac-only files say `#![cfg(feature = "hmac")]`).
-# base64url's SIMD decoder (src/b64/simd.rs) and the SIMD dot search (src/dot.rs) exist only in
-# a wasm32 build with +simd128: their unit tests built so and run in Node by wasm-bindgen-cli's
-# test runner (the tests written to run there, by `wasm_bindgen_test`: b64's and dot's).
+# The SIMD code of the Node and workerd artifact (base64url, src/b64/simd.rs; the dot search,
+# src/dot.rs; the JSON string scan, src/json/scan.rs) exists only in a wasm32 build with
+# +simd128: their unit tests (the ones written for `wasm_bindgen_test`) built so and run in Node
+# by wasm-bindgen-cli's test runner.
 test-rust: setup
 	cargo test --locked --all-features
 	cargo test --locked --no-default-features --features std,claims --lib --tests

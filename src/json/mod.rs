@@ -18,6 +18,7 @@ use crate::prelude::*;
 
 mod number;
 mod reader;
+mod scan;
 #[cfg(test)]
 mod tests;
 mod writer;
