@@ -49,6 +49,16 @@ pub(crate) struct Kept {
 #[cfg(feature = "jwe-ticket")]
 static VERIFIERS: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
 
+/// (`jwe-ticket`) The next number of `counter` (the verifiers' here, the decrypters' in
+/// src/jwe/decrypt.rs), for what is kept under it: never the same twice in one instance. Past
+/// the last (`u32::MAX`) every call is refused (`ERR_INVALID_OPTIONS`) rather than wrap around
+/// to a number in use.
+#[cfg(feature = "jwe-ticket")]
+pub(crate) fn next_number(counter: &core::sync::atomic::AtomicU32) -> Result<u32> {
+    use core::sync::atomic::Ordering::Relaxed;
+    counter.fetch_update(Relaxed, Relaxed, |n| n.checked_add(1)).map_err(|_| ErrorKind::InvalidOptions.into())
+}
+
 impl Verifier {
     /// Builds a verifier. Refuses an empty key ring or invalid options (`ERR_INVALID_OPTIONS`),
     /// a key whose algorithm is not in `validation.algorithms`, and a key bound to an issuer
@@ -65,11 +75,7 @@ impl Verifier {
             return Err(ErrorKind::InvalidOptions.into());
         }
         #[cfg(feature = "jwe-ticket")]
-        let id = VERIFIERS.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
-        #[cfg(feature = "jwe-ticket")]
-        if id == u32::MAX {
-            return Err(ErrorKind::InvalidOptions.into()); // never wraps around to a number in use
-        }
+        let id = next_number(&VERIFIERS)?;
         Ok(Self {
             ring,
             validation,
@@ -204,6 +210,17 @@ mod tests {
     use sha2::Sha256;
 
     const NOW: f64 = 1_700_000_000.0;
+
+    #[test]
+    fn the_numbers_never_come_again_past_the_last_every_new_one_is_refused() {
+        let counter = core::sync::atomic::AtomicU32::new(u32::MAX - 2);
+        assert_eq!(next_number(&counter).unwrap(), u32::MAX - 2);
+        assert_eq!(next_number(&counter).unwrap(), u32::MAX - 1);
+        for _ in 0..3 {
+            // Never u32::MAX, never 0 again after a wrap.
+            assert_eq!(next_number(&counter).unwrap_err().code(), "ERR_INVALID_OPTIONS");
+        }
+    }
 
     fn verifier(keys: &[(&str, &[u8])], typ: Option<&str>) -> Verifier {
         let keys =

@@ -87,11 +87,7 @@ impl Decrypter {
             return Err(ErrorKind::InvalidOptions.into());
         }
         #[cfg(feature = "jwe-ticket")]
-        let id = DECRYPTERS.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
-        #[cfg(feature = "jwe-ticket")]
-        if id == u32::MAX {
-            return Err(ErrorKind::InvalidOptions.into()); // never wraps around to a number in use
-        }
+        let id = crate::verify::next_number(&DECRYPTERS)?;
         Ok(Self {
             ring,
             algs,
