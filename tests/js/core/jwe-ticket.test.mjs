@@ -205,3 +205,64 @@ test("the layout's views are made once for tokens of one issuer and made again w
     jweCipher.webcrypto = real
   }
 })
+
+test('the kept protected header (src/jwe/kept.rs): the very same header on another key, another decrypter, or one character off is read again, as decrypt reads it', async () => {
+  const now = 1_767_225_600
+  const at = { currentDate: new Date(now * 1000) }
+  const signer = { key: { alg: 'HS256', secret: new Uint8Array(32).fill(7) } }
+  // Two issuers whose keys share a kid, alg and enc: their tokens' protected headers are the very same bytes.
+  const keyOf = (/** @type {number} */ fill) => ({
+    kid: 'k',
+    alg: 'dir',
+    enc: 'A256GCM',
+    secret: new Uint8Array(32).fill(fill),
+  })
+  const seal = (/** @type {number} */ fill, /** @type {string} */ jti) =>
+    new jwe.Encrypter({ key: keyOf(fill), enc: 'A256GCM', signer }).encrypt({ sub: 'u', exp: now + 60, jti }, at)
+  const decrypter = (/** @type {number} */ fill, /** @type {string[]} */ algorithms) =>
+    new jwe.Decrypter({
+      keys: [keyOf(fill)],
+      algorithms: /** @type {any} */ (algorithms),
+      encryptions: ['A256GCM'],
+      verifier: { keys: [signer.key], algorithms: ['HS256'] },
+      cipher: 'webcrypto',
+    })
+  const [one, two, oneAgain] = [decrypter(1, ['dir']), decrypter(2, ['dir']), decrypter(1, ['dir'])]
+  const said = async (/** @type {any} */ d, /** @type {string} */ t) => {
+    const [a, s] = await Promise.all([
+      d.decryptAsync(t, at).then(
+        (r) => r.payload.jti,
+        (e) => e.code,
+      ),
+      Promise.resolve().then(() => {
+        try {
+          return d.decrypt(t, at).payload.jti
+        } catch (e) {
+          return /** @type {any} */ (e).code
+        }
+      }),
+    ])
+    assert.equal(a, s, `decryptAsync as decrypt for ${t.slice(0, 12)}…`)
+    return a
+  }
+  const [t1, t2] = [seal(1, 'one'), seal(2, 'two')]
+  assert.equal(t1.split('.')[0], t2.split('.')[0], 'the very same protected header')
+  for (let round = 0; round < 3; round++) {
+    assert.equal(await said(one, t1), 'one')
+    assert.equal(await said(one, t2), 'ERR_JWE_DECRYPTION_FAILED', "the other issuer's token: its key never taken")
+    assert.equal(await said(two, t2), 'two')
+    assert.equal(await said(two, t1), 'ERR_JWE_DECRYPTION_FAILED')
+    assert.equal(await said(oneAgain, t1), 'one', 'the same keys on another decrypter')
+  }
+  // The header one character off (its last, non-canonical trailing bits, or another letter) after a kept one.
+  const [h, ...rest] = t1.split('.')
+  const last = h.at(-1)
+  for (const c of ['A', 'B', 'Q', 'g', '_'].filter((x) => x !== last)) {
+    assert.equal(await said(one, t1), 'one')
+    const off = [h.slice(0, -1) + c, ...rest].join('.')
+    assert.notEqual(await said(one, off), 'one', `header ending in ${c}: refused`)
+  }
+  // A refused header never stands for the kept one: the next token with the kept header still decrypts.
+  assert.equal(await said(one, seal(1, 'after')), 'after')
+  for (const d of [one, two, oneAgain]) d.free()
+})
