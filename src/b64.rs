@@ -289,6 +289,30 @@ mod tests {
     }
 
     #[test]
+    fn the_speed_decoders_give_what_the_compact_one_gives_for_random_mixes_of_good_and_bad_bytes() {
+        // Many changes at once, of every length up to five groups of sixteen: mostly the alphabet,
+        // some bytes outside it, and now and then a whole valid encoding with its tail altered.
+        let mut x: u32 = 99;
+        for round in 0..20_000u32 {
+            let len = (pseudo_random(&mut x, 1)[0] % 81) as usize;
+            let bytes = pseudo_random(&mut x, len);
+            let input: Vec<u8> = if round % 4 == 0 {
+                let mut e = encode(&bytes).into_bytes();
+                if let Some(last) = e.last_mut() {
+                    *last = ALPHABET[usize::from(bytes.first().copied().unwrap_or(0) % 64)];
+                }
+                e
+            } else {
+                bytes
+                    .iter()
+                    .map(|&b| if b < 230 { ALPHABET[usize::from(b % 64)] } else { b'.' ^ (b & 0x81) })
+                    .collect()
+            };
+            same_as_compact(&input);
+        }
+    }
+
+    #[test]
     fn the_wide_decoder_refuses_a_bad_character_in_any_lane_of_its_eight() {
         let good = encode(&[0x5a; 48]); // 64 characters: eight rounds of eight, no tail
         for at in 0..good.len() {
