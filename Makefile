@@ -24,7 +24,7 @@ setup:
 # entries), jwt_wasm_jwe.wasm (hmac and the jwe ops: jwt-wasm/jwe in browsers) and jwt_wasm_jwe_simd.wasm
 # (the same built for WebAssembly SIMD: jwt-wasm/jwe's Node and workerd entries) and jwt_wasm_keys.wasm (claims and the public-key ops: JWK/JWKS, the verify whose
 # signature the runtime checks; no SHA-2, no HMAC: jwt-wasm/keys in browsers) and jwt_wasm_keys_fast.wasm
-# (the same with the second half of a verify by ticket, built for speed: its Node and workerd entries). A new capability is one more line in `package`, an Engine in src/js/wasm.js and its
+# (the same with the second half of a verify by ticket, built for WebAssembly SIMD and speed: its Node and workerd entries). A new capability is one more line in `package`, an Engine in src/js/wasm.js and its
 # entry-<name>-*.js, and a budget in tests/size.mjs.
 # $(call artifact,DIR,NAME,FEATURES[,KIND]) builds DIR/wasm/jwt_wasm_NAME.wasm. KIND is empty (for
 # size: opt-level s, wasm-opt -Oz), `simd` (for WebAssembly SIMD: sha2's simd128 SHA-256 backend
@@ -51,7 +51,7 @@ define package
 	$(call artifact,$(1),jwe,jwe$(2))
 	$(call artifact,$(1),jwe_simd,jwe-ticket$(2),simd-o3)
 	$(call artifact,$(1),keys,keys$(2))
-	$(call artifact,$(1),keys_fast,keys-tickets$(2),o3)
+	$(call artifact,$(1),keys_fast,keys-tickets$(2),simd-o3)
 	cp -R src/js/. $(1)/
 	cp pkg.json $(1)/package.json
 	cp README.md LICENSE-MIT LICENSE-APACHE $(1)/
@@ -76,8 +76,9 @@ lint: setup
 	cargo clippy --locked --no-default-features --features std,claims --all-targets -- -D warnings
 	for f in claims hmac native-mac jwe jwe-ticket keys keys-tickets claims,test-trap hmac,test-trap native-mac,test-trap jwe,test-trap jwe-ticket,test-trap keys,test-trap keys-tickets,test-trap; do \
 	  cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features $$f --lib -- -D warnings || exit 1; done
-	# The SIMD build of the jwe artifact as `package` builds it (src/b64/simd.rs is compiled only there).
+	# The SIMD builds of the jwe and keys artifacts as `package` builds them (the SIMD code is compiled only there).
 	CARGO_TARGET_DIR=target/simd-o3 RUSTFLAGS='$(SIMD_RUSTFLAGS)' cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features jwe-ticket --lib -- -D warnings
+	CARGO_TARGET_DIR=target/simd-o3 RUSTFLAGS='$(SIMD_RUSTFLAGS)' cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features keys-tickets --lib -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings cargo doc --locked --no-deps --quiet
 	python3 tests/vectors/generate.py --check
 	python3 tests/vectors/rfc8725.py --check

@@ -96,7 +96,7 @@ pub fn decode_into(input: &[u8], out: &mut Vec<u8>) -> Result<(), ()> {
 /// Gives the sextets or'ed together, for the caller's one alphabet check. The tests
 /// `the_wide_decoder_*` hold the decoders to one another.
 #[allow(clippy::cast_possible_truncation, clippy::result_unit_err)]
-#[cfg_attr(not(feature = "jwe-ticket"), allow(dead_code))]
+#[cfg_attr(not(feature = "speed"), allow(dead_code))]
 fn tail_into(tail: &[u8], out: &mut Vec<u8>) -> Result<u32, ()> {
     let (mut acc, mut seen) = (0u32, 0u32);
     for &c in tail {
@@ -116,28 +116,28 @@ fn tail_into(tail: &[u8], out: &mut Vec<u8>) -> Result<u32, ()> {
 }
 
 /// The decoder the build's callers take ([`b64::decode`](decode)): [`decode_into`], or in the
-/// Node and workerd artifact (`jwe-ticket`, built for speed, no size budget) [`decode_wide`],
+/// Node and workerd artifacts built for speed (feature `speed`, no size budget) [`decode_wide`],
 /// which accepts and refuses exactly the same (tests `the_wide_decoder_*`).
-#[cfg(not(feature = "jwe-ticket"))]
+#[cfg(not(feature = "speed"))]
 pub use self::decode_into as decode;
-#[cfg(all(feature = "jwe-ticket", not(all(target_arch = "wasm32", target_feature = "simd128"))))]
+#[cfg(all(feature = "speed", not(all(target_arch = "wasm32", target_feature = "simd128"))))]
 pub use self::decode_wide as decode;
 /// Built with WebAssembly SIMD (the Node and workerd artifact is): sixteen characters at a time
 /// (src/b64/simd.rs), the same rules, tested against `decode_into` on the built artifacts
 /// (tests/js/core/artifacts.test.mjs).
-#[cfg(all(feature = "jwe-ticket", target_arch = "wasm32", target_feature = "simd128"))]
+#[cfg(all(feature = "speed", target_arch = "wasm32", target_feature = "simd128"))]
 pub use self::simd::decode_simd as decode;
 
-#[cfg(all(feature = "jwe-ticket", target_arch = "wasm32", target_feature = "simd128"))]
+#[cfg(all(feature = "speed", target_arch = "wasm32", target_feature = "simd128"))]
 mod simd;
 
 /// [`decode_into`] eight characters at a time, without a bounds check in the loop (two quads
 /// into one `u64`, six bytes written from it): the same strict rules, the same result and the
-/// same refusals, for the artifact built for speed (`jwe-ticket`), where base64url is the larger
+/// same refusals, for the artifacts built for speed (feature `speed`), where base64url is the larger
 /// part of a nested decrypt's own work after the inner token's HMAC.
 #[allow(clippy::cast_possible_truncation, clippy::result_unit_err)]
 #[cfg_attr(
-    any(not(feature = "jwe-ticket"), all(target_arch = "wasm32", target_feature = "simd128")),
+    any(not(feature = "speed"), all(target_arch = "wasm32", target_feature = "simd128")),
     allow(dead_code)
 )]
 pub fn decode_wide(input: &[u8], out: &mut Vec<u8>) -> Result<(), ()> {

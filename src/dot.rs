@@ -1,15 +1,15 @@
 //! The dots of a token (`.`), for the splits of a JWS (src/segments.rs) and a JWE
 //! (src/jwe/compact.rs): the first dot, the last, and whether a long segment (a JWS payload, a
 //! JWE ciphertext) holds one. `position`, `rposition` and `contains` (memchr, a word at a time)
-//! in every build but the Node and workerd artifact (`jwe-ticket`, built with `+simd128`): there
+//! in every build but the Node and workerd artifacts built for speed (feature `speed`, with `+simd128`): there
 //! sixteen bytes a step (memchr searched four, wasm32's word, and was 1.5 % of a nested decrypt
 //! on workerd; the two splits, a byte a step, 2 %). Safe code only, as src/b64/simd.rs.
 
-#[cfg(all(feature = "jwe-ticket", target_arch = "wasm32", target_feature = "simd128"))]
+#[cfg(all(feature = "speed", target_arch = "wasm32", target_feature = "simd128"))]
 use core::arch::wasm32::{u64x2, u8x16_bitmask, u8x16_eq, u8x16_splat, v128};
 
 /// Sixteen bytes as one vector.
-#[cfg(all(feature = "jwe-ticket", target_arch = "wasm32", target_feature = "simd128"))]
+#[cfg(all(feature = "speed", target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
 fn lanes(c: &[u8; 16]) -> v128 {
     let [a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7] = *c;
@@ -20,28 +20,28 @@ fn lanes(c: &[u8; 16]) -> v128 {
 }
 
 /// The lanes of sixteen bytes that are a dot, one bit each (bit 0: the first byte).
-#[cfg(all(feature = "jwe-ticket", target_arch = "wasm32", target_feature = "simd128"))]
+#[cfg(all(feature = "speed", target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
 fn dots(c: &[u8; 16]) -> u16 {
     u8x16_bitmask(u8x16_eq(lanes(c), u8x16_splat(b'.')))
 }
 
 /// Where the first dot of `s` lies.
-#[cfg(not(all(feature = "jwe-ticket", target_arch = "wasm32", target_feature = "simd128")))]
+#[cfg(not(all(feature = "speed", target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 pub(crate) fn first_dot(s: &[u8]) -> Option<usize> {
     s.iter().position(|&b| b == b'.')
 }
 
 /// Where the last dot of `s` lies.
-#[cfg(not(all(feature = "jwe-ticket", target_arch = "wasm32", target_feature = "simd128")))]
+#[cfg(not(all(feature = "speed", target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 pub(crate) fn last_dot(s: &[u8]) -> Option<usize> {
     s.iter().rposition(|&b| b == b'.')
 }
 
 /// Where the first dot of `s` lies, sixteen bytes at a time.
-#[cfg(all(feature = "jwe-ticket", target_arch = "wasm32", target_feature = "simd128"))]
+#[cfg(all(feature = "speed", target_arch = "wasm32", target_feature = "simd128"))]
 pub(crate) fn first_dot(s: &[u8]) -> Option<usize> {
     let (sixteens, rest) = s.as_chunks::<16>();
     for (i, c) in sixteens.iter().enumerate() {
@@ -54,7 +54,7 @@ pub(crate) fn first_dot(s: &[u8]) -> Option<usize> {
 }
 
 /// Where the last dot of `s` lies, sixteen bytes at a time from the end.
-#[cfg(all(feature = "jwe-ticket", target_arch = "wasm32", target_feature = "simd128"))]
+#[cfg(all(feature = "speed", target_arch = "wasm32", target_feature = "simd128"))]
 pub(crate) fn last_dot(s: &[u8]) -> Option<usize> {
     let (front, sixteens) = s.as_rchunks::<16>();
     for (i, c) in sixteens.iter().enumerate().rev() {
@@ -67,14 +67,14 @@ pub(crate) fn last_dot(s: &[u8]) -> Option<usize> {
 }
 
 /// Whether `s` holds a `.`.
-#[cfg(not(all(feature = "jwe-ticket", target_arch = "wasm32", target_feature = "simd128")))]
+#[cfg(not(all(feature = "speed", target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 pub(crate) fn holds_dot(s: &[u8]) -> bool {
     s.contains(&b'.')
 }
 
 /// Whether `s` holds a `.`, sixteen bytes at a time.
-#[cfg(all(feature = "jwe-ticket", target_arch = "wasm32", target_feature = "simd128"))]
+#[cfg(all(feature = "speed", target_arch = "wasm32", target_feature = "simd128"))]
 pub(crate) fn holds_dot(s: &[u8]) -> bool {
     use core::arch::wasm32::{v128_any_true, v128_or};
     let (sixteens, rest) = s.as_chunks::<16>();

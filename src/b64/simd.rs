@@ -1,5 +1,5 @@
 //! Strict base64url decoding sixteen characters at a time with WebAssembly SIMD (simd128), for
-//! the Node and workerd artifact (`jwe-ticket`, built with `+simd128`): the rules of
+//! the Node and workerd artifacts built for speed (feature `speed`, with `+simd128`): the rules of
 //! [`super::decode_into`] (the URL alphabet only, no padding, canonical trailing bits), each
 //! character classified by its two nibbles (two table lookups by byte shuffle) and turned into its
 //! sextet by one added offset, sixteen sextets packed into twelve bytes by a shift, a

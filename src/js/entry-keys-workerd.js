@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * `jwt-wasm/keys` on workerd: the `keys` artifact built for speed with the second half of a
- * verify by ticket (`jwt_wasm_keys_fast.wasm`: `keys-tickets`, -O3) as a static import (see
+ * verify by ticket (`jwt_wasm_keys_fast.wasm`: `keys-tickets`, +simd128, -O3) as a static import (see
  * `entry-workerd.js`);
  * signatures are WebCrypto's (`crypto.subtle.verify`), which workerd runs natively.
  */

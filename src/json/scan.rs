@@ -1,18 +1,18 @@
 //! The length of a JSON string's run of bytes that stand for themselves: up to the next quote,
 //! backslash or control byte (or the end). A byte at a time in every build but the Node and
-//! workerd artifact (`jwe-ticket`, built with `+simd128`): there sixteen bytes a step (the
+//! workerd artifacts built for speed (feature `speed`, with `+simd128`): there sixteen bytes a step (the
 //! strings were a fifth of the strict reader's time on a nested decrypt on workerd). Safe code
 //! only, as src/b64/simd.rs.
 
 /// How many bytes at the start of `rest` are neither `"`, `\` nor below 0x20.
-#[cfg(not(all(feature = "jwe-ticket", target_arch = "wasm32", target_feature = "simd128")))]
+#[cfg(not(all(feature = "speed", target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 pub(super) fn plain_len(rest: &[u8]) -> usize {
     rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len())
 }
 
 /// How many bytes at the start of `rest` are neither `"`, `\` nor below 0x20, sixteen at a time.
-#[cfg(all(feature = "jwe-ticket", target_arch = "wasm32", target_feature = "simd128"))]
+#[cfg(all(feature = "speed", target_arch = "wasm32", target_feature = "simd128"))]
 pub(super) fn plain_len(rest: &[u8]) -> usize {
     use core::arch::wasm32::{u64x2, u8x16_bitmask, u8x16_eq, u8x16_lt, u8x16_splat, v128_or};
     let (sixteens, tail) = rest.as_chunks::<16>();

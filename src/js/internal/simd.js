@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * Whether this runtime's WebAssembly has SIMD (Node 20+ and workerd always do): the Node
- * entries (entry-node.js, entry-jwe-node.js) load the artifacts built for it
- * (`jwt_wasm_hmac_native.wasm`, `jwt_wasm_jwe_simd.wasm`) when so, else the browsers' builds.
+ * entries (entry-node.js, entry-jwe-node.js, entry-keys-node.js) load the artifacts built for it
+ * (`jwt_wasm_hmac_native.wasm`, `jwt_wasm_jwe_simd.wasm`, `jwt_wasm_keys_fast.wasm`) when so,
+ * else the browsers' builds.
  */
 
 /** `(func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)`: valid only with SIMD. */

@@ -168,6 +168,29 @@ test('jwt-wasm/jwe in Node loads the SIMD jwe artifact; a runtime without WebAss
   assert.equal(v128('jwt_wasm_jwe.wasm'), 0, "the browsers' jwe artifact has none")
 })
 
+test('jwt-wasm/keys in Node loads the SIMD keys artifact (its tickets); a runtime without WebAssembly SIMD gets the browsers\' one', () => {
+  const verifies = (gone, noSimd) =>
+    inCopy(
+      (wasm) => rmSync(join(wasm, gone)),
+      `${noSimd ? 'WebAssembly.validate = () => false' : ''}
+      const { generateKeyPairSync, sign } = await import('node:crypto')
+      const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k', alg: 'ES256', use: 'sig' }
+      const b = (o) => Buffer.from(JSON.stringify(o)).toString('base64url')
+      const input = b({ alg: 'ES256', kid: 'k', typ: 'JWT' }) + '.' + b({ sub: 'u', exp: 2_000_000_000 })
+      const sig = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')
+      const m = await import(new URL('entry-keys-node.js', dir).href)
+      const v = new m.PublicKeyVerifier({ keys: [jwk], algorithms: ['ES256'] })
+      const forged = input + '.' + (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1)
+      const refused = await v.verifyAsync(forged).then(() => 'accepted', (e) => e.code)
+      console.log(JSON.stringify({ sub: (await v.verifyAsync(input + '.' + sig)).payload.sub, refused }))`,
+    )
+  const want = { sub: 'u', refused: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' }
+  assert.deepEqual(verifies('jwt_wasm_keys.wasm', false), want, 'SIMD: the fast build')
+  assert.deepEqual(verifies('jwt_wasm_keys_fast.wasm', true), want, "no SIMD: the browsers' build")
+  assert.equal(raw(artifact('keys-fast')).caps(), raw(artifact('keys')).caps(), 'the same capabilities')
+})
+
 test('Decrypter and Encrypter on an artifact without jwe: WasmCapabilityMissing, typed', () => {
   const out = inCopy(
     (wasm) => {
