@@ -168,7 +168,7 @@ test('jwt-wasm/jwe in Node loads the SIMD jwe artifact; a runtime without WebAss
   assert.equal(v128('jwt_wasm_jwe.wasm'), 0, "the browsers' jwe artifact has none")
 })
 
-test('jwt-wasm/keys in Node loads the SIMD keys artifact (its tickets); a runtime without WebAssembly SIMD gets the browsers\' one', () => {
+test("jwt-wasm/keys in Node loads the SIMD keys artifact (its tickets); a runtime without WebAssembly SIMD gets the browsers' one", () => {
   const verifies = (gone, noSimd) =>
     inCopy(
       (wasm) => rmSync(join(wasm, gone)),
